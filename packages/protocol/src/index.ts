@@ -1,0 +1,5 @@
+export * from './sse.ts'
+export * from './events.ts'
+export * from './errors.ts'
+export * from './ticker.ts'
+export * from './jobs.ts'

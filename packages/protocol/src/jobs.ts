@@ -1,0 +1,76 @@
+import { z } from 'zod'
+import { defineEventMap, type EventData } from './events.ts'
+
+export const JobStatus = {
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+} as const
+export const JobStatusSchema = z.enum(['running', 'done', 'failed', 'cancelled'])
+export type JobStatus = z.infer<typeof JobStatusSchema>
+
+/** Job ids are opaque, URL-safe strings. */
+export const JobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a job id')
+
+/** Body of `POST /api/jobs`. Every field is optional; an empty body starts a default job. */
+export const CreateJobSchema = z
+  .object({
+    name: z.string().trim().min(1).max(80).optional(),
+    durationMs: z.number().int().min(500).max(600_000).optional(),
+    /** Makes the job fail in its last stage, to show the `failed` ending. */
+    simulateFailure: z.boolean().optional(),
+  })
+  .strict()
+export type CreateJob = z.infer<typeof CreateJobSchema>
+
+export const JobSchema = z.object({
+  id: JobIdSchema,
+  name: z.string(),
+  status: JobStatusSchema,
+  percent: z.number().min(0).max(100),
+  stage: z.string(),
+  message: z.string(),
+  durationMs: z.number().int(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  endedAt: z.number().nullable(),
+  /** Why it failed or who cancelled it; null while running or when done. */
+  reason: z.string().nullable(),
+})
+export type Job = z.infer<typeof JobSchema>
+
+export const JobListSchema = z.object({ jobs: z.array(JobSchema) })
+export type JobList = z.infer<typeof JobListSchema>
+
+export const JobProgressSchema = z.object({
+  jobId: JobIdSchema,
+  percent: z.number().min(0).max(100),
+  stage: z.string(),
+  message: z.string(),
+  ts: z.number(),
+})
+export type JobProgress = z.infer<typeof JobProgressSchema>
+
+/** Payload of every terminal event: the job as it ended. */
+export const JobEndedSchema = z.object({ job: JobSchema })
+export type JobEnded = z.infer<typeof JobEndedSchema>
+
+/** Every event of `GET /api/jobs/:id/events`, by name. Exactly one terminal event ends the stream. */
+export const JobEvents = defineEventMap({
+  progress: JobProgressSchema,
+  done: JobEndedSchema,
+  failed: JobEndedSchema,
+  cancelled: JobEndedSchema,
+})
+export type JobEventMap = typeof JobEvents
+export type JobEventName = keyof JobEventMap
+export type JobEventData<K extends JobEventName> = EventData<JobEventMap, K>
+
+/** The events after which a job stream ends on purpose: a client must not reconnect. */
+export const JOB_TERMINAL_EVENTS = ['done', 'failed', 'cancelled'] as const satisfies readonly JobEventName[]
+export type JobTerminalEvent = (typeof JOB_TERMINAL_EVENTS)[number]
+
+export function isTerminalStatus(status: JobStatus): status is JobTerminalEvent {
+  return status !== 'running'
+}
