@@ -63,7 +63,9 @@ export function encodeSseFrame(frame: SseFrame): string {
     for (const line of frame.comment.split(LINE_BREAK)) out += `: ${line}\n`
   }
   if (frame.retry !== undefined) {
-    if (!Number.isInteger(frame.retry) || frame.retry < 0) {
+    // Past 2^53 a number is no longer exact, and from 1e21 `String()` writes `1e+21`, which
+    // every parser drops as an invalid retry: only safe integers keep their meaning on the wire.
+    if (!Number.isSafeInteger(frame.retry) || frame.retry < 0) {
       throw new SseEncodeError(`SSE retry must be a non-negative integer, got ${frame.retry}`)
     }
     out += `retry: ${frame.retry}\n`
@@ -87,7 +89,13 @@ export function encodeSseFrame(frame: SseFrame): string {
 
 /** Encodes a named event whose data is JSON. JSON never contains a raw line break, so this is one `data:` line. */
 export function encodeSseJson(event: string, data: unknown, id?: string | number): string {
-  return encodeSseFrame({ id, event, data: JSON.stringify(data) })
+  const json: string | undefined = JSON.stringify(data)
+  if (json === undefined) {
+    // `undefined`, a function or a symbol stringify to nothing; a frame without a `data:` line
+    // is never dispatched, so the event would vanish without a trace.
+    throw new SseEncodeError(`SSE event ${JSON.stringify(event)} has no JSON representation for its data`)
+  }
+  return encodeSseFrame({ id, event, data: json })
 }
 
 /** A heartbeat: a comment frame that crosses every proxy and that no client dispatches. */
