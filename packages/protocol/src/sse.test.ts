@@ -1,6 +1,12 @@
 import { createParser } from 'eventsource-parser'
 import { describe, expect, it } from 'vitest'
-import { encodeSseComment, encodeSseFrame, encodeSseJson, SSE_HEADERS, SseEncodeError } from './sse.ts'
+import {
+  encodeSseComment,
+  encodeSseFrame,
+  encodeSseJson,
+  SSE_HEADERS,
+  SseEncodeError,
+} from './sse.ts'
 
 /** What a reader saw, in order: dispatched events, comments, retry changes and parse errors. */
 type Seen =
@@ -66,11 +72,14 @@ describe('encodeSseFrame', () => {
     ['mixed breaks', 'a\r\nb\rc\nd', 'data: a\ndata: b\ndata: c\ndata: d\n'],
     ['a trailing LF', 'a\n', 'data: a\ndata: \n'],
     ['a blank line inside', 'a\n\nb', 'data: a\ndata: \ndata: b\n'],
-  ])('splits data with %s into one data line each and reads back joined with LF', (_, data, lines) => {
-    const text = encodeSseFrame({ data })
-    expect(text).toBe(`${lines}\n`)
-    expect(readText(text)).toEqual([event(data.replace(/\r\n|\r/g, '\n'))])
-  })
+  ])(
+    'splits data with %s into one data line each and reads back joined with LF',
+    (_, data, lines) => {
+      const text = encodeSseFrame({ data })
+      expect(text).toBe(`${lines}\n`)
+      expect(readText(text)).toEqual([event(data.replace(/\r\n|\r/g, '\n'))])
+    },
+  )
 
   it('keeps a leading space in data, because parsers strip exactly one after the colon', () => {
     const text = encodeSseFrame({ data: '  two spaces' })
@@ -102,15 +111,23 @@ describe('encodeSseFrame', () => {
     expect(readText(encodeSseFrame({ id, data: 'x' }))).toEqual([event('x', { id: expected })])
   })
 
-  it.each(['tick', 'job:progress', 'snake_case', 'message'])('carries the event name %j', (name) => {
-    expect(readText(encodeSseFrame({ event: name, data: '1' }))).toEqual([event('1', { event: name })])
-  })
+  it.each(['tick', 'job:progress', 'snake_case', 'message'])(
+    'carries the event name %j',
+    (name) => {
+      expect(readText(encodeSseFrame({ event: name, data: '1' }))).toEqual([
+        event('1', { event: name }),
+      ])
+    },
+  )
 
-  it.each([0, 1, 2500, Number.MAX_SAFE_INTEGER])('writes retry %d as digits a reader accepts', (ms) => {
-    const text = encodeSseFrame({ retry: ms })
-    expect(text).toBe(`retry: ${ms}\n\n`)
-    expect(readText(text)).toEqual([{ kind: 'retry', ms }])
-  })
+  it.each([0, 1, 2500, Number.MAX_SAFE_INTEGER])(
+    'writes retry %d as digits a reader accepts',
+    (ms) => {
+      const text = encodeSseFrame({ retry: ms })
+      expect(text).toBe(`retry: ${ms}\n\n`)
+      expect(readText(text)).toEqual([{ kind: 'retry', ms }])
+    },
+  )
 
   it('writes a multi-line comment as one comment line per line, none of them dispatched', () => {
     const text = encodeSseFrame({ comment: 'one\ntwo\r\nthree' })
@@ -141,7 +158,9 @@ describe('encodeSseFrame', () => {
       ['NUL', 'a\0b'],
     ])('throws SseEncodeError for an id containing %s', (_, id) => {
       expect(() => encodeSseFrame({ id, data: 'x' })).toThrow(SseEncodeError)
-      expect(() => encodeSseFrame({ id, data: 'x' })).toThrow(/^SSE id must not contain CR, LF or NUL/)
+      expect(() => encodeSseFrame({ id, data: 'x' })).toThrow(
+        /^SSE id must not contain CR, LF or NUL/,
+      )
     })
 
     it.each([
@@ -190,12 +209,13 @@ describe('encodeSseJson', () => {
     expect(readText(text)).toEqual([event('{"text":"line 1\\nline 2\\r\\n"}', { event: 'note' })])
   })
 
-  it.each([['undefined', undefined], ['a function', () => 1], ['a symbol', Symbol('s')]])(
-    'throws SseEncodeError for %s, which has no JSON and would never be dispatched',
-    (_, data) => {
-      expect(() => encodeSseJson('tick', data)).toThrow(SseEncodeError)
-    },
-  )
+  it.each([
+    ['undefined', undefined],
+    ['a function', () => 1],
+    ['a symbol', Symbol('s')],
+  ])('throws SseEncodeError for %s, which has no JSON and would never be dispatched', (_, data) => {
+    expect(() => encodeSseJson('tick', data)).toThrow(SseEncodeError)
+  })
 
   it('writes null as the JSON literal null', () => {
     expect(encodeSseJson('tick', null)).toBe('event: tick\ndata: null\n\n')

@@ -46,7 +46,9 @@ function assertSingleLine(field: 'id' | 'event', value: string): void {
   if (FORBIDDEN_IN_FIELD.test(value)) {
     // A CR or LF would end the field early and smuggle in another one; a NUL makes
     // browsers silently ignore the id. Either way the client would see something else.
-    throw new SseEncodeError(`SSE ${field} must not contain CR, LF or NUL: ${JSON.stringify(value)}`)
+    throw new SseEncodeError(
+      `SSE ${field} must not contain CR, LF or NUL: ${JSON.stringify(value)}`,
+    )
   }
 }
 
@@ -93,7 +95,9 @@ export function encodeSseJson(event: string, data: unknown, id?: string | number
   if (json === undefined) {
     // `undefined`, a function or a symbol stringify to nothing; a frame without a `data:` line
     // is never dispatched, so the event would vanish without a trace.
-    throw new SseEncodeError(`SSE event ${JSON.stringify(event)} has no JSON representation for its data`)
+    throw new SseEncodeError(
+      `SSE event ${JSON.stringify(event)} has no JSON representation for its data`,
+    )
   }
   return encodeSseFrame({ id, event, data: json })
 }
