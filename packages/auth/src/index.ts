@@ -1,0 +1,6 @@
+export { SESSION_COOKIE, SESSION_TTL_SECONDS } from '@duplex/protocol/session'
+export type { SessionUser } from '@duplex/protocol/session'
+export * from './cookie.ts'
+export * from './data-dir.ts'
+export * from './secret.ts'
+export * from './token.ts'
