@@ -14,7 +14,8 @@ export const SSE_HEADERS = {
   'Cache-Control': 'no-cache, no-transform',
   // nginx buffers proxied responses unless the upstream opts out per response.
   'X-Accel-Buffering': 'no',
-  Connection: 'keep-alive',
+  // No `Connection: keep-alive` (the guide sends it): it is a hop-by-hop header, HTTP/1.1 keeps
+  // connections alive by default, and HTTP/2 forbids it outright.
 } as const
 
 /** One frame of an event stream. Every field is optional; an empty frame encodes to a bare blank line. */

@@ -1,0 +1,73 @@
+'use client'
+
+import { useState } from 'react'
+
+export function StartJobForm({
+  onStart,
+  disabled,
+  disabledReason,
+}: {
+  onStart: (input: { name?: string; durationMs?: number; simulateFailure?: boolean }) => Promise<void>
+  disabled: boolean
+  disabledReason: string
+}) {
+  const [name, setName] = useState('')
+  const [seconds, setSeconds] = useState(12)
+  const [fail, setFail] = useState(false)
+  const [busy, setBusy] = useState(false)
+
+  return (
+    <form
+      className="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+      onSubmit={async (e) => {
+        e.preventDefault()
+        setBusy(true)
+        try {
+          await onStart({
+            ...(name.trim() ? { name: name.trim() } : {}),
+            durationMs: seconds * 1000,
+            ...(fail ? { simulateFailure: true } : {}),
+          })
+          setName('')
+        } finally {
+          setBusy(false)
+        }
+      }}
+    >
+      <label className="grid min-w-48 flex-1 gap-1 text-sm font-medium">
+        Job name
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={80}
+          placeholder="e.g. Conference talk, 1080p"
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-normal dark:border-slate-700 dark:bg-slate-800"
+        />
+      </label>
+      <label className="grid gap-1 text-sm font-medium">
+        Duration: {seconds} s
+        <input
+          type="range"
+          min={2}
+          max={60}
+          value={seconds}
+          onChange={(e) => setSeconds(Number(e.target.value))}
+          className="w-40 accent-emerald-600"
+        />
+      </label>
+      <label className="flex items-center gap-2 pb-1.5 text-sm">
+        <input type="checkbox" checked={fail} onChange={(e) => setFail(e.target.checked)} className="size-4 accent-rose-600" />
+        Make it fail
+      </label>
+      <button
+        type="submit"
+        disabled={disabled || busy}
+        title={disabled ? disabledReason : undefined}
+        className="rounded-md bg-sse-600 px-4 py-2 text-sm font-semibold text-white hover:bg-sse-700 disabled:cursor-not-allowed disabled:opacity-50"
+      >
+        Start job
+      </button>
+      {disabled && <p className="w-full text-xs text-slate-500 dark:text-slate-400">{disabledReason}</p>}
+    </form>
+  )
+}

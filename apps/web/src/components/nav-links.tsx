@@ -1,0 +1,40 @@
+'use client'
+
+import Link from 'next/link'
+import { usePathname } from 'next/navigation'
+import type { Route } from 'next'
+import { TransportTag, type Transport } from './transport-tag'
+
+const LINKS: { href: Route; label: string; transport?: Transport }[] = [
+  { href: '/', label: 'Guide' },
+  { href: '/ticker', label: 'Ticker', transport: 'sse' },
+  { href: '/progress', label: 'Progress', transport: 'sse' },
+  { href: '/chat', label: 'Chat', transport: 'ws' },
+  { href: '/editor', label: 'Editor', transport: 'ws' },
+]
+
+export function NavLinks() {
+  const pathname = usePathname()
+  return (
+    <nav aria-label="Main" className="-mx-1 flex flex-1 items-center gap-1 overflow-x-auto">
+      {LINKS.map((link) => {
+        const active = link.href === '/' ? pathname === '/' : pathname.startsWith(link.href)
+        return (
+          <Link
+            key={link.href}
+            href={link.href}
+            aria-current={active ? 'page' : undefined}
+            className={`flex shrink-0 items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors ${
+              active
+                ? 'bg-slate-900 text-white dark:bg-white dark:text-slate-900'
+                : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
+            }`}
+          >
+            {link.label}
+            {link.transport && <TransportTag transport={link.transport} compact />}
+          </Link>
+        )
+      })}
+    </nav>
+  )
+}

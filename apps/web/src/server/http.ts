@@ -1,0 +1,47 @@
+import { describeZodError, zodIssues, type ApiError } from '@duplex/protocol/errors'
+import type { z } from 'zod'
+
+/** JSON error bodies share one shape: `{ error: { code, message, issues? } }`. */
+export function jsonError(
+  status: number,
+  code: string,
+  message: string,
+  issues?: ApiError['error']['issues'],
+): Response {
+  const body: ApiError = { error: { code, message, ...(issues ? { issues } : {}) } }
+  return Response.json(body, { status })
+}
+
+/** 400 that names every bad field, straight from the zod schema. */
+export function invalid(error: z.ZodError, what = 'request'): Response {
+  return jsonError(400, 'invalid', `Invalid ${what}: ${describeZodError(error)}`, zodIssues(error))
+}
+
+export function notFound(message: string): Response {
+  return jsonError(404, 'not_found', message)
+}
+
+/**
+ * Reads a JSON body. An empty body is `undefined` (routes whose body is optional accept it);
+ * malformed JSON is a 400 that says so instead of a 500.
+ */
+export async function readJsonBody(
+  request: Request,
+): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const text = await request.text()
+  if (text.trim() === '') return { ok: true, value: undefined }
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch (error) {
+    return {
+      ok: false,
+      response: jsonError(400, 'invalid', `Body is not valid JSON: ${(error as Error).message}`),
+    }
+  }
+}
+
+/** `Last-Event-ID` from the header EventSource sends, or the query parameter for clients that cannot set headers. */
+export function lastEventIdOf(request: Request, url: URL): string | undefined {
+  const value = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId')
+  return value === null || value.trim() === '' ? undefined : value.trim()
+}

@@ -1,0 +1,45 @@
+import { defineConfig, devices } from '@playwright/test'
+import { E2E } from './fixtures/ports.ts'
+
+/**
+ * The e2e suite runs against the production build (`pnpm build` first), the way a user runs it.
+ * Debian's Chromium stands in for Playwright's own download, which cannot reach the network here.
+ */
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: false,
+  // One worker: the suite restarts servers and cuts connections, and this machine has two cores.
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  use: {
+    baseURL: E2E.webUrl,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: [
+    {
+      command: 'pnpm --filter @duplex/web start',
+      url: `${E2E.webUrl}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: E2E.webEnv,
+    },
+  ],
+})
