@@ -1,0 +1,351 @@
+import type {
+  ChatMessage,
+  DocInfo,
+  MessageId,
+  ReadReceipt,
+  RoomId,
+  SessionUser,
+} from '@duplex/protocol'
+import SQLite from 'better-sqlite3'
+import { CamelCasePlugin, Kysely, Migrator, SqliteDialect } from 'kysely'
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { createMigrationProvider, type StorageDialect } from './migrations.ts'
+import type { Database } from './schema.ts'
+
+/** A room as stored; who is online is not the store's business. */
+export interface StoredRoom {
+  id: RoomId
+  createdAt: number
+}
+
+export interface NewMessage {
+  roomId: RoomId
+  user: SessionUser
+  text: string
+  clientId: string
+  ts: number
+}
+
+export interface HistoryPage {
+  /** Oldest first. */
+  messages: ChatMessage[]
+  /** Whether messages older than the first one exist. */
+  hasMore: boolean
+}
+
+/** What chat needs from storage. */
+export interface ChatStore {
+  /** Creates the room unless it exists. */
+  ensureRoom(
+    roomId: RoomId,
+    createdBy: string | null,
+  ): Promise<{ room: StoredRoom; created: boolean }>
+  listRooms(): Promise<StoredRoom[]>
+  /**
+   * Stores a message with a new id, or, when this user already sent `clientId` in this room,
+   * returns the message stored then (`created: false`). The unique index decides, so two racing
+   * retries still yield one row.
+   */
+  insertMessage(message: NewMessage): Promise<{ message: ChatMessage; created: boolean }>
+  findMessageByClientId(
+    roomId: RoomId,
+    userId: string,
+    clientId: string,
+  ): Promise<ChatMessage | undefined>
+  /** The `limit` newest messages older than `before` (or than anything, when absent). */
+  listMessages(
+    roomId: RoomId,
+    options: { before?: MessageId | undefined; limit: number },
+  ): Promise<HistoryPage>
+  hasMessage(roomId: RoomId, messageId: MessageId): Promise<boolean>
+  /** Moves a user's read marker forward. False when it already was at or past `messageId`. */
+  markRead(receipt: ReadReceipt): Promise<boolean>
+  listReads(roomId: RoomId): Promise<ReadReceipt[]>
+}
+
+/** What collaborative editing needs from storage: documents as lists of Yjs updates. */
+export interface DocStore {
+  /** Most recently edited first. */
+  listDocs(): Promise<DocInfo[]>
+  getDoc(name: string): Promise<DocInfo | undefined>
+  /** Creates the document unless it exists. */
+  createDoc(name: string): Promise<{ doc: DocInfo; created: boolean }>
+  /** Appends one update and bumps `updatedAt`. The document must exist. */
+  appendDocUpdate(name: string, update: Uint8Array): Promise<void>
+  /** Every stored update of the document, in the order they were stored. */
+  loadDocUpdates(name: string): Promise<Uint8Array[]>
+  /**
+   * Replaces the stored updates of a document by `merge(updates)`, in one transaction. Updates
+   * appended while merging are left alone, so nothing written concurrently is lost.
+   */
+  compactDoc(
+    name: string,
+    merge: (updates: Uint8Array[]) => Uint8Array,
+  ): Promise<{ before: number; after: number }>
+}
+
+export interface Storage extends ChatStore, DocStore {
+  readonly dialect: StorageDialect
+  /** Closes the database. Idempotent. */
+  close(): Promise<void>
+}
+
+export type StorageOptions = {
+  kind: 'sqlite'
+  /** The database file; its folder is created if needed. */
+  file: string
+}
+
+/** File name of the SQLite database inside the data folder. */
+export const SQLITE_FILE = 'duplex.sqlite'
+
+/**
+ * Opens the database and migrates it to the latest schema. Everything above this file speaks
+ * Kysely, so adding PostgreSQL is a new `kind` here (PostgresDialect over a pg Pool) and nothing in
+ * chat or collab changes.
+ *
+ * @example
+ * const storage = await createStorage({ kind: 'sqlite', file: path.join(dataDir, SQLITE_FILE) })
+ */
+export async function createStorage(options: StorageOptions): Promise<Storage> {
+  mkdirSync(path.dirname(options.file), { recursive: true })
+  const sqlite = new SQLite(options.file)
+  // WAL lets readers go on while a writer commits; NORMAL is durable across process crashes in WAL.
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    plugins: [new CamelCasePlugin()],
+  })
+  try {
+    await migrate(db, 'sqlite')
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+  return createKyselyStorage(db, 'sqlite')
+}
+
+async function migrate(db: Kysely<Database>, dialect: StorageDialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: createMigrationProvider(dialect) })
+  const { error, results } = await migrator.migrateToLatest()
+  const failed = results?.find((result) => result.status === 'Error')
+  if (error !== undefined) {
+    const cause = error instanceof Error ? error.message : String(error)
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause}`, {
+      cause: error,
+    })
+  }
+}
+
+function createKyselyStorage(db: Kysely<Database>, dialect: StorageDialect): Storage {
+  const messageColumns = ['id', 'roomId', 'userId', 'userName', 'text', 'ts', 'clientId'] as const
+  const docColumns = ['name', 'createdAt', 'updatedAt'] as const
+  let closed: Promise<void> | undefined
+
+  const findMessageByClientId: ChatStore['findMessageByClientId'] = (roomId, userId, clientId) =>
+    db
+      .selectFrom('messages')
+      .select(messageColumns)
+      .where('roomId', '=', roomId)
+      .where('userId', '=', userId)
+      .where('clientId', '=', clientId)
+      .executeTakeFirst()
+
+  const getDoc: DocStore['getDoc'] = (name) =>
+    db.selectFrom('docs').select(docColumns).where('name', '=', name).executeTakeFirst()
+
+  return {
+    dialect,
+
+    async ensureRoom(roomId, createdBy) {
+      const inserted = await db
+        .insertInto('rooms')
+        .values({ id: roomId, createdAt: Date.now(), createdBy })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning(['id', 'createdAt'])
+        .executeTakeFirst()
+      if (inserted) return { room: inserted, created: true }
+      const room = await db
+        .selectFrom('rooms')
+        .select(['id', 'createdAt'])
+        .where('id', '=', roomId)
+        .executeTakeFirstOrThrow()
+      return { room, created: false }
+    },
+
+    listRooms() {
+      return db
+        .selectFrom('rooms')
+        .select(['id', 'createdAt'])
+        .orderBy('createdAt')
+        .orderBy('id')
+        .execute()
+    },
+
+    async insertMessage({ roomId, user, text, clientId, ts }) {
+      const inserted = await db
+        .insertInto('messages')
+        .values({ roomId, userId: user.id, userName: user.name, text, clientId, ts })
+        .onConflict((oc) => oc.columns(['roomId', 'userId', 'clientId']).doNothing())
+        .returning(messageColumns)
+        .executeTakeFirst()
+      if (inserted) return { message: inserted, created: true }
+      const existing = await findMessageByClientId(roomId, user.id, clientId)
+      if (!existing) throw new Error(`message ${clientId} conflicted but cannot be found`)
+      return { message: existing, created: false }
+    },
+
+    findMessageByClientId,
+
+    async listMessages(roomId, { before, limit }) {
+      let query = db
+        .selectFrom('messages')
+        .select(messageColumns)
+        .where('roomId', '=', roomId)
+        .orderBy('id', 'desc')
+        // One extra row tells whether there is an older page without a second query.
+        .limit(limit + 1)
+      if (before !== undefined) query = query.where('id', '<', before)
+      const rows = await query.execute()
+      const hasMore = rows.length > limit
+      return { messages: rows.slice(0, limit).reverse(), hasMore }
+    },
+
+    async hasMessage(roomId, messageId) {
+      const row = await db
+        .selectFrom('messages')
+        .select('id')
+        .where('roomId', '=', roomId)
+        .where('id', '=', messageId)
+        .executeTakeFirst()
+      return row !== undefined
+    },
+
+    async markRead({ roomId, userId, userName, messageId }) {
+      const row = await db
+        .insertInto('readReceipts')
+        .values({ roomId, userId, userName, messageId, updatedAt: Date.now() })
+        .onConflict((oc) =>
+          oc
+            .columns(['roomId', 'userId'])
+            .doUpdateSet((eb) => ({
+              messageId: eb.ref('excluded.messageId'),
+              userName: eb.ref('excluded.userName'),
+              updatedAt: eb.ref('excluded.updatedAt'),
+            }))
+            // Receipts only move forward: a late, older mark-read from another tab changes nothing.
+            .where('readReceipts.messageId', '<', (eb) => eb.ref('excluded.messageId')),
+        )
+        .returning('messageId')
+        .executeTakeFirst()
+      return row !== undefined
+    },
+
+    listReads(roomId) {
+      return db
+        .selectFrom('readReceipts')
+        .select(['roomId', 'userId', 'userName', 'messageId'])
+        .where('roomId', '=', roomId)
+        .orderBy('updatedAt')
+        .execute()
+    },
+
+    listDocs() {
+      return db
+        .selectFrom('docs')
+        .select(docColumns)
+        .orderBy('updatedAt', 'desc')
+        .orderBy('name')
+        .execute()
+    },
+
+    getDoc,
+
+    async createDoc(name) {
+      const now = Date.now()
+      const inserted = await db
+        .insertInto('docs')
+        .values({ name, createdAt: now, updatedAt: now })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .returning(docColumns)
+        .executeTakeFirst()
+      if (inserted) return { doc: inserted, created: true }
+      const doc = await getDoc(name)
+      if (!doc) throw new Error(`document ${name} conflicted but cannot be found`)
+      return { doc, created: false }
+    },
+
+    async appendDocUpdate(name, update) {
+      const now = Date.now()
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('docUpdates')
+          .values({ docName: name, data: toBuffer(update), createdAt: now })
+          .execute()
+        await trx.updateTable('docs').set({ updatedAt: now }).where('name', '=', name).execute()
+      })
+    },
+
+    async loadDocUpdates(name) {
+      const rows = await db
+        .selectFrom('docUpdates')
+        .select('data')
+        .where('docName', '=', name)
+        .orderBy('id')
+        .execute()
+      return rows.map((row) => toBytes(row.data))
+    },
+
+    compactDoc(name, merge) {
+      return db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('docUpdates')
+          .select(['id', 'data'])
+          .where('docName', '=', name)
+          .orderBy('id')
+          .execute()
+        const last = rows.at(-1)
+        if (rows.length <= 1 || last === undefined)
+          return { before: rows.length, after: rows.length }
+        const merged = merge(rows.map((row) => toBytes(row.data)))
+        // Only the rows read above go; anything appended meanwhile has a larger id and stays.
+        await trx
+          .deleteFrom('docUpdates')
+          .where('docName', '=', name)
+          .where('id', '<=', last.id)
+          .execute()
+        await trx
+          .insertInto('docUpdates')
+          .values({ docName: name, data: toBuffer(merged), createdAt: Date.now() })
+          .execute()
+        const { count } = await trx
+          .selectFrom('docUpdates')
+          .select((eb) => eb.fn.countAll<number>().as('count'))
+          .where('docName', '=', name)
+          .executeTakeFirstOrThrow()
+        return { before: rows.length, after: Number(count) }
+      })
+    },
+
+    close() {
+      closed ??= db.destroy()
+      return closed
+    },
+  }
+}
+
+/** better-sqlite3 binds Buffers as BLOBs; a plain Uint8Array is wrapped without copying. */
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/** Drivers hand back Buffers; Yjs wants plain Uint8Arrays (Buffer#slice differs from Uint8Array#slice). */
+function toBytes(data: Uint8Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
