@@ -1,0 +1,3 @@
+// Hooks
+export * from './use-event-stream.ts'
+export * from './use-message-rate.ts'
