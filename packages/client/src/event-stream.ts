@@ -87,7 +87,10 @@ export interface EventStreamOptions<M extends EventMap> {
   terminalEvents?: readonly EventName<M>[]
   withCredentials?: boolean
   backoff?: BackoffOptions
-  /** Raw frames as they cross the wire, for the wire panel. Turns on the wire tap. */
+  /**
+   * Raw frames as they cross the wire, for the wire panel. Turns on the wire tap, which rides on
+   * the EventSource's `fetch` option: the browser's own EventSource has none and reports nothing.
+   */
   onWire?: (frame: WireFrame) => void
   /** Data that is not JSON or fails its schema. Default: `console.warn`. */
   onInvalid?: (invalid: InvalidEvent<M>) => void
