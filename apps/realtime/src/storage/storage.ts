@@ -1,11 +1,6 @@
-import type {
-  ChatMessage,
-  DocInfo,
-  MessageId,
-  ReadReceipt,
-  RoomId,
-  SessionUser,
-} from '@duplex/protocol'
+import type { ChatMessage, MessageId, ReadReceipt, RoomId } from '@duplex/protocol/chat'
+import type { DocInfo } from '@duplex/protocol/collab'
+import type { SessionUser } from '@duplex/protocol/session'
 import SQLite from 'better-sqlite3'
 import { CamelCasePlugin, Kysely, Migrator, SqliteDialect } from 'kysely'
 import { mkdirSync } from 'node:fs'

@@ -1,0 +1,301 @@
+import { readSessionCookie, type VerifySessionResult } from '@duplex/auth'
+import {
+  CHAT_HISTORY_PAGE,
+  ClientEventSchemas,
+  chatTextLength,
+  type AckError,
+  type ChatErrorCode,
+  type ClientAckSchemas,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type Room,
+  type RoomId,
+  type ServerToClientEvents,
+  type SocketData,
+} from '@duplex/protocol/chat'
+import type { SessionUser } from '@duplex/protocol/session'
+import { describeZodError } from '@duplex/protocol/errors'
+import type { Server, Socket } from 'socket.io'
+import type { z } from 'zod'
+import type { Logger } from '../log.ts'
+import type { Metrics } from '../metrics.ts'
+import type { ChatStore, StoredRoom } from '../storage/storage.ts'
+import { createPresence, type Presence } from './presence.ts'
+import { createRateLimiter } from './rate-limit.ts'
+
+export type ChatServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+
+export interface ChatLimits {
+  /** `CHAT_MAX_LENGTH`: longest message, in characters. */
+  maxLength: number
+  /** `CHAT_RATE_POINTS` messages per `CHAT_RATE_SECONDS`, per user. */
+  ratePoints: number
+  rateSeconds: number
+}
+
+export interface ChatDeps {
+  store: ChatStore
+  /** Checks a session token (see `verifySessionToken` in @duplex/auth). */
+  verifyToken: (token: string | undefined) => Promise<VerifySessionResult>
+  limits: ChatLimits
+  metrics: Metrics
+  log: Logger
+}
+
+export interface Chat {
+  presence: Presence
+}
+
+type Payload<E extends ClientEventName> = z.output<(typeof ClientEventSchemas)[E]>
+type AckOf<E extends ClientEventName> = z.infer<(typeof ClientAckSchemas)[E]>
+
+/** Typing events are relayed, not stored; this only stops a runaway client from flooding a room. */
+const TYPING_RATE = { points: 30, seconds: 10 }
+
+/** Socket.IO room of a chat room, prefixed so it can never collide with a socket id. */
+function roomKey(roomId: RoomId): string {
+  return `room:${roomId}`
+}
+
+function fail(code: ChatErrorCode, message: string): AckError {
+  return { ok: false, error: { code, message } }
+}
+
+/**
+ * The chat of the guide's section 5.1 over Socket.IO: rooms, history, presence, typing and read
+ * receipts. Authenticates every handshake, validates every event with its protocol schema, and
+ * answers every request through its ack.
+ *
+ * @example
+ * const io = new Server(httpServer, { connectionStateRecovery: {} })
+ * attachChat(io, { store, verifyToken, limits, metrics, log })
+ */
+export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
+  const { store, limits, metrics, log } = deps
+  const presence = createPresence()
+  const sendLimiter = createRateLimiter({ points: limits.ratePoints, seconds: limits.rateSeconds })
+  const typingLimiter = createRateLimiter(TYPING_RATE)
+  const sessionExpiry = new WeakMap<ChatSocket, number>()
+
+  io.use(async (socket, next) => {
+    try {
+      const fromAuth: unknown = socket.handshake.auth?.token
+      const token =
+        typeof fromAuth === 'string' && fromAuth !== ''
+          ? fromAuth
+          : readSessionCookie(socket.handshake.headers.cookie)
+      const result = await deps.verifyToken(token)
+      if (!result.ok) {
+        metrics.rejected.inc({ transport: 'socketio', code: 'unauthorized' })
+        // socket.io-client surfaces this as `connect_error` with exactly this message.
+        const error = Object.assign(new Error(`unauthorized: ${result.message}`), {
+          data: { code: 'unauthorized', reason: result.reason },
+        })
+        return next(error)
+      }
+      socket.data.user = result.user
+      sessionExpiry.set(socket, result.expiresAt)
+      next()
+    } catch (error) {
+      log.error('[chat] handshake failed', error)
+      next(new Error('internal: an unknown error has occurred'))
+    }
+  })
+
+  io.on('connection', (socket) => {
+    metrics.connections.inc({ transport: 'socketio' })
+    socket.onAny(() => metrics.messagesIn.inc({ transport: 'socketio' }))
+    socket.onAnyOutgoing(() => metrics.messagesOut.inc({ transport: 'socketio' }))
+    const user = socket.data.user
+    const expiresAt = sessionExpiry.get(socket)
+    if (expiresAt !== undefined) expireWithSession(socket, expiresAt)
+
+    if (socket.recovered) {
+      // Connection state recovery gave the socket its rooms back, but presence forgot it on
+      // disconnect; put it back so the member list matches.
+      for (const key of socket.rooms) {
+        if (key.startsWith('room:')) joinPresence(socket, key.slice('room:'.length), user)
+      }
+    }
+
+    handle(socket, 'join-room', async ({ roomId }) => {
+      const { room, created } = await store.ensureRoom(roomId, user.id)
+      if (created) io.emit('room-created', roomInfo(room))
+      // The socket may have gone while we awaited; joining now would leave a ghost member.
+      if (!socket.connected) return fail('not_in_room', 'disconnected')
+      void socket.join(roomKey(roomId))
+      joinPresence(socket, roomId, user)
+      const [page, reads] = await Promise.all([
+        store.listMessages(roomId, { limit: CHAT_HISTORY_PAGE }),
+        store.listReads(roomId),
+      ])
+      return {
+        ok: true,
+        history: page.messages,
+        hasMore: page.hasMore,
+        members: presence.members(roomId),
+        reads,
+      }
+    })
+
+    handle(socket, 'leave-room', async ({ roomId }) => {
+      void socket.leave(roomKey(roomId))
+      if (presence.leave(roomId, user.id, socket.id).changed) announceLeft(roomId, user)
+      return { ok: true }
+    })
+
+    handle(socket, 'send-message', async ({ roomId, text, clientId }) => {
+      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+      const length = chatTextLength(text)
+      if (length > limits.maxLength) {
+        return fail(
+          'too_large',
+          `text: must be at most ${limits.maxLength} characters, got ${length}`,
+        )
+      }
+      // A retry after a lost ack: answer with what was stored, without spending rate points.
+      const existing = await store.findMessageByClientId(roomId, user.id, clientId)
+      if (existing) return { ok: true, message: existing }
+      const allowed = await sendLimiter.consume(user.id)
+      if (!allowed.ok) {
+        const seconds = Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))
+        return fail(
+          'rate_limited',
+          `at most ${limits.ratePoints} messages per ${limits.rateSeconds} s; retry in ${seconds} s`,
+        )
+      }
+      // Stored first: a message somebody saw is never lost by a crash before the insert.
+      const { message, created } = await store.insertMessage({
+        roomId,
+        user,
+        text,
+        clientId,
+        ts: Date.now(),
+      })
+      // The sender's socket gets it in the ack; its other tabs get it from the room.
+      if (created) socket.to(roomKey(roomId)).emit('room-message', message)
+      return { ok: true, message }
+    })
+
+    handle(socket, 'load-history', async ({ roomId, before, limit }) => {
+      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+      const page = await store.listMessages(roomId, { before, limit: limit ?? CHAT_HISTORY_PAGE })
+      return { ok: true, messages: page.messages, hasMore: page.hasMore }
+    })
+
+    handle(socket, 'typing', async ({ roomId, typing }) => {
+      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+      const allowed = await typingLimiter.consume(user.id)
+      if (!allowed.ok) return fail('rate_limited', 'typing events are throttled')
+      socket
+        .to(roomKey(roomId))
+        .emit('user-typing', { roomId, userId: user.id, userName: user.name, typing })
+      return { ok: true }
+    })
+
+    handle(socket, 'mark-read', async ({ roomId, messageId }) => {
+      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+      if (!(await store.hasMessage(roomId, messageId))) {
+        return fail('invalid', `messageId: no message ${messageId} in room ${roomId}`)
+      }
+      const receipt = { roomId, userId: user.id, userName: user.name, messageId }
+      if (await store.markRead(receipt)) socket.to(roomKey(roomId)).emit('read-receipt', receipt)
+      return { ok: true }
+    })
+
+    handle(socket, 'list-rooms', async () => {
+      const rooms = await store.listRooms()
+      return { ok: true, rooms: rooms.map(roomInfo) }
+    })
+
+    handle(socket, 'create-room', async ({ roomId }) => {
+      const { room, created } = await store.ensureRoom(roomId, user.id)
+      if (created) io.emit('room-created', roomInfo(room))
+      return { ok: true, room: roomInfo(room), created }
+    })
+
+    socket.on('disconnect', () => {
+      metrics.connections.dec({ transport: 'socketio' })
+      // Covers closed and crashed tabs alike: the socket is gone, so is its share of presence.
+      for (const { roomId, user: left } of presence.leaveAll(socket.id)) announceLeft(roomId, left)
+    })
+  })
+
+  function joinPresence(socket: ChatSocket, roomId: RoomId, user: SessionUser): void {
+    if (!presence.join(roomId, user, socket.id).changed) return
+    socket.to(roomKey(roomId)).emit('user-joined', { roomId, userId: user.id, userName: user.name })
+    io.to(roomKey(roomId)).emit('presence', { roomId, members: presence.members(roomId) })
+  }
+
+  function announceLeft(roomId: RoomId, user: SessionUser): void {
+    io.to(roomKey(roomId)).emit('user-left', { roomId, userId: user.id, userName: user.name })
+    io.to(roomKey(roomId)).emit('presence', { roomId, members: presence.members(roomId) })
+  }
+
+  function roomInfo(room: StoredRoom): Room {
+    return { id: room.id, createdAt: room.createdAt, online: presence.count(room.id) }
+  }
+
+  /**
+   * Registers one request handler: validates the payload with the event's schema, runs the
+   * handler, and acks the result. Nothing a client sends can crash the server: a bad payload is
+   * acked `invalid`, a thrown error `internal`, and a missing ack is simply not called.
+   */
+  function handle<E extends ClientEventName>(
+    socket: ChatSocket,
+    event: E,
+    handler: (payload: Payload<E>) => Promise<AckOf<E>>,
+  ): void {
+    const schema: z.ZodType = ClientEventSchemas[event]
+    const listener = async (...args: unknown[]): Promise<void> => {
+      const last = args.at(-1)
+      const ack = typeof last === 'function' ? (last as (response: unknown) => void) : undefined
+      // `emit('list-rooms', ack)` has no payload: then the ack is the first argument.
+      const payload = ack !== undefined && args.length === 1 ? undefined : args[0]
+      let response: AckOf<E> | AckError
+      try {
+        const parsed = schema.safeParse(payload)
+        response = parsed.success
+          ? await handler(parsed.data as Payload<E>)
+          : fail('invalid', describeZodError(parsed.error))
+      } catch (error) {
+        log.error(`[chat] ${event} from ${socket.data.user.id} failed`, error)
+        response = fail('internal', 'an unknown error has occurred')
+      }
+      if (!response.ok) metrics.rejected.inc({ transport: 'socketio', code: response.error.code })
+      if (ack) {
+        metrics.messagesOut.inc({ transport: 'socketio' })
+        ack(response)
+      }
+    }
+    // At the edge arguments are whatever the client sent; the listener takes `unknown` on purpose.
+    socket.on(event, listener as never)
+  }
+
+  return { presence }
+}
+
+function notInRoom(roomId: RoomId): AckError {
+  return fail('not_in_room', `join room ${roomId} first`)
+}
+
+/** setTimeout's ceiling (~24.8 days); a longer delay would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * Disconnects the socket when its session expires, so a long-lived connection cannot outlive its
+ * token. The client's automatic reconnect then meets the handshake and gets `unauthorized`.
+ */
+function expireWithSession(socket: ChatSocket, expiresAt: number): void {
+  const delay = Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS)
+  const timer = setTimeout(() => socket.disconnect(true), delay)
+  timer.unref()
+  socket.once('disconnect', () => clearTimeout(timer))
+}

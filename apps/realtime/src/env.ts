@@ -1,0 +1,71 @@
+import { describeZodError } from '@duplex/protocol/errors'
+import { z } from 'zod'
+
+/** An unset and an empty variable mean the same: use the default. */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
+}
+
+function integer(min: number, max: number) {
+  return z.coerce.number().int().min(min).max(max)
+}
+
+/**
+ * `ALLOWED_ORIGINS`: comma-separated origins (`https://duplex.example,http://localhost:3000`), or
+ * `*` for any. Each entry is normalised to `scheme://host[:port]` so a trailing slash cannot cause
+ * a mismatch.
+ */
+const OriginsSchema = z.string().transform((raw, ctx) => {
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+  if (entries.includes('*')) return '*' as const
+  const origins: string[] = []
+  for (const entry of entries) {
+    try {
+      origins.push(new URL(entry).origin)
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is not an origin like http://localhost:3000`,
+      })
+      return z.NEVER
+    }
+  }
+  return origins
+})
+
+const EnvSchema = z.object({
+  NODE_ENV: optional(z.enum(['development', 'production', 'test'])).transform(
+    (v) => v ?? 'development',
+  ),
+  /** Interface to bind; all of them when unset. */
+  REALTIME_HOST: optional(z.string()),
+  REALTIME_PORT: optional(integer(0, 65535)).transform((v) => v ?? 3001),
+  /** Resolved by `resolveDataDir` from @duplex/auth (default: `data/` at the repo root). */
+  DUPLEX_DATA_DIR: optional(z.string()),
+  /** When unset, a secret is generated once in the data folder and shared with the web app. */
+  SESSION_SECRET: optional(z.string()),
+  ALLOWED_ORIGINS: optional(OriginsSchema),
+  CHAT_MAX_LENGTH: optional(integer(1, 100_000)).transform((v) => v ?? 2000),
+  CHAT_RATE_POINTS: optional(integer(1, 10_000)).transform((v) => v ?? 10),
+  CHAT_RATE_SECONDS: optional(integer(1, 86_400)).transform((v) => v ?? 10),
+  /** Merge a document's stored updates into one after this many new ones. */
+  YJS_COMPACT_AFTER: optional(integer(2, 1_000_000)).transform((v) => v ?? 200),
+})
+export type Env = z.infer<typeof EnvSchema>
+
+/**
+ * Reads the realtime server's configuration from `source` (normally `process.env`), once, at
+ * startup. Throws one error listing every bad variable, so a typo fails fast instead of falling
+ * back to a default.
+ *
+ * @example
+ * const env = parseEnv(process.env)
+ */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source)
+  if (!result.success) throw new Error(`invalid environment: ${describeZodError(result.error)}`)
+  return result.data
+}

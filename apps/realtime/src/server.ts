@@ -1,0 +1,235 @@
+import { loadSessionSecret, verifySessionToken } from '@duplex/auth'
+import { DEFAULT_ROOM_ID } from '@duplex/protocol/chat'
+import { COLLAB_PATH } from '@duplex/protocol/collab'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import type { Duplex } from 'node:stream'
+import { Server } from 'socket.io'
+import { attachChat, type ChatLimits, type ChatServer } from './chat/attach-chat.ts'
+import { attachCollab, type Collab } from './collab/attach-collab.ts'
+import { createDocsRoutes } from './collab/docs-routes.ts'
+import { handleCors, sendError, sendJson } from './http.ts'
+import type { Logger } from './log.ts'
+import { createMetrics } from './metrics.ts'
+import { createOriginPolicy } from './origins.ts'
+import { SQLITE_FILE, createStorage, type Storage } from './storage/storage.ts'
+
+export interface RealtimeServerOptions {
+  /** `REALTIME_PORT`; 0 picks a free port (tests). */
+  port: number
+  /** `REALTIME_HOST`; all interfaces when undefined. */
+  host?: string | undefined
+  /** Folder for the SQLite file and the generated session secret (see `resolveDataDir`). */
+  dataDir: string
+  /** `SESSION_SECRET`; when undefined the shared secret in `dataDir` is used (or created). */
+  sessionSecret?: string | undefined
+  /** `ALLOWED_ORIGINS`; undefined allows the dev web app (see `createOriginPolicy`). */
+  allowedOrigins?: readonly string[] | '*' | undefined
+  /** Development conveniences: same-host origins are allowed when no list is configured. */
+  dev?: boolean
+  chat?: Partial<ChatLimits>
+  /** `YJS_COMPACT_AFTER`. */
+  compactAfter?: number
+  /** How long Socket.IO keeps a dropped socket's rooms and missed events for it. */
+  recoveryWindowMs?: number
+  log?: Logger
+}
+
+export interface RealtimeServer {
+  /** Opens storage, attaches chat and collab, and listens. Resolves with the bound port. */
+  start(): Promise<{ port: number }>
+  /**
+   * Closes every socket with a reason, writes every Yjs document to storage, closes the database.
+   * Safe to call more than once, and before or during start.
+   */
+  stop(): Promise<void>
+}
+
+interface Running {
+  storage: Storage
+  io?: ChatServer
+  collab?: Collab
+  httpServer?: ReturnType<typeof createServer>
+}
+
+/**
+ * The realtime server: Socket.IO chat, Yjs collaboration, `/healthz`, `/metrics` and `/api/docs`
+ * on one HTTP server and one port.
+ *
+ * @example
+ * const server = createRealtimeServer({ port: 0, dataDir })
+ * const { port } = await server.start()
+ * await server.stop()
+ */
+export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
+  const log = options.log ?? console
+  const limits: ChatLimits = {
+    maxLength: options.chat?.maxLength ?? 2000,
+    ratePoints: options.chat?.ratePoints ?? 10,
+    rateSeconds: options.chat?.rateSeconds ?? 10,
+  }
+  const startedAt = Date.now()
+  let running: Running | undefined
+  let starting: Promise<{ port: number }> | undefined
+  let stopping: Promise<void> | undefined
+
+  async function runStart(): Promise<{ port: number }> {
+    const secret = await loadSessionSecret({
+      dataDir: options.dataDir,
+      secret: options.sessionSecret,
+    })
+    const storage = await createStorage({
+      kind: 'sqlite',
+      file: path.join(options.dataDir, SQLITE_FILE),
+    })
+    const state: Running = { storage }
+    running = state
+    try {
+      await storage.ensureRoom(DEFAULT_ROOM_ID, null)
+      const metrics = createMetrics()
+      const originPolicy = createOriginPolicy({
+        allowed: options.allowedOrigins,
+        sameHostInDev: options.dev ?? false,
+      })
+      const verifyToken = (token: string | undefined) => verifySessionToken(token, secret)
+      const handleDocs = createDocsRoutes({ store: storage, verifyToken })
+
+      async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const url = new URL(req.url ?? '/', 'http://localhost')
+        if (url.pathname === '/healthz') {
+          const ok = stopping === undefined
+          return sendJson(res, ok ? 200 : 503, {
+            status: ok ? 'ok' : 'stopping',
+            uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+            connections: {
+              socketio: state.io?.engine.clientsCount ?? 0,
+              yjs: state.collab?.connectionCount() ?? 0,
+            },
+          })
+        }
+        if (url.pathname === '/metrics' && req.method === 'GET') {
+          const body = await metrics.registry.metrics()
+          res.writeHead(200, { 'Content-Type': metrics.registry.contentType })
+          res.end(body)
+          return
+        }
+        if (url.pathname.startsWith('/api/')) {
+          if (handleCors(req, res, originPolicy)) return
+          if (!originPolicy.isAllowed(req.headers.origin, req.headers.host)) {
+            return sendError(
+              res,
+              403,
+              'forbidden',
+              `origin ${req.headers.origin ?? ''} is not allowed`,
+            )
+          }
+          if (await handleDocs(req, res, url)) return
+        }
+        sendError(res, 404, 'not_found', `nothing at ${url.pathname}`)
+      }
+
+      const httpServer = createServer((req, res) => {
+        route(req, res).catch((error: unknown) => {
+          log.error(`[http] ${req.method} ${req.url} failed`, error)
+          if (!res.headersSent) sendError(res, 500, 'internal', 'an unknown error has occurred')
+          else res.destroy()
+        })
+      })
+      state.httpServer = httpServer
+
+      const io: ChatServer = new Server(httpServer, {
+        serveClient: false,
+        // A short drop (tab asleep, Wi-Fi hiccup) gets its rooms and missed events back.
+        connectionStateRecovery: {
+          maxDisconnectionDuration: options.recoveryWindowMs ?? 2 * 60 * 1000,
+          // Run the auth middleware on recovery too: an expired session must not sneak back in.
+          skipMiddlewares: false,
+        },
+        // Browsers skip CORS for WebSockets, so origins are checked for every transport here…
+        allowRequest: (req, callback) => {
+          const allowed = originPolicy.isAllowed(req.headers.origin, req.headers.host)
+          if (!allowed) metrics.rejected.inc({ transport: 'socketio', code: 'forbidden' })
+          callback(allowed ? null : 'origin not allowed', allowed)
+        },
+        // …and CORS headers (with credentials, for the cookie) are sent for polling requests.
+        cors: (req, callback) => {
+          const origin = req.headers.origin
+          callback(null, {
+            origin:
+              origin !== undefined && originPolicy.isAllowed(origin, req.headers.host)
+                ? origin
+                : false,
+            credentials: true,
+          })
+        },
+        // Upgrades that are not ours are answered below instead of being cut after a timeout.
+        destroyUpgrade: false,
+      })
+      state.io = io
+      attachChat(io, { store: storage, verifyToken, limits, metrics, log })
+      state.collab = attachCollab(httpServer, {
+        store: storage,
+        verifyToken,
+        originPolicy,
+        compactAfter: options.compactAfter ?? 200,
+        metrics,
+        log,
+      })
+      httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+        const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
+        if (pathname.startsWith('/socket.io/') || pathname.startsWith(`${COLLAB_PATH}/`)) return
+        socket.on('error', () => undefined)
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      })
+
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject)
+        httpServer.listen(options.port, options.host, () => {
+          httpServer.off('error', reject)
+          resolve()
+        })
+      })
+      return { port: (httpServer.address() as AddressInfo).port }
+    } catch (error) {
+      await teardown(state)
+      running = undefined
+      throw error
+    }
+  }
+
+  async function teardown(state: Running): Promise<void> {
+    // Yjs first: its documents are flushed to storage while the database is still open.
+    await state.collab?.stop()
+    if (state.io) {
+      // Disconnects every socket with "server shutting down", then closes the HTTP server.
+      const closed = state.io.close()
+      // Keep-alive HTTP connections would hold close() open until they time out.
+      state.httpServer?.closeAllConnections()
+      await closed
+    } else if (state.httpServer?.listening) {
+      await new Promise((resolve) => state.httpServer?.close(resolve))
+    }
+    await state.storage.close()
+  }
+
+  async function runStop(): Promise<void> {
+    // A start in flight finishes (or fails and cleans up) before it is torn down.
+    await starting?.catch(() => undefined)
+    if (running) await teardown(running)
+    running = undefined
+  }
+
+  return {
+    start() {
+      if (stopping)
+        return Promise.reject(new Error('this realtime server was stopped; create a new one'))
+      starting ??= runStart()
+      return starting
+    },
+    stop() {
+      stopping ??= runStop()
+      return stopping
+    },
+  }
+}
