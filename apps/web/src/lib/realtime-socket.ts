@@ -1,0 +1,176 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@duplex/protocol/chat'
+import { io, type Socket } from 'socket.io-client'
+import type { ConnectionStatus } from '@/components/connection-badge'
+import { realtimeAuthToken } from './realtime-auth'
+import {
+  AckNames,
+  describeEnginePacket,
+  type EnginePacketLike,
+  type WireFrame,
+} from './realtime-wire'
+
+export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+export interface ChatConnectionState {
+  status: ConnectionStatus
+  /**
+   * Why the server refused the connection (`unauthorized: token expired`), when it did. A refusal
+   * is final: socket.io-client does not retry until told to.
+   */
+  refusal: string | null
+  /** The last transient failure (server down, network), shown while reconnecting. */
+  lastError: string | null
+  /** Round trip of the latest acked request, in ms. */
+  latencyMs: number | null
+  /** `polling` or `websocket`: engine.io starts with long-polling and upgrades. */
+  transport: string | null
+  /** Whether the last reconnect got its rooms and missed events back (connection state recovery). */
+  recovered: boolean
+  /** How many times the socket connected; above 1 means it reconnected. */
+  connects: number
+}
+
+export interface ChatConnection {
+  socket: ChatSocket
+  getState(): ChatConnectionState
+  subscribe(listener: () => void): () => void
+  /** Every engine.io packet in and out, rendered for the wire panel. */
+  onWire(listener: (frame: WireFrame) => void): () => void
+  /** Records the round trip of a request the page made, for the latency figure. */
+  recordLatency(ms: number): void
+  /** Tries again after a refusal, e.g. once the visitor signed in anew. */
+  retry(): void
+  close(): void
+}
+
+/** How often an idle connection measures its round trip (a cheap `list-rooms` ack). */
+const PROBE_INTERVAL_MS = 10_000
+
+/**
+ * One Socket.IO connection to the realtime server, shared by the chat pages of a tab.
+ *
+ * Authentication rides on the httpOnly session cookie (`withCredentials` for the long-polling
+ * requests; the WebSocket upgrade carries cookies by itself). Only when the realtime server is on
+ * another host name does `auth` carry the token, fetched fresh before every (re)connect.
+ */
+export function createChatConnection(url: string): ChatConnection {
+  const socket: ChatSocket = io(url, {
+    path: '/socket.io/',
+    autoConnect: false,
+    withCredentials: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    auth: (cb) => {
+      void realtimeAuthToken(url).then((token) => cb(token ? { token } : {}))
+    },
+  })
+
+  let state: ChatConnectionState = {
+    status: 'connecting',
+    refusal: null,
+    lastError: null,
+    latencyMs: null,
+    transport: null,
+    recovered: false,
+    connects: 0,
+  }
+  const listeners = new Set<() => void>()
+  const wireListeners = new Set<(frame: WireFrame) => void>()
+  const acks = new AckNames()
+
+  const set = (patch: Partial<ChatConnectionState>) => {
+    state = { ...state, ...patch }
+    for (const listener of listeners) listener()
+  }
+  const emitWire = (frame: WireFrame) => {
+    for (const listener of wireListeners) listener(frame)
+  }
+
+  // The manager builds a new engine for every (re)connect attempt. Tap each one as soon as it
+  // exists, so the handshake (`0{"sid":…}`) is on the panel too; the `open` event would be too late.
+  const manager = socket.io
+  const tapped = new WeakSet<object>()
+  const open = manager.open.bind(manager)
+  manager.open = (fn?: (err?: Error) => void) => {
+    const result = open(fn)
+    const engine = manager.engine
+    if (engine && !tapped.has(engine)) {
+      tapped.add(engine)
+      engine.on('packet', (packet: EnginePacketLike) =>
+        emitWire(describeEnginePacket(packet, 'in', acks)),
+      )
+      engine.on('packetCreate', (packet: EnginePacketLike) =>
+        emitWire(describeEnginePacket(packet, 'out', acks)),
+      )
+      engine.on('open', () => set({ transport: engine.transport.name }))
+      engine.on('upgrade', (transport) => {
+        // The upgrade packet goes straight to the new transport, so engine.io never reports it.
+        emitWire({ direction: 'out', kind: 'upgrade', text: '5', bytes: 1 })
+        set({ transport: transport.name })
+      })
+    }
+    return result
+  }
+
+  socket.on('connect', () => {
+    set({
+      status: 'open',
+      refusal: null,
+      lastError: null,
+      recovered: socket.recovered,
+      connects: state.connects + 1,
+      transport: manager.engine.transport.name,
+    })
+  })
+  socket.on('disconnect', (reason) => {
+    // `io client disconnect` is us; anything else is retried by socket.io-client on its own.
+    set({ status: socket.active ? 'reconnecting' : 'closed', lastError: reason, transport: null })
+  })
+  socket.on('connect_error', (error) => {
+    if (socket.active) {
+      // A transport failure (server down, network gone): socket.io-client keeps retrying.
+      set({ status: state.connects > 0 ? 'reconnecting' : 'connecting', lastError: error.message })
+    } else {
+      // The server's middleware said no: `unauthorized: …`. Retrying would only be refused again.
+      set({ status: 'closed', refusal: error.message })
+    }
+  })
+
+  const probe = () => {
+    if (!socket.connected || document.visibilityState !== 'visible') return
+    const started = performance.now()
+    socket.timeout(5000).emit('list-rooms', {}, (err) => {
+      if (!err) set({ latencyMs: Math.round(performance.now() - started) })
+    })
+  }
+  socket.on('connect', probe)
+  const probeTimer = setInterval(probe, PROBE_INTERVAL_MS)
+
+  socket.connect()
+
+  return {
+    socket,
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    onWire(listener) {
+      wireListeners.add(listener)
+      return () => wireListeners.delete(listener)
+    },
+    recordLatency(ms) {
+      set({ latencyMs: Math.round(ms) })
+    },
+    retry() {
+      if (socket.connected) return
+      set({ status: 'connecting', refusal: null })
+      socket.connect()
+    },
+    close() {
+      clearInterval(probeTimer)
+      socket.removeAllListeners()
+      socket.disconnect()
+    },
+  }
+}
