@@ -51,6 +51,10 @@ export function createMetrics(): Metrics {
     connections.set({ transport }, 0)
     messagesIn.inc({ transport }, 0)
     messagesOut.inc({ transport }, 0)
+    rejected.inc({ transport, code: 'unauthorized' }, 0)
+  }
+  for (const code of ['invalid', 'rate_limited', 'too_large', 'not_in_room'] as const) {
+    rejected.inc({ transport: 'socketio', code }, 0)
   }
   return { registry, connections, messagesIn, messagesOut, rejected }
 }

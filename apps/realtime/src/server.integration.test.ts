@@ -1,0 +1,128 @@
+import { rm } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
+import { io as connectClient } from 'socket.io-client'
+import { afterEach, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { silentLogger } from './log.ts'
+import { createRealtimeServer } from './server.ts'
+import {
+  TEST_SECRET,
+  makeDataDir,
+  startTestServer,
+  waitFor,
+  type TestServer,
+} from './test-helpers.ts'
+
+let server: TestServer | undefined
+
+afterEach(async () => {
+  await server?.cleanup()
+  server = undefined
+})
+
+describe('createRealtimeServer', () => {
+  it('answers /healthz with JSON', async () => {
+    server = await startTestServer()
+    const res = await fetch(`${server.url}/healthz`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      uptimeSeconds: expect.any(Number),
+      connections: { socketio: 0, yjs: 0 },
+    })
+  })
+
+  it('exposes Prometheus metrics per transport and per rejection code', async () => {
+    server = await startTestServer()
+    const client = connectClient(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { token: await server.token({ id: 'u_ada', name: 'Ada' }) },
+    })
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()))
+    await client.emitWithAck('join-room', { roomId: 'general' })
+    const res = await fetch(`${server.url}/metrics`)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
+    const text = await res.text()
+    expect(text).toContain('duplex_realtime_connections{transport="socketio"} 1')
+    expect(text).toContain('duplex_realtime_connections{transport="yjs"} 0')
+    expect(text).toMatch(/duplex_realtime_messages_in_total\{transport="socketio"\} [1-9]/)
+    expect(text).toMatch(/duplex_realtime_messages_out_total\{transport="socketio"\} [1-9]/)
+    expect(text).toContain(
+      'duplex_realtime_rejected_messages_total{transport="socketio",code="rate_limited"} 0',
+    )
+    client.disconnect()
+  })
+
+  it('answers 404 for unknown paths and unknown upgrades', async () => {
+    server = await startTestServer()
+    expect((await fetch(`${server.url}/nope`)).status).toBe(404)
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/elsewhere`)
+    const status = await new Promise<number>((resolve) => {
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+      socket.on('error', () => resolve(-1))
+    })
+    expect(status).toBe(404)
+  })
+
+  it('stops once however often it is asked, and closes connected sockets', async () => {
+    server = await startTestServer()
+    const client = connectClient(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { token: await server.token({ id: 'u_ada', name: 'Ada' }) },
+    })
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()))
+    await Promise.all([server.stop(), server.stop()])
+    await server.stop()
+    await waitFor(() => !client.connected, 'the client to be disconnected')
+    await expect(server.server.start()).rejects.toThrow(/stopped/)
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow()
+  })
+
+  it('can be stopped before it was started', async () => {
+    const dataDir = await makeDataDir()
+    const idle = createRealtimeServer({
+      port: 0,
+      dataDir,
+      sessionSecret: TEST_SECRET,
+      log: silentLogger,
+    })
+    await expect(idle.stop()).resolves.toBeUndefined()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('releases everything when listening fails, so another server can start', async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const dataDir = await makeDataDir()
+    const clash = createRealtimeServer({
+      port: (blocker.address() as AddressInfo).port,
+      host: '127.0.0.1',
+      dataDir,
+      sessionSecret: TEST_SECRET,
+      log: silentLogger,
+    })
+    await expect(clash.start()).rejects.toThrow(/EADDRINUSE/)
+    await new Promise((resolve) => blocker.close(resolve))
+    // The failed server detached its collab (one per process) and closed its database on the way out.
+    server = await startTestServer({ dataDir })
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+  })
+
+  it('refuses to run two collab servers in one process, explaining why', async () => {
+    server = await startTestServer()
+    const dataDir = await makeDataDir()
+    const second = createRealtimeServer({
+      port: 0,
+      dataDir,
+      sessionSecret: TEST_SECRET,
+      log: silentLogger,
+    })
+    await expect(second.start()).rejects.toThrow(/already attached/)
+    await rm(dataDir, { recursive: true, force: true })
+  })
+})
