@@ -103,7 +103,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
             status: ok ? 'ok' : 'stopping',
             uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
             connections: {
-              socketio: state.io?.engine.clientsCount ?? 0,
+              socketio: state.io?.of('/').sockets.size ?? 0,
               yjs: state.collab?.connectionCount() ?? 0,
             },
           })

@@ -118,6 +118,12 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
         if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates), FROM_STORAGE)
       })()
       loading.set(doc, ready)
+      ready.catch((error: unknown) => {
+        log.error(`[collab] loading ${name} failed`, error)
+        // Drop the broken instance so the next connection tries again instead of failing forever.
+        if (docs.get(name) === doc) docs.delete(name)
+        doc.destroy()
+      })
       // Registered at once, not after loading: an edit that arrives early must be stored too.
       doc.on('update', (update: Uint8Array, origin: unknown) => {
         if (origin === FROM_STORAGE) return
