@@ -44,7 +44,10 @@ function shutdown(signal: NodeJS.Signals): void {
     process.exit(1)
   }, FORCE_EXIT_MS).unref()
   server.stop().then(
-    () => process.exit(0),
+    () => {
+      console.info('[realtime] stopped')
+      process.exit(0)
+    },
     (error: unknown) => {
       console.error('[realtime] stop failed', error)
       process.exit(1)
