@@ -97,69 +97,79 @@ export function MessageList({
       }}
       data-testid="message-scroller"
       tabIndex={0}
-      aria-label="Messages"
+      role="region"
+      aria-label="Message history"
       className="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 sm:px-4"
     >
-      <div ref={sentinel} className="flex h-8 items-center justify-center">
-        {loaded && hasMore && (
-          <button
-            type="button"
-            onClick={loadOlder}
-            disabled={loadingOlder}
-            className="rounded-full px-3 py-1 text-xs font-medium text-slate-600 ring-1 ring-slate-200 hover:bg-slate-50 disabled:opacity-60 dark:text-slate-300 dark:ring-slate-700 dark:hover:bg-slate-800"
-          >
-            {loadingOlder ? 'Loading older messages…' : 'Load older messages'}
-          </button>
-        )}
-        {loaded && !hasMore && messages.length > 0 && (
-          <span className="text-xs text-slate-500 dark:text-slate-400">Beginning of the room</span>
-        )}
+      {/* A column at least as tall as the view, so a short conversation sits at the bottom. */}
+      <div className="flex min-h-full flex-col">
+        <div ref={sentinel} className="flex h-8 shrink-0 items-center justify-center">
+          {loaded && hasMore && (
+            <button
+              type="button"
+              onClick={loadOlder}
+              disabled={loadingOlder}
+              className="rounded-full px-3 py-1 text-xs font-medium text-slate-600 ring-1 ring-slate-200 hover:bg-slate-50 disabled:opacity-60 dark:text-slate-300 dark:ring-slate-700 dark:hover:bg-slate-800"
+            >
+              {loadingOlder ? 'Loading older messages…' : 'Load older messages'}
+            </button>
+          )}
+          {loaded && !hasMore && messages.length > 0 && (
+            <span className="text-xs text-slate-500 dark:text-slate-400">
+              Beginning of the room
+            </span>
+          )}
+        </div>
+        <div className="mt-auto">
+          {!loaded ? (
+            <ul aria-busy="true" aria-label="Loading messages" className="space-y-4">
+              {[0, 1, 2, 3].map((i) => (
+                <li key={i} className={`flex gap-2 ${i % 2 ? 'flex-row-reverse' : ''}`}>
+                  <span className="size-8 animate-pulse rounded-full bg-slate-200 dark:bg-slate-800" />
+                  <span className="h-12 w-48 animate-pulse rounded-2xl bg-slate-200 dark:bg-slate-800" />
+                </li>
+              ))}
+            </ul>
+          ) : messages.length === 0 && outbox.length === 0 ? (
+            <p className="py-16 text-center text-sm text-slate-500 dark:text-slate-400">
+              No messages yet. Say hello!
+            </p>
+          ) : (
+            <div role="log" aria-label="Messages, oldest first">
+              <ol className="space-y-3">
+                {/* One array, so a message keeps its element (and its place) from pending to sent. */}
+                {[
+                  ...messages.map((message) => (
+                    <MessageItem
+                      key={`${message.userId}:${message.clientId}`}
+                      mine={message.userId === selfId}
+                      userId={message.userId}
+                      userName={message.userName}
+                      text={message.text}
+                      stored={message}
+                      seenBy={seenBy.get(message.id)}
+                    />
+                  )),
+                  ...(selfId
+                    ? outbox.map((message) => (
+                        <MessageItem
+                          key={`${selfId}:${message.clientId}`}
+                          mine
+                          userId={selfId}
+                          userName="You"
+                          text={message.text}
+                          outgoing={message}
+                          onRetry={() => onRetry(message.clientId)}
+                          onDiscard={() => onDiscard(message.clientId)}
+                        />
+                      ))
+                    : []),
+                ]}
+              </ol>
+            </div>
+          )}
+        </div>
       </div>
-      {!loaded ? (
-        <ul aria-busy="true" aria-label="Loading messages" className="space-y-4">
-          {[0, 1, 2, 3].map((i) => (
-            <li key={i} className={`flex gap-2 ${i % 2 ? 'flex-row-reverse' : ''}`}>
-              <span className="size-8 animate-pulse rounded-full bg-slate-200 dark:bg-slate-800" />
-              <span className="h-12 w-48 animate-pulse rounded-2xl bg-slate-200 dark:bg-slate-800" />
-            </li>
-          ))}
-        </ul>
-      ) : messages.length === 0 && outbox.length === 0 ? (
-        <p className="py-16 text-center text-sm text-slate-500 dark:text-slate-400">
-          No messages yet. Say hello!
-        </p>
-      ) : (
-        <ol role="log" aria-label="Messages, oldest first" className="space-y-3">
-          {/* One array, so a message keeps its element (and its place) from pending to sent. */}
-          {[
-            ...messages.map((message) => (
-              <MessageItem
-                key={`${message.userId}:${message.clientId}`}
-                mine={message.userId === selfId}
-                userId={message.userId}
-                userName={message.userName}
-                text={message.text}
-                stored={message}
-                seenBy={seenBy.get(message.id)}
-              />
-            )),
-            ...(selfId
-              ? outbox.map((message) => (
-                  <MessageItem
-                    key={`${selfId}:${message.clientId}`}
-                    mine
-                    userId={selfId}
-                    userName="You"
-                    text={message.text}
-                    outgoing={message}
-                    onRetry={() => onRetry(message.clientId)}
-                    onDiscard={() => onDiscard(message.clientId)}
-                  />
-                ))
-              : []),
-          ]}
-        </ol>
-      )}
     </div>
   )
 }
