@@ -37,8 +37,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           {children}
         </main>
         <footer className="border-t border-slate-200 py-6 text-center text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
-          Duplex — a working guide to Server-Sent Events and WebSockets. Every number on these
-          pages comes from a live connection.
+          Duplex — a working guide to Server-Sent Events and WebSockets. Every number on these pages
+          comes from a live connection.
         </footer>
       </body>
     </html>

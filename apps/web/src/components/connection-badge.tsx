@@ -1,9 +1,17 @@
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
 const LOOK: Record<ConnectionStatus, { dot: string; text: string; label: string }> = {
-  connecting: { dot: 'bg-amber-400 animate-pulse', text: 'text-amber-800 dark:text-amber-200', label: 'Connecting' },
+  connecting: {
+    dot: 'bg-amber-400 animate-pulse',
+    text: 'text-amber-800 dark:text-amber-200',
+    label: 'Connecting',
+  },
   open: { dot: 'bg-emerald-500', text: 'text-emerald-800 dark:text-emerald-200', label: 'Open' },
-  reconnecting: { dot: 'bg-orange-500 animate-pulse', text: 'text-orange-800 dark:text-orange-200', label: 'Reconnecting' },
+  reconnecting: {
+    dot: 'bg-orange-500 animate-pulse',
+    text: 'text-orange-800 dark:text-orange-200',
+    label: 'Reconnecting',
+  },
   closed: { dot: 'bg-slate-400', text: 'text-slate-700 dark:text-slate-300', label: 'Closed' },
 }
 

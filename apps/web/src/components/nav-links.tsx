@@ -26,12 +26,16 @@ export function NavLinks() {
             aria-current={active ? 'page' : undefined}
             className={`flex shrink-0 items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors ${
               active
-                ? 'bg-slate-900 text-white dark:bg-white dark:text-slate-900'
+                ? 'bg-slate-900 text-white dark:bg-slate-700'
                 : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
             }`}
           >
             {link.label}
-            {link.transport && <TransportTag transport={link.transport} compact />}
+            {link.transport && (
+              <span className="hidden sm:inline-flex">
+                <TransportTag transport={link.transport} compact />
+              </span>
+            )}
           </Link>
         )
       })}

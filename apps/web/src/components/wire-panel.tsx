@@ -38,7 +38,8 @@ export function WirePanel({
           {title}
         </h2>
         <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="wire-total">
-          {Object.values(log.counts).reduce((a, b) => a + b, 0)} frames · {formatBytes(log.totalBytes)}
+          {Object.values(log.counts).reduce((a, b) => a + b, 0)} frames ·{' '}
+          {formatBytes(log.totalBytes)}
         </span>
         <div className="ml-auto flex gap-1">
           <button
@@ -64,13 +65,19 @@ export function WirePanel({
         </p>
       )}
       {kinds.length > 0 && (
-        <ul aria-label="Frame counts" className="flex flex-wrap gap-1.5 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
+        <ul
+          aria-label="Frame counts"
+          className="flex flex-wrap gap-1.5 border-b border-slate-200 px-4 py-2 dark:border-slate-800"
+        >
           {kinds.map(([kind, count]) => (
             <li
               key={kind}
               className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700 dark:bg-slate-800 dark:text-slate-300"
             >
-              {kind} <span className="font-semibold" data-testid={`wire-count-${kind}`}>{count}</span>
+              {kind}{' '}
+              <span className="font-semibold" data-testid={`wire-count-${kind}`}>
+                {count}
+              </span>
             </li>
           ))}
         </ul>
@@ -96,14 +103,22 @@ export function WirePanel({
             className="border-b border-slate-100 px-4 py-1.5 last:border-0 dark:border-slate-800/70"
           >
             <div className="mb-0.5 flex gap-2 font-sans text-[10px] text-slate-500 dark:text-slate-400">
-              <span className={entry.direction === 'in' ? 'text-sky-700 dark:text-sky-300' : 'text-fuchsia-700 dark:text-fuchsia-300'}>
+              <span
+                className={
+                  entry.direction === 'in'
+                    ? 'text-sky-700 dark:text-sky-300'
+                    : 'text-fuchsia-700 dark:text-fuchsia-300'
+                }
+              >
                 {entry.direction === 'in' ? '↓ in' : '↑ out'}
               </span>
               <span>{formatTime(entry.at)}</span>
               <span>{entry.bytes} B</span>
               {entry.connection !== undefined && <span>conn #{entry.connection}</span>}
             </div>
-            <pre className="break-all whitespace-pre-wrap text-slate-800 dark:text-slate-200">{entry.text}</pre>
+            <pre className="break-all whitespace-pre-wrap text-slate-800 dark:text-slate-200">
+              {entry.text}
+            </pre>
           </li>
         ))}
       </ol>

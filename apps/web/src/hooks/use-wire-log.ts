@@ -42,7 +42,13 @@ interface State {
  * the counts cover everything since the last clear.
  */
 export function useWireLog(limit = 300): WireLog {
-  const store = useRef<{ state: State; listeners: Set<() => void>; queued: WireEntry[]; raf?: number; nextKey: number }>(null)
+  const store = useRef<{
+    state: State
+    listeners: Set<() => void>
+    queued: WireEntry[]
+    raf?: number
+    nextKey: number
+  }>(null)
   if (store.current === null) {
     store.current = {
       state: { entries: [], counts: {}, totalBytes: 0, paused: false },
@@ -106,8 +112,5 @@ export function useWireLog(limit = 300): WireLog {
 
   const setPaused = useCallback((paused: boolean) => commit({ ...s.state, paused }), [s, commit])
 
-  return useMemo(
-    () => ({ ...state, push, clear, setPaused }),
-    [state, push, clear, setPaused],
-  )
+  return useMemo(() => ({ ...state, push, clear, setPaused }), [state, push, clear, setPaused])
 }

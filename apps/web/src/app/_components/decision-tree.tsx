@@ -94,18 +94,31 @@ export function DecisionTree() {
 
   const choose = (answer: 'yes' | 'no') => {
     if (!node || node.kind !== 'question') return
-    setPath((p) => [...p.slice(0, -1), { id: p.at(-1)?.id ?? 'start', answer }, { id: node[answer] }])
+    setPath((p) => [
+      ...p.slice(0, -1),
+      { id: p.at(-1)?.id ?? 'start', answer },
+      { id: node[answer] },
+    ])
   }
 
   return (
-    <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900" data-testid="decision-tree">
+    <div
+      className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+      data-testid="decision-tree"
+    >
       {path.length > 1 && (
-        <ol className="mb-4 space-y-1 text-sm text-slate-500 dark:text-slate-400" aria-label="Your answers">
+        <ol
+          className="mb-4 space-y-1 text-sm text-slate-500 dark:text-slate-400"
+          aria-label="Your answers"
+        >
           {path.slice(0, -1).map((step) => {
             const q = NODES[step.id]
             return q?.kind === 'question' ? (
               <li key={step.id}>
-                {q.text} <span className="font-semibold text-slate-700 dark:text-slate-200">{step.answer === 'yes' ? 'Yes' : 'No'}</span>
+                {q.text}{' '}
+                <span className="font-semibold text-slate-700 dark:text-slate-200">
+                  {step.answer === 'yes' ? 'Yes' : 'No'}
+                </span>
               </li>
             ) : null
           })}
@@ -116,10 +129,18 @@ export function DecisionTree() {
           <p className="text-lg font-semibold">{node.text}</p>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{node.hint}</p>
           <div className="mt-4 flex gap-2">
-            <button type="button" onClick={() => choose('yes')} className="rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 dark:bg-white dark:text-slate-900 dark:hover:bg-slate-200">
+            <button
+              type="button"
+              onClick={() => choose('yes')}
+              className="rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 dark:bg-white dark:text-slate-900 dark:hover:bg-slate-200"
+            >
               Yes
             </button>
-            <button type="button" onClick={() => choose('no')} className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+            <button
+              type="button"
+              onClick={() => choose('no')}
+              className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            >
               No
             </button>
           </div>
@@ -131,10 +152,17 @@ export function DecisionTree() {
           <p className="mt-2 text-lg font-semibold">{node.title}</p>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{node.why}</p>
           <div className="mt-4 flex flex-wrap gap-2">
-            <Link href={node.demo.href} className="rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 dark:bg-white dark:text-slate-900">
+            <Link
+              href={node.demo.href}
+              className="rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 dark:bg-white dark:text-slate-900"
+            >
               {node.demo.label} →
             </Link>
-            <button type="button" onClick={() => setPath([{ id: 'start' }])} className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+            <button
+              type="button"
+              onClick={() => setPath([{ id: 'start' }])}
+              className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            >
               Start over
             </button>
           </div>

@@ -52,10 +52,15 @@ describe('createJobRunner', () => {
     expect(events.at(-1)?.event).toBe('done')
     const percents = progress.map((e) => (e.event === 'progress' ? e.data.percent : -1))
     expect(percents.at(-1)).toBe(100)
-    for (let i = 1; i < percents.length; i++) expect(percents[i]).toBeGreaterThanOrEqual(percents[i - 1] ?? 0)
+    for (let i = 1; i < percents.length; i++)
+      expect(percents[i]).toBeGreaterThanOrEqual(percents[i - 1] ?? 0)
     const stages = new Set(progress.map((e) => (e.event === 'progress' ? e.data.stage : '')))
     expect([...stages]).toEqual(['queued', 'uploading', 'transcoding', 'thumbnails', 'publishing'])
-    expect(jobs.get(job.id)).toMatchObject({ status: 'done', percent: 100, endedAt: expect.any(Number) })
+    expect(jobs.get(job.id)).toMatchObject({
+      status: 'done',
+      percent: 100,
+      endedAt: expect.any(Number),
+    })
     expect(time.pending()).toBe(0)
   })
 
@@ -91,7 +96,10 @@ describe('createJobRunner', () => {
     time.advance(3000)
     const cancelled = jobs.cancel(job.id)
     time.advance(20_000)
-    expect(cancelled).toMatchObject({ status: 'cancelled', reason: expect.stringMatching(/cancel/i) })
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      reason: expect.stringMatching(/cancel/i),
+    })
     expect(cancelled?.percent).toBeGreaterThan(0)
     expect(cancelled?.percent).toBeLessThan(100)
     expect(events.filter((e) => e.event !== 'progress').map((e) => e.event)).toEqual(['cancelled'])
@@ -129,7 +137,10 @@ describe('createJobRunner', () => {
     const state = jobs.get(job.id)
     expect(state?.status).toBe('running')
     expect(state?.percent).toBeGreaterThan(20)
-    expect(jobs.lastEvent(job.id)).toMatchObject({ event: 'progress', data: { percent: state?.percent } })
+    expect(jobs.lastEvent(job.id)).toMatchObject({
+      event: 'progress',
+      data: { percent: state?.percent },
+    })
   })
 
   it('lists jobs newest first and forgets the oldest ended ones past its limit', () => {

@@ -118,7 +118,12 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
     for (const e of ended.slice(0, Math.max(0, ended.length - retainEnded))) jobs.delete(e.job.id)
   }
 
-  const end = (id: string, status: 'done' | 'failed' | 'cancelled', reason: string | null, message: string) => {
+  const end = (
+    id: string,
+    status: 'done' | 'failed' | 'cancelled',
+    reason: string | null,
+    message: string,
+  ) => {
     const entry = jobs.get(id)
     if (!entry || entry.job.status !== 'running') return
     entry.cancelTimer?.()
@@ -128,7 +133,13 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
     forgetOldEnded()
   }
 
-  const run = (id: string, steps: Step[], index: number, startedAt: number, failAt: string | undefined) => {
+  const run = (
+    id: string,
+    steps: Step[],
+    index: number,
+    startedAt: number,
+    failAt: string | undefined,
+  ) => {
     const step = steps[index]
     const entry = jobs.get(id)
     if (!step || !entry) return
@@ -151,7 +162,13 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
         emit(id, {
           seq: current.last.seq + 1,
           event: 'progress',
-          data: { jobId: id, percent: step.percent, stage: step.stage, message: step.message, ts: t },
+          data: {
+            jobId: id,
+            percent: step.percent,
+            stage: step.stage,
+            message: step.message,
+            ts: t,
+          },
         })
         if (index === steps.length - 1) end(id, 'done', null, 'Published')
         else run(id, steps, index + 1, startedAt, failAt)

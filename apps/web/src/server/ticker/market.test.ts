@@ -17,8 +17,12 @@ describe('createMarket', () => {
   it('produces different paths for different seeds', () => {
     const a = createMarket({ listings: LISTINGS, seed: 1, intervalMs: 1000, now: clock() })
     const b = createMarket({ listings: LISTINGS, seed: 2, intervalMs: 1000, now: clock() })
-    const pa = Array.from({ length: 20 }, () => a.step()).flat().map((t) => t.price)
-    const pb = Array.from({ length: 20 }, () => b.step()).flat().map((t) => t.price)
+    const pa = Array.from({ length: 20 }, () => a.step())
+      .flat()
+      .map((t) => t.price)
+    const pb = Array.from({ length: 20 }, () => b.step())
+      .flat()
+      .map((t) => t.price)
     expect(pa).not.toEqual(pb)
   })
 
@@ -37,7 +41,14 @@ describe('createMarket', () => {
   })
 
   it('moves like geometric Brownian motion: log returns centred near zero with the listed volatility', () => {
-    const listing = { symbol: 'TEST', name: 'Test', open: 100, drift: 0, volatility: 0.3, activity: 1 }
+    const listing = {
+      symbol: 'TEST',
+      name: 'Test',
+      open: 100,
+      drift: 0,
+      volatility: 0.3,
+      activity: 1,
+    }
     const market = createMarket({ listings: [listing], seed: 11, intervalMs: 1000, now: clock() })
     const returns: number[] = []
     let previous = 100

@@ -48,7 +48,10 @@ describe('ResumeBuffer', () => {
 
   it('replays from the start for id 0 while nothing has been evicted', () => {
     const buffer = filled(10, 3)
-    expect(buffer.since(0)).toMatchObject({ kind: 'replay', events: [{ id: 1 }, { id: 2 }, { id: 3 }] })
+    expect(buffer.since(0)).toMatchObject({
+      kind: 'replay',
+      events: [{ id: 1 }, { id: 2 }, { id: 3 }],
+    })
     expect(new ResumeBuffer(4).since(0)).toEqual({ kind: 'replay', events: [] })
   })
 

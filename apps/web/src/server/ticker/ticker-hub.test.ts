@@ -67,7 +67,9 @@ afterEach(() => {
   for (const h of hubs.splice(0)) for (const a of h.abort) a.abort()
 })
 
-function setup(options: { bufferSize?: number; slowConsumerMs?: number; heartbeatMs?: number } = {}) {
+function setup(
+  options: { bufferSize?: number; slowConsumerMs?: number; heartbeatMs?: number } = {},
+) {
   const market = manualMarket()
   const heartbeat = createHeartbeat(options.heartbeatMs ?? 60_000)
   const hub = createTickerHub({
@@ -106,7 +108,9 @@ describe('createTickerHub', () => {
       resume: 'fresh',
     })
     expect(snapshot?.event).toBe('snapshot')
-    expect(JSON.parse(snapshot?.data ?? '').quotes.map((q: { symbol: string }) => q.symbol)).toEqual(['AAPL', 'MSFT'])
+    expect(
+      JSON.parse(snapshot?.data ?? '').quotes.map((q: { symbol: string }) => q.symbol),
+    ).toEqual(['AAPL', 'MSFT'])
   })
 
   it('sends each stream only its symbols, with ids from one process-wide sequence', async () => {
@@ -138,7 +142,8 @@ describe('createTickerHub', () => {
     first.abort.abort()
 
     const missed: MarketTick[] = []
-    for (let i = 0; i < 10; i++) missed.push(...market.emit().filter((t) => t.symbol === 'AAPL' || t.symbol === 'NVDA'))
+    for (let i = 0; i < 10; i++)
+      missed.push(...market.emit().filter((t) => t.symbol === 'AAPL' || t.symbol === 'NVDA'))
     const second = open(['AAPL', 'NVDA'], lastId)
     await second.read.until(() => second.read.ticks().length === missed.length, 'replay')
     expect(JSON.parse(second.read.events[0]?.data ?? '').resume).toBe('resumed')
@@ -146,7 +151,10 @@ describe('createTickerHub', () => {
     expect(second.read.ticks().map((e) => JSON.parse(e.data))).toEqual(missed)
 
     const live = market.emit().filter((t) => t.symbol === 'AAPL' || t.symbol === 'NVDA')
-    await second.read.until(() => second.read.ticks().length === missed.length + live.length, 'live')
+    await second.read.until(
+      () => second.read.ticks().length === missed.length + live.length,
+      'live',
+    )
     // Per symbol, seq goes up by one across the reconnect: no gap, no duplicate.
     const all = [...seen, ...second.read.ticks()].map((e) => JSON.parse(e.data) as MarketTick)
     for (const symbol of ['AAPL', 'NVDA']) {
@@ -211,7 +219,15 @@ describe('createTickerHub', () => {
     const read = reader(response)
     const latest = (symbol: string) => published.filter((t) => t.symbol === symbol).at(-1)
     await read.until(
-      () => ['AAPL', 'MSFT'].every((sym) => read.ticks().some((e) => JSON.parse(e.data).seq === latest(sym)?.seq && JSON.parse(e.data).symbol === sym)),
+      () =>
+        ['AAPL', 'MSFT'].every((sym) =>
+          read
+            .ticks()
+            .some(
+              (e) =>
+                JSON.parse(e.data).seq === latest(sym)?.seq && JSON.parse(e.data).symbol === sym,
+            ),
+        ),
       'the latest tick of each symbol',
     )
     const wanted = published.filter((t) => t.symbol === 'AAPL' || t.symbol === 'MSFT').length

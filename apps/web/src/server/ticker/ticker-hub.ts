@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import type { Quote, SymbolInfo, TickerEventData, TickerEventName, TickerHello } from '@duplex/protocol/ticker'
+import type {
+  Quote,
+  SymbolInfo,
+  TickerEventData,
+  TickerEventName,
+  TickerHello,
+} from '@duplex/protocol/ticker'
 import { encodeSseFrame, encodeSseJson } from '@duplex/protocol/sse'
 import type { Heartbeat } from '../sse/heartbeat.ts'
 import { createSseStream, type SseSink } from '../sse/sse-stream.ts'
@@ -141,8 +147,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
   options.market.start(publish)
 
   return {
-    listings: () =>
-      options.listings.map(({ symbol, name, open }) => ({ symbol, name, open })),
+    listings: () => options.listings.map(({ symbol, name, open }) => ({ symbol, name, open })),
     has: (symbol) => bySymbol.has(symbol),
 
     openStream({ symbols, lastEventId, signal }) {
@@ -214,7 +219,8 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
       unsubscribe(sub, remove)
       subscribe(sub, added)
       // New symbols start from their current price; their missed history is not this stream's.
-      if (added.length > 0) sub.sink.write(frameOf('snapshot', { reset: false, quotes: quotesOf(added) }))
+      if (added.length > 0)
+        sub.sink.write(frameOf('snapshot', { reset: false, quotes: quotesOf(added) }))
       return [...sub.symbols]
     },
 

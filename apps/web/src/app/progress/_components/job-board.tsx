@@ -32,7 +32,11 @@ export function JobBoard() {
       .catch(() => setError('Could not load the jobs.'))
   }, [])
 
-  const start = async (input: { name?: string; durationMs?: number; simulateFailure?: boolean }) => {
+  const start = async (input: {
+    name?: string
+    durationMs?: number
+    simulateFailure?: boolean
+  }) => {
     setError(null)
     const response = await fetch('/api/jobs', {
       method: 'POST',
@@ -88,7 +92,10 @@ export function JobBoard() {
           disabledReason={`${MAX_LIVE_JOBS} jobs are running: each holds one of the browser's six connections to this origin. Wait for one to finish.`}
         />
         {error && (
-          <p role="alert" className="rounded-lg border border-rose-300 bg-rose-50 px-4 py-2 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100">
+          <p
+            role="alert"
+            className="rounded-lg border border-rose-300 bg-rose-50 px-4 py-2 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100"
+          >
             {error}
           </p>
         )}

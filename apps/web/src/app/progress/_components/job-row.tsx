@@ -12,7 +12,11 @@ const STATUS_LOOK: Record<Job['status'], { label: string; bar: string; text: str
   running: { label: 'Running', bar: 'bg-sse-500', text: 'text-sse-700 dark:text-sse-100' },
   done: { label: 'Done', bar: 'bg-emerald-500', text: 'text-emerald-700 dark:text-emerald-300' },
   failed: { label: 'Failed', bar: 'bg-rose-500', text: 'text-rose-700 dark:text-rose-300' },
-  cancelled: { label: 'Cancelled', bar: 'bg-slate-400', text: 'text-slate-600 dark:text-slate-300' },
+  cancelled: {
+    label: 'Cancelled',
+    bar: 'bg-slate-400',
+    text: 'text-slate-600 dark:text-slate-300',
+  },
 }
 
 export function JobRow({
@@ -72,14 +76,21 @@ export function JobRow({
             style={{ width: `${job.percent}%` }}
           />
         </div>
-        <span className="w-12 text-right font-mono text-sm font-semibold tabular-nums" data-testid="job-percent">
+        <span
+          className="w-12 text-right font-mono text-sm font-semibold tabular-nums"
+          data-testid="job-percent"
+        >
           {Math.round(job.percent)}%
         </span>
       </div>
       <ol className="mt-3 flex flex-wrap gap-1.5" aria-label="Stages">
         {STAGES.map((stage, i) => {
           const state =
-            job.status === 'done' || i < stageIndex ? 'past' : i === stageIndex ? 'current' : 'future'
+            job.status === 'done' || i < stageIndex
+              ? 'past'
+              : i === stageIndex
+                ? 'current'
+                : 'future'
           return (
             <li
               key={stage}
@@ -89,7 +100,7 @@ export function JobRow({
                   ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200'
                   : state === 'current'
                     ? 'bg-sse-100 text-sse-700 ring-1 ring-sse-500/40 dark:bg-sse-700/40 dark:text-sse-50'
-                    : 'bg-slate-100 text-slate-500 dark:bg-slate-800 dark:text-slate-400'
+                    : 'bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300'
               }`}
             >
               {stage}

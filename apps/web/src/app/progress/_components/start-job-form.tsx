@@ -7,7 +7,11 @@ export function StartJobForm({
   disabled,
   disabledReason,
 }: {
-  onStart: (input: { name?: string; durationMs?: number; simulateFailure?: boolean }) => Promise<void>
+  onStart: (input: {
+    name?: string
+    durationMs?: number
+    simulateFailure?: boolean
+  }) => Promise<void>
   disabled: boolean
   disabledReason: string
 }) {
@@ -56,7 +60,12 @@ export function StartJobForm({
         />
       </label>
       <label className="flex items-center gap-2 pb-1.5 text-sm">
-        <input type="checkbox" checked={fail} onChange={(e) => setFail(e.target.checked)} className="size-4 accent-rose-600" />
+        <input
+          type="checkbox"
+          checked={fail}
+          onChange={(e) => setFail(e.target.checked)}
+          className="size-4 accent-rose-600"
+        />
         Make it fail
       </label>
       <button
@@ -67,7 +76,9 @@ export function StartJobForm({
       >
         Start job
       </button>
-      {disabled && <p className="w-full text-xs text-slate-500 dark:text-slate-400">{disabledReason}</p>}
+      {disabled && (
+        <p className="w-full text-xs text-slate-500 dark:text-slate-400">{disabledReason}</p>
+      )}
     </form>
   )
 }

@@ -21,7 +21,13 @@ export function useJobProgress(initial: Job, onWire?: (frame: WireFrame) => void
     onWire,
     handlers: {
       progress: (p) =>
-        setJob((j) => ({ ...j, percent: p.percent, stage: p.stage, message: p.message, updatedAt: p.ts })),
+        setJob((j) => ({
+          ...j,
+          percent: p.percent,
+          stage: p.stage,
+          message: p.message,
+          updatedAt: p.ts,
+        })),
       done: ({ job: ended }) => setJob(ended),
       failed: ({ job: ended }) => setJob(ended),
       cancelled: ({ job: ended }) => setJob(ended),

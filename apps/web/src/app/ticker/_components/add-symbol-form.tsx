@@ -14,7 +14,9 @@ export function AddSymbolForm({
 }) {
   const available = listings.filter((l) => !watchlist.includes(l.symbol))
   const [choice, setChoice] = useState('')
-  const selected = available.some((l) => l.symbol === choice) ? choice : (available[0]?.symbol ?? '')
+  const selected = available.some((l) => l.symbol === choice)
+    ? choice
+    : (available[0]?.symbol ?? '')
   return (
     <form
       className="flex items-center gap-2"

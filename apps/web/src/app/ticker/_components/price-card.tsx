@@ -47,7 +47,7 @@ export function PriceCard({
       >
         <div className="min-w-0">
           <h2 className="font-semibold">{symbol}</h2>
-          <p className="truncate text-xs text-slate-500 dark:text-slate-400">{name}</p>
+          <p className="truncate text-xs text-slate-600 dark:text-slate-300">{name}</p>
         </div>
         <div className="text-right">
           <p className="font-mono text-lg font-semibold tabular-nums" data-testid="price">

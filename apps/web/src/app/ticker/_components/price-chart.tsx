@@ -11,6 +11,17 @@ import {
 } from 'lightweight-charts'
 import type { Quote, TickerHistory } from '@duplex/protocol/ticker'
 
+const RISING = {
+  lineColor: '#10b981',
+  topColor: 'rgba(16,185,129,0.35)',
+  bottomColor: 'rgba(16,185,129,0.02)',
+}
+const FALLING = {
+  lineColor: '#f43f5e',
+  topColor: 'rgba(244,63,94,0.3)',
+  bottomColor: 'rgba(244,63,94,0.02)',
+}
+
 const toTime = (ts: number) => Math.floor(ts / 1000) as UTCTimestamp
 
 /** A price series chart (TradingView's lightweight-charts): history from the server, then live. */
@@ -39,9 +50,7 @@ export function PriceChart({ symbol, quote }: { symbol: string; quote: Quote | u
       crosshair: { horzLine: { visible: false } },
     })
     const s = c.addSeries(AreaSeries, {
-      lineColor: '#10b981',
-      topColor: 'rgba(16,185,129,0.35)',
-      bottomColor: 'rgba(16,185,129,0.02)',
+      ...RISING,
       lineWidth: 2,
       priceLineVisible: false,
     })
@@ -77,6 +86,7 @@ export function PriceChart({ symbol, quote }: { symbol: string; quote: Quote | u
     if (time < lastTime.current) return
     lastTime.current = time
     series.current.update({ time, value: quote.price })
+    series.current.applyOptions(quote.change >= 0 ? RISING : FALLING)
   }, [quote])
 
   return (

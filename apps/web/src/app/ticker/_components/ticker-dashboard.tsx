@@ -2,12 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useEventStream, useMessageRate } from '@duplex/client/react'
-import {
-  TickerEvents,
-  type Quote,
-  type SymbolInfo,
-  type SymbolList,
-} from '@duplex/protocol/ticker'
+import { TickerEvents, type Quote, type SymbolInfo, type SymbolList } from '@duplex/protocol/ticker'
 import { ConnectionBadge } from '@/components/connection-badge'
 import { WirePanel } from '@/components/wire-panel'
 import { useWireLog } from '@/hooks/use-wire-log'
@@ -76,8 +71,10 @@ export function TickerDashboard() {
         const want = watchlistRef.current
         const addNow = want.filter((s) => !hello.symbols.includes(s))
         const removeNow = hello.symbols.filter((s) => !want.includes(s))
-        if (addNow.length || removeNow.length) void changeSubscription(hello.connectionId, addNow, removeNow)
-        if (hello.resume === 'reset') setNotice('Reconnected after too long: prices were reset from a snapshot.')
+        if (addNow.length || removeNow.length)
+          void changeSubscription(hello.connectionId, addNow, removeNow)
+        if (hello.resume === 'reset')
+          setNotice('Reconnected after too long: prices were reset from a snapshot.')
         else if (hello.resume === 'resumed') setNotice(null)
       },
       snapshot: (snapshot) => {
@@ -89,7 +86,9 @@ export function TickerDashboard() {
         const previous = lastSeq.current.get(tick.symbol)
         if (previous !== undefined && tick.seq !== previous + 1) {
           setIntegrity((i) =>
-            tick.seq <= previous ? { ...i, duplicates: i.duplicates + 1 } : { ...i, gaps: i.gaps + 1 },
+            tick.seq <= previous
+              ? { ...i, duplicates: i.duplicates + 1 }
+              : { ...i, gaps: i.gaps + 1 },
           )
         }
         lastSeq.current.set(tick.symbol, tick.seq)
@@ -106,7 +105,8 @@ export function TickerDashboard() {
       body: JSON.stringify({ connectionId: id, add: addSymbols, remove: removeSymbols }),
     })
     // 404: the stream is between connections. Its reconnect will carry the new watchlist.
-    if (!response.ok && response.status !== 404) setNotice('The server refused the watchlist change.')
+    if (!response.ok && response.status !== 404)
+      setNotice('The server refused the watchlist change.')
   }
 
   const onAdd = (symbol: string) => {
@@ -142,7 +142,10 @@ export function TickerDashboard() {
           </div>
         </div>
         {notice && (
-          <p role="alert" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+          <p
+            role="alert"
+            className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          >
             {notice}
           </p>
         )}

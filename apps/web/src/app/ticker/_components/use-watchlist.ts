@@ -20,7 +20,11 @@ export function useWatchlist() {
     }
     // ?symbols=AAPL,MSFT in the page URL wins, so a watchlist can be shared as a link.
     const fromUrl = new URLSearchParams(window.location.search).get('symbols')
-    if (fromUrl) initial = fromUrl.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)
+    if (fromUrl)
+      initial = fromUrl
+        .split(',')
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean)
     setWatchlist(initial)
     setReady(true)
   }, [])
@@ -37,7 +41,10 @@ export function useWatchlist() {
     },
     [watchlist],
   )
-  const remove = useCallback((symbol: string) => setWatchlist((list) => list.filter((s) => s !== symbol)), [])
+  const remove = useCallback(
+    (symbol: string) => setWatchlist((list) => list.filter((s) => s !== symbol)),
+    [],
+  )
 
   return { watchlist, add, remove, ready }
 }

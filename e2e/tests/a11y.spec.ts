@@ -1,0 +1,29 @@
+import AxeBuilder from '@axe-core/playwright'
+import { expect, test } from '@playwright/test'
+
+for (const path of ['/', '/ticker', '/progress']) {
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`${path} has no serious or critical accessibility violations (${scheme})`, async ({
+      page,
+    }) => {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.goto(path)
+      await expect(page.locator('main')).toBeVisible()
+      // Let live data render: event streams never make the page "network idle".
+      await page.waitForTimeout(1000)
+      const results = await new AxeBuilder({ page }).analyze()
+      const serious = results.violations.filter(
+        (v) => v.impact === 'serious' || v.impact === 'critical',
+      )
+      expect(
+        serious.map(
+          (v) =>
+            `${v.id}: ${v.help} (${v.nodes
+              .map((n) => n.target.join(' '))
+              .slice(0, 3)
+              .join(', ')})`,
+        ),
+      ).toEqual([])
+    })
+  }
+}

@@ -1,0 +1,115 @@
+import { expect, test, type Page } from '@playwright/test'
+
+function eventRequests(page: Page): string[] {
+  const urls: string[] = []
+  page.on('request', (r) => {
+    if (/\/api\/jobs\/[^/]+\/events/.test(r.url())) urls.push(r.url())
+  })
+  return urls
+}
+
+async function startJob(page: Page, name: string, seconds: number) {
+  await page.getByLabel('Job name').fill(name)
+  await page.getByLabel(/Duration/).fill(String(seconds))
+  await page.getByRole('button', { name: 'Start job' }).click()
+  return page.locator('[data-testid="job"]', { hasText: name })
+}
+
+test('a job runs to 100% and done, and its stream does not reconnect afterwards', async ({
+  page,
+}) => {
+  const requests = eventRequests(page)
+  await page.goto('/progress')
+  const job = await startJob(page, 'Short render', 2)
+  await expect(job.getByTestId('job-status')).toHaveText('Done', { timeout: 20_000 })
+  await expect(job.getByTestId('job-percent')).toHaveText('100%')
+  await expect(job.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100')
+  const afterDone = requests.length
+  expect(afterDone).toBe(1)
+  await page.waitForTimeout(2000) // a reconnect loop would show up here (retry is 300 ms)
+  expect(requests.length).toBe(afterDone)
+})
+
+test('several jobs run at once, each with its own bar', async ({ page }) => {
+  await page.goto('/progress')
+  const jobs = [
+    await startJob(page, 'Alpha', 6),
+    await startJob(page, 'Beta', 6),
+    await startJob(page, 'Gamma', 6),
+  ]
+  for (const job of jobs) {
+    await expect
+      .poll(async () => Number(await job.getByRole('progressbar').getAttribute('aria-valuenow')))
+      .toBeGreaterThan(10)
+  }
+  for (const job of jobs)
+    await expect(job.getByTestId('job-status')).toHaveText('Done', { timeout: 30_000 })
+})
+
+test('cancel stops a job where it is', async ({ page }) => {
+  const requests = eventRequests(page)
+  await page.goto('/progress')
+  const job = await startJob(page, 'Long upload', 30)
+  await expect
+    .poll(async () => Number(await job.getByRole('progressbar').getAttribute('aria-valuenow')))
+    .toBeGreaterThan(3)
+  await job.getByRole('button', { name: 'Cancel Long upload' }).click()
+  await expect(job.getByTestId('job-status')).toHaveText('Cancelled')
+  const percent = Number(await job.getByRole('progressbar').getAttribute('aria-valuenow'))
+  expect(percent).toBeGreaterThan(0)
+  expect(percent).toBeLessThan(100)
+  const count = requests.length
+  await page.waitForTimeout(1500)
+  expect(requests.length).toBe(count)
+  await expect(job.getByRole('progressbar')).toHaveAttribute('aria-valuenow', String(percent))
+})
+
+test('a failing job ends as failed with its reason', async ({ page }) => {
+  await page.goto('/progress')
+  await page.getByLabel('Make it fail').check()
+  const job = await startJob(page, 'Doomed export', 2)
+  await expect(job.getByTestId('job-status')).toHaveText('Failed', { timeout: 20_000 })
+  await expect(job.getByTestId('job-message')).toContainText('simulated')
+})
+
+test('reloading mid-job shows the true progress and resumes the live bar', async ({ page }) => {
+  await page.goto('/progress')
+  const job = await startJob(page, 'Reload me', 10)
+  const bar = job.getByRole('progressbar')
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(15)
+  const before = Number(await bar.getAttribute('aria-valuenow'))
+  await page.reload()
+  const reloaded = page.locator('[data-testid="job"]', { hasText: 'Reload me' })
+  await expect(reloaded.getByTestId('job-status')).toHaveText('Running')
+  await expect
+    .poll(async () => Number(await reloaded.getByRole('progressbar').getAttribute('aria-valuenow')))
+    .toBeGreaterThanOrEqual(before)
+  await expect(reloaded.getByTestId('job-status')).toHaveText('Done', { timeout: 30_000 })
+})
+
+test('the browser’s own EventSource stops on a finished job after one 204', async ({ page }) => {
+  await page.goto('/progress')
+  const job = await (await page.request.post('/api/jobs', { data: { durationMs: 600 } })).json()
+  await expect
+    .poll(async () => (await (await page.request.get(`/api/jobs/${job.id}`)).json()).status)
+    .toBe('done')
+
+  const statuses: number[] = []
+  page.on('response', (r) => {
+    if (r.url().endsWith(`/api/jobs/${job.id}/events`)) statuses.push(r.status())
+  })
+  const result = await page.evaluate(async (id) => {
+    const es = new EventSource(`/api/jobs/${id}/events`)
+    const seen: string[] = []
+    es.addEventListener('done', () => seen.push('done'))
+    for (let i = 0; i < 100 && es.readyState !== EventSource.CLOSED; i++)
+      await new Promise((r) => setTimeout(r, 50))
+    await new Promise((r) => setTimeout(r, 1500))
+    const state = es.readyState
+    es.close()
+    return { seen, state }
+  }, job.id)
+  expect(result.seen).toEqual(['done'])
+  expect(result.state).toBe(2) // CLOSED: the 204 ended it
+  expect(statuses).toEqual([200, 204])
+})
