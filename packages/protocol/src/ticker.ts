@@ -31,9 +31,9 @@ export const TickSchema = z.object({
 })
 export type Tick = z.infer<typeof TickSchema>
 
-/** The latest price of a symbol, as a snapshot carries it. */
-export const QuoteSchema = TickSchema
-export type Quote = Tick
+/** The latest price of a symbol, as a snapshot carries it (`seq` 0: it has not traded yet). */
+export const QuoteSchema = TickSchema.extend({ seq: z.number().int().nonnegative() })
+export type Quote = z.infer<typeof QuoteSchema>
 
 /** First event of every stream. */
 export const TickerHelloSchema = z.object({
@@ -81,10 +81,7 @@ export const TickerStreamQuerySchema = z.object({
     .min(1, 'list at least one symbol, e.g. ?symbols=AAPL,MSFT')
     .transform((raw) => [...new Set(raw.split(',').map((s) => s.trim().toUpperCase()))])
     .pipe(z.array(SymbolSchema).max(50, 'at most 50 symbols per stream')),
-  lastEventId: z
-    .string()
-    .regex(/^\d+$/, 'must be a decimal event id')
-    .optional(),
+  lastEventId: z.string().regex(/^\d+$/, 'must be a decimal event id').optional(),
 })
 
 /** Body of `POST /api/ticker/subscriptions`. */
