@@ -30,7 +30,7 @@ for (const scheme of ['light', 'dark']) {
       await page.waitForTimeout(Number(process.env.SHOT_WAIT_MS ?? 3000))
       const name = `${outDir}/${path.replace(/[^a-z0-9]+/gi, '_') || 'home'}-${scheme}-${label}.png`
       await page.screenshot({ path: name, fullPage: process.env.SHOT_FULL === '1' })
-      console.log(name)
+      console.info(name)
     }
     await context.close()
   }
