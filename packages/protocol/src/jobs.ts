@@ -68,7 +68,11 @@ export type JobEventName = keyof JobEventMap
 export type JobEventData<K extends JobEventName> = EventData<JobEventMap, K>
 
 /** The events after which a job stream ends on purpose: a client must not reconnect. */
-export const JOB_TERMINAL_EVENTS = ['done', 'failed', 'cancelled'] as const satisfies readonly JobEventName[]
+export const JOB_TERMINAL_EVENTS = [
+  'done',
+  'failed',
+  'cancelled',
+] as const satisfies readonly JobEventName[]
 export type JobTerminalEvent = (typeof JOB_TERMINAL_EVENTS)[number]
 
 export function isTerminalStatus(status: JobStatus): status is JobTerminalEvent {
