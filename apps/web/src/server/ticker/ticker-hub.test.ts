@@ -48,7 +48,7 @@ function reader(response: Response) {
     ended = true
   })
   const until = async (predicate: () => boolean, what: string) => {
-    for (let i = 0; i < 200 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5))
+    for (let i = 0; i < 1000 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5))
     if (!predicate()) throw new Error(`timed out waiting for ${what}`)
   }
   return {
