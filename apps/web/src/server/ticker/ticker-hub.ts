@@ -44,6 +44,16 @@ export interface TickerHub {
   stats(): { connections: number; headId: number; oldestId: number }
   /** Tells every stream to come back later (a `retry:` hint and a `closing` event), then ends them. */
   closeAll(message: string): void
+  /**
+   * Stamps, encodes and delivers ticks exactly as the market's timer does. The market calls it;
+   * so does the benchmark route (`DUPLEX_BENCH=1`), to drive this same path at a chosen rate.
+   */
+  publish(ticks: MarketTick[]): void
+  /**
+   * Resolves once no stream is behind. A caller that must not have its ticks coalesced (the
+   * benchmark's "as fast as the reader drains" run) waits on it between ticks.
+   */
+  drained(): Promise<void>
 }
 
 interface BufferedTick {
@@ -81,6 +91,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
   const history = new Map<string, { ts: number; price: number }[]>()
   const bySymbol = new Map<string, Set<Subscriber>>()
   const byConnection = new Map<string, Subscriber>()
+  let drainWaiters: (() => void)[] = []
   let lastId = 0
 
   for (const listing of options.listings) {
@@ -103,6 +114,20 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
     }
     if (sub.pending.size > 0) flush(sub)
     sub.sink.write(frame)
+  }
+
+  const anyBehind = () => {
+    for (const sub of byConnection.values()) {
+      if (sub.pending.size > 0 || sub.sink.behind()) return true
+    }
+    return false
+  }
+
+  const wakeDrainWaiters = () => {
+    if (drainWaiters.length === 0 || anyBehind()) return
+    const waiters = drainWaiters
+    drainWaiters = []
+    for (const resolve of waiters) resolve()
   }
 
   const publish = (ticks: MarketTick[]) => {
@@ -172,7 +197,10 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
         signal,
         heartbeat: options.heartbeat,
         slowConsumerMs: options.slowConsumerMs,
-        onDrain: () => flush(sub),
+        onDrain: () => {
+          flush(sub)
+          wakeDrainWaiters()
+        },
         onSlowConsumer: (s) =>
           s.write(
             frameOf('closing', {
@@ -183,6 +211,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
         onClose: () => {
           unsubscribe(sub, [...sub.symbols])
           byConnection.delete(connectionId)
+          wakeDrainWaiters()
         },
       })
       sub.sink = sink
@@ -230,6 +259,13 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
       headId: buffer.headId,
       oldestId: buffer.oldestId,
     }),
+
+    publish,
+
+    drained() {
+      if (!anyBehind()) return Promise.resolve()
+      return new Promise<void>((resolve) => drainWaiters.push(resolve))
+    },
 
     closeAll(message) {
       for (const sub of [...byConnection.values()]) {
