@@ -4,9 +4,6 @@ import { z } from 'zod'
  * Server environment, parsed once. Every module reads configuration from here, so a typo in a
  * variable fails at start-up with a message naming it instead of surfacing as NaN later.
  */
-/** An empty variable counts as unset, so `REDIS_URL= pnpm start` means single-process mode. */
-const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional())
-
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Seed of the simulated market: the same seed gives the same prices, tick for tick. */
@@ -42,30 +39,13 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>
 
-/**
- * Cluster mode needs both URLs: half a cluster (Redis without the database the realtime server
- * shares, or the other way round) would start instances that silently disagree.
- */
-function clusterOf({ DATABASE_URL, REDIS_URL }: ParsedEnv): ClusterEnv {
-  if (DATABASE_URL && REDIS_URL) return { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL }
-  if (!DATABASE_URL && !REDIS_URL) return undefined
-  const [set, missing] = DATABASE_URL
-    ? ['DATABASE_URL', 'REDIS_URL']
-    : ['REDIS_URL', 'DATABASE_URL']
-  throw new Error(
-    `Invalid environment for apps/web:\n  ${missing}: required because ${set} is set. ` +
-      'Cluster mode needs both DATABASE_URL and REDIS_URL; unset both for one process.',
-  )
-}
-
-/** Parses `source` (normally `process.env`); exported for tests. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = EnvSchema.safeParse(source)
+function parseEnv(): Env {
+  const result = EnvSchema.safeParse(process.env)
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
     throw new Error(`Invalid environment for apps/web:\n${problems.join('\n')}`)
   }
-  return { ...result.data, cluster: clusterOf(result.data) }
+  return result.data
 }
 
-export const env: Env = parseEnv(process.env)
+export const env: Env = parseEnv()
