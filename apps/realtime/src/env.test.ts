@@ -32,4 +32,32 @@ describe('parseEnv', () => {
       /REALTIME_PORT.*ALLOWED_ORIGINS|ALLOWED_ORIGINS.*REALTIME_PORT/,
     )
   })
+
+  it('switches to cluster mode only with both DATABASE_URL and REDIS_URL', () => {
+    expect(
+      parseEnv({
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/duplex',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+      }),
+    ).toMatchObject({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/duplex',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    })
+    expect(() => parseEnv({ DATABASE_URL: 'postgres://127.0.0.1/duplex' })).toThrow(
+      /REDIS_URL: cluster mode needs both DATABASE_URL \(PostgreSQL\) and REDIS_URL/,
+    )
+    expect(() => parseEnv({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /DATABASE_URL: cluster mode needs both/,
+    )
+    expect(() =>
+      parseEnv({ DATABASE_URL: 'mysql://127.0.0.1/duplex', REDIS_URL: 'redis://127.0.0.1' }),
+    ).toThrow(/DATABASE_URL: must be a PostgreSQL URL/)
+    expect(() =>
+      parseEnv({
+        DATABASE_URL: 'postgres://127.0.0.1/duplex',
+        REDIS_URL: 'redis://127.0.0.1',
+        DATABASE_SCHEMA: 'Robert; drop table',
+      }),
+    ).toThrow(/DATABASE_SCHEMA: must be a lower-case SQL identifier/)
+  })
 })

@@ -2,9 +2,17 @@ import type { ChatMessage, MessageId, ReadReceipt, RoomId } from '@duplex/protoc
 import type { DocInfo } from '@duplex/protocol/collab'
 import type { SessionUser } from '@duplex/protocol/session'
 import SQLite from 'better-sqlite3'
-import { CamelCasePlugin, Kysely, Migrator, SqliteDialect } from 'kysely'
+import {
+  CamelCasePlugin,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type MigrationResult,
+} from 'kysely'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
+import pg from 'pg'
 import { createMigrationProvider, type StorageDialect } from './migrations.ts'
 import type { Database } from './schema.ts'
 
@@ -86,24 +94,68 @@ export interface Storage extends ChatStore, DocStore {
   close(): Promise<void>
 }
 
-export type StorageOptions = {
-  kind: 'sqlite'
-  /** The database file; its folder is created if needed. */
-  file: string
-}
+export type StorageOptions =
+  | {
+      kind: 'sqlite'
+      /** The database file; its folder is created if needed. */
+      file: string
+    }
+  | {
+      kind: 'postgres'
+      /** `DATABASE_URL`, e.g. `postgres://postgres@127.0.0.1:5432/duplex`. */
+      url: string
+      /** `DATABASE_SCHEMA`: where the tables live; created by the first migration. Default `public`. */
+      schema?: string | undefined
+      /** Pool size per instance (default 10). */
+      maxConnections?: number
+    }
+
+/** PostgreSQL schema used when none is given. */
+export const DEFAULT_SCHEMA = 'public'
 
 /** File name of the SQLite database inside the data folder. */
 export const SQLITE_FILE = 'duplex.sqlite'
 
 /**
  * Opens the database and migrates it to the latest schema. Everything above this file speaks
- * Kysely, so adding PostgreSQL is a new `kind` here (PostgresDialect over a pg Pool) and nothing in
- * chat or collab changes.
+ * Kysely, so SQLite (embedded mode) and PostgreSQL (cluster mode) are two `kind`s here and nothing
+ * in chat or collab changes.
  *
  * @example
  * const storage = await createStorage({ kind: 'sqlite', file: path.join(dataDir, SQLITE_FILE) })
+ * const shared = await createStorage({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1/duplex' })
  */
 export async function createStorage(options: StorageOptions): Promise<Storage> {
+  const opened = openDatabase(options)
+  try {
+    await opened.migrate()
+  } catch (error) {
+    await opened.db.destroy()
+    throw error
+  }
+  return createKyselyStorage(opened.db, options.kind)
+}
+
+/**
+ * Applies pending migrations and closes the database again (`pnpm db:migrate`). Resolves with the
+ * names of the migrations it applied, empty when the schema was up to date.
+ */
+export async function migrateStorage(options: StorageOptions): Promise<string[]> {
+  const opened = openDatabase(options)
+  try {
+    return await opened.migrate()
+  } finally {
+    await opened.db.destroy()
+  }
+}
+
+interface OpenedDatabase {
+  db: Kysely<Database>
+  migrate(): Promise<string[]>
+}
+
+function openDatabase(options: StorageOptions): OpenedDatabase {
+  if (options.kind === 'postgres') return openPostgres(options)
   mkdirSync(path.dirname(options.file), { recursive: true })
   const sqlite = new SQLite(options.file)
   // WAL lets readers go on while a writer commits; NORMAL is durable across process crashes in WAL.
@@ -115,17 +167,62 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
     dialect: new SqliteDialect({ database: sqlite }),
     plugins: [new CamelCasePlugin()],
   })
-  try {
-    await migrate(db, 'sqlite')
-  } catch (error) {
-    await db.destroy()
-    throw error
+  return {
+    db,
+    migrate: () => migrate(new Migrator({ db, provider: createMigrationProvider('sqlite') })),
   }
-  return createKyselyStorage(db, 'sqlite')
 }
 
-async function migrate(db: Kysely<Database>, dialect: StorageDialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: createMigrationProvider(dialect) })
+/** pg's type id of `int8`/`bigint`: our ms timestamps and `count(*)`. */
+const INT8_OID = 20
+
+function openPostgres(options: Extract<StorageOptions, { kind: 'postgres' }>): OpenedDatabase {
+  const schema = options.schema ?? DEFAULT_SCHEMA
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    // At least two: migrate() holds its lock on one connection while the migrator uses another.
+    max: Math.max(2, options.maxConnections ?? 10),
+    // Every connection resolves unqualified table names in our schema.
+    options: `-c search_path=${schema}`,
+    types: {
+      // pg returns int8 as a string because it can exceed 2^53; ms timestamps and counts cannot.
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID && format !== 'binary'
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  })
+  // An idle client whose server went away emits 'error' on the pool; unhandled, it would crash.
+  pool.on('error', () => undefined)
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin()],
+  })
+  const migrator = new Migrator({
+    db,
+    provider: createMigrationProvider('postgres'),
+    // Kysely looks its tables up in every schema unless told which one is ours.
+    migrationTableSchema: schema,
+  })
+  return {
+    db,
+    async migrate() {
+      // Kysely's own advisory lock only covers running the migrations, not creating its tables
+      // and our schema before that; instances starting together queue here for the whole of it.
+      const lock = await pool.connect()
+      const key = `duplex-realtime:migrate:${schema}`
+      try {
+        await lock.query('select pg_advisory_lock(hashtext($1))', [key])
+        return await migrate(migrator)
+      } finally {
+        await lock.query('select pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined)
+        lock.release()
+      }
+    },
+  }
+}
+
+async function migrate(migrator: Migrator): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((result) => result.status === 'Error')
   if (error !== undefined) {
@@ -134,6 +231,9 @@ async function migrate(db: Kysely<Database>, dialect: StorageDialect): Promise<v
       cause: error,
     })
   }
+  return (results ?? [])
+    .filter((result: MigrationResult) => result.status === 'Success')
+    .map((result) => result.migrationName)
 }
 
 function createKyselyStorage(db: Kysely<Database>, dialect: StorageDialect): Storage {
