@@ -5,6 +5,9 @@ import { E2E } from '../fixtures/ports.ts'
 import { expect, test } from '../fixtures/realtime.ts'
 import { expectNoSeriousA11yViolations, openUser, uniqueName } from '../fixtures/users.ts'
 
+// Two browsers, a realtime server that restarts, on a two-core machine shared with other suites.
+test.describe.configure({ timeout: 120_000 })
+
 function composer(page: Page) {
   return page.getByRole('textbox', { name: /^Message #/ })
 }

@@ -1,0 +1,204 @@
+import type { Page } from '@playwright/test'
+import { startNetworkSwitch } from '../fixtures/network-switch.ts'
+import { expect, test } from '../fixtures/realtime.ts'
+import { expectNoSeriousA11yViolations, openUser, uniqueName } from '../fixtures/users.ts'
+
+// Two browsers, a realtime server that restarts, on a two-core machine shared with other suites.
+test.describe.configure({ timeout: 120_000 })
+
+function editor(page: Page) {
+  return page.getByRole('textbox', { name: /^Text of / })
+}
+
+/**
+ * The text the user sees in the editor, line by line, without the remote carets and their name
+ * tags that CodeMirror draws inline.
+ */
+function editorText(page: Page): Promise<string> {
+  return page.locator('.cm-content').evaluate((content) => {
+    const clone = content.cloneNode(true) as HTMLElement
+    for (const widget of clone.querySelectorAll(
+      '.cm-ySelectionCaret, .cm-widgetBuffer, .cm-placeholder',
+    )) {
+      widget.remove()
+    }
+    return [...clone.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n')
+  })
+}
+
+async function openDoc(page: Page, doc: string) {
+  await page.goto(`/editor/${doc}`)
+  const badge = page.getByTestId('connection-status')
+  await expect(badge).toHaveAttribute('data-status', 'open')
+  await expect(badge).toContainText('synced')
+}
+
+/** Puts the caret at the start or the end of the document and types like a person. */
+async function typeAt(page: Page, where: 'start' | 'end', text: string) {
+  await editor(page).click()
+  await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End')
+  await page.keyboard.type(text, { delay: 15 })
+}
+
+test('two people typing at once end up with the same text, with both edits', async ({
+  browser,
+}) => {
+  const doc = uniqueName('together')
+  const ada = await openUser(browser, 'Ada')
+  const bob = await openUser(browser, 'Bob')
+  await openDoc(ada.page, doc)
+  await openDoc(bob.page, doc)
+  await typeAt(ada.page, 'end', 'middle line')
+  await expect.poll(() => editorText(bob.page)).toBe('middle line')
+
+  await Promise.all([
+    typeAt(ada.page, 'start', 'Ada was here. '),
+    typeAt(bob.page, 'end', ' Bob was here.'),
+  ])
+  await expect.poll(() => editorText(ada.page)).toBe('Ada was here. middle line Bob was here.')
+  await expect.poll(() => editorText(bob.page)).toBe(await editorText(ada.page))
+
+  // The wire panel labels the binary frames.
+  const wire = bob.page.getByTestId('wire-log')
+  await expect(wire.locator('li[data-kind="sync-step-1"]').first()).toBeAttached()
+  await expect(wire.locator('li[data-kind="update"]').first()).toContainText('update')
+  await expect(wire.locator('li[data-kind="awareness"]').first()).toContainText('"name":"Ada"')
+  await ada.context.close()
+  await bob.context.close()
+})
+
+test('the other person’s cursor is shown with their name', async ({ browser }) => {
+  const doc = uniqueName('cursor')
+  const ada = await openUser(browser, 'Ada')
+  const bob = await openUser(browser, 'Bob')
+  await openDoc(ada.page, doc)
+  await openDoc(bob.page, doc)
+  await typeAt(ada.page, 'end', 'Where am I?')
+
+  const caret = bob.page.locator('.cm-ySelectionCaret', { hasText: 'Ada' })
+  await expect(caret).toBeVisible()
+  await expect(
+    bob.page.getByRole('list', { name: 'People in this document' }).getByRole('listitem'),
+  ).toHaveCount(2)
+  await expect(bob.page.getByTestId('peer-count')).toHaveText('2 here')
+  await ada.context.close()
+  // Closing a tab removes its cursor and avatar for the others.
+  await expect(caret).toHaveCount(0)
+  await expect(bob.page.getByTestId('peer-count')).toHaveText('1 here')
+  await bob.context.close()
+})
+
+test('edits made while offline merge when the connection comes back', async ({ browser }) => {
+  const doc = uniqueName('offline')
+  const net = await startNetworkSwitch()
+  try {
+    const ada = await openUser(browser, 'Ada', net.webUrl)
+    const bob = await openUser(browser, 'Bob')
+    await openDoc(ada.page, doc)
+    await openDoc(bob.page, doc)
+    await typeAt(ada.page, 'end', 'shared start')
+    await expect.poll(() => editorText(bob.page)).toBe('shared start')
+
+    net.setOnline(false)
+    await ada.context.setOffline(true)
+    await expect(ada.page.getByTestId('connection-status')).not.toHaveAttribute(
+      'data-status',
+      'open',
+    )
+
+    await typeAt(ada.page, 'start', 'ada-offline ')
+    await typeAt(bob.page, 'end', ' bob-online')
+    await expect.poll(() => editorText(ada.page)).toBe('ada-offline shared start')
+    await expect.poll(() => editorText(bob.page)).toBe('shared start bob-online')
+
+    await ada.context.setOffline(false)
+    net.setOnline(true)
+    await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+    await expect.poll(() => editorText(ada.page)).toBe('ada-offline shared start bob-online')
+    await expect.poll(() => editorText(bob.page)).toBe('ada-offline shared start bob-online')
+    await ada.context.close()
+    await bob.context.close()
+  } finally {
+    await net.close()
+  }
+})
+
+test('the document survives a restart of the realtime server', async ({ browser, realtime }) => {
+  const doc = uniqueName('durable')
+  const ada = await openUser(browser, 'Ada')
+  await openDoc(ada.page, doc)
+  await typeAt(ada.page, 'end', 'Written before the restart.')
+
+  await realtime.restart()
+  // The open page reconnects by itself and keeps its text.
+  await expect(ada.page.getByTestId('connection-status')).toContainText('synced')
+  await typeAt(ada.page, 'end', ' And after.')
+
+  const bob = await openUser(browser, 'Bob')
+  await openDoc(bob.page, doc)
+  await expect.poll(() => editorText(bob.page)).toBe('Written before the restart. And after.')
+  await ada.page.reload()
+  await expect.poll(() => editorText(ada.page)).toBe('Written before the restart. And after.')
+  await ada.context.close()
+  await bob.context.close()
+})
+
+test('undo takes back only your own edits', async ({ browser }) => {
+  const doc = uniqueName('undo')
+  const ada = await openUser(browser, 'Ada')
+  const bob = await openUser(browser, 'Bob')
+  await openDoc(ada.page, doc)
+  await openDoc(bob.page, doc)
+  await typeAt(bob.page, 'end', 'from bob')
+  await expect.poll(() => editorText(ada.page)).toBe('from bob')
+  await typeAt(ada.page, 'start', 'from ada ')
+  await expect.poll(() => editorText(bob.page)).toBe('from ada from bob')
+
+  await ada.page.getByRole('button', { name: 'Undo' }).click()
+  await expect.poll(() => editorText(ada.page)).toBe('from bob')
+  await expect.poll(() => editorText(bob.page)).toBe('from bob')
+  await ada.page.getByRole('button', { name: 'Redo' }).click()
+  await expect.poll(() => editorText(bob.page)).toBe('from ada from bob')
+  await ada.context.close()
+  await bob.context.close()
+})
+
+test('documents can be created from the list and show up in it', async ({ browser }) => {
+  const ada = await openUser(browser, 'Ada')
+  await ada.page.goto('/editor')
+  const doc = uniqueName('listed')
+  await ada.page.getByLabel('New document name').fill(doc)
+  await ada.page.getByRole('button', { name: 'New document' }).click()
+  await expect(ada.page).toHaveURL(new RegExp(`/editor/${doc}$`))
+  await expect(ada.page.getByTestId('connection-status')).toContainText('synced')
+  await ada.page.getByRole('link', { name: '← All documents' }).click()
+  await expect(
+    ada.page.getByRole('list', { name: 'Documents' }).getByRole('link', { name: new RegExp(doc) }),
+  ).toBeVisible()
+  await ada.context.close()
+})
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`editor pages have no serious accessibility violations (${scheme})`, async ({ browser }) => {
+    const ada = await openUser(browser, 'Ada')
+    const bob = await openUser(browser, 'Bob')
+    await ada.page.emulateMedia({ colorScheme: scheme })
+    await ada.page.goto('/editor')
+    await expect(ada.page.getByRole('heading', { name: 'Documents' })).toBeVisible()
+    await expect(ada.page.getByLabel('Loading documents')).toHaveCount(0)
+    await expectNoSeriousA11yViolations(ada.page)
+
+    const doc = uniqueName('a11y')
+    await openDoc(ada.page, doc)
+    await openDoc(bob.page, doc)
+    await typeAt(
+      bob.page,
+      'end',
+      '# Heading\n\nSome *emphasis*, a [link](https://example.com) and `code`.',
+    )
+    await expect(ada.page.locator('.cm-ySelectionCaret', { hasText: 'Bob' })).toBeVisible()
+    await expectNoSeriousA11yViolations(ada.page)
+    await ada.context.close()
+    await bob.context.close()
+  })
+}
