@@ -16,12 +16,13 @@ import {
 } from '@duplex/protocol/chat'
 import type { SessionUser } from '@duplex/protocol/session'
 import { describeZodError } from '@duplex/protocol/errors'
+import type { Redis } from 'ioredis'
 import type { Server, Socket } from 'socket.io'
 import type { z } from 'zod'
 import type { Logger } from '../log.ts'
 import type { Metrics } from '../metrics.ts'
 import type { ChatStore, StoredRoom } from '../storage/storage.ts'
-import { createPresence, type Presence } from './presence.ts'
+import { createPresence, type Departure, type Presence } from './presence.ts'
 import { createRateLimiter } from './rate-limit.ts'
 
 export type ChatServer = Server<
@@ -47,6 +48,10 @@ export interface ChatDeps {
   limits: ChatLimits
   metrics: Metrics
   log: Logger
+  /** Cluster mode: presence shared through Redis. In-process presence when absent. */
+  presence?: Presence
+  /** Cluster mode: rate limits counted in Redis under this prefix. In memory when absent. */
+  redis?: { client: Redis; keyPrefix: string }
 }
 
 export interface Chat {
@@ -79,10 +84,23 @@ function fail(code: ChatErrorCode, message: string): AckError {
  */
 export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
   const { store, limits, metrics, log } = deps
-  const presence = createPresence()
-  const sendLimiter = createRateLimiter({ points: limits.ratePoints, seconds: limits.rateSeconds })
-  const typingLimiter = createRateLimiter(TYPING_RATE)
+  const presence = deps.presence ?? createPresence()
+  const sendLimiter = createRateLimiter({
+    points: limits.ratePoints,
+    seconds: limits.rateSeconds,
+    ...(deps.redis && { redis: { ...deps.redis, keyPrefix: `${deps.redis.keyPrefix}rl:send` } }),
+  })
+  const typingLimiter = createRateLimiter({
+    ...TYPING_RATE,
+    ...(deps.redis && { redis: { ...deps.redis, keyPrefix: `${deps.redis.keyPrefix}rl:typing` } }),
+  })
   const sessionExpiry = new WeakMap<ChatSocket, number>()
+
+  // Members of an instance that died (or came back) are announced by whoever noticed.
+  presence.onExternalChange(({ joined, left }) => {
+    for (const { roomId, user } of joined) void announce('user-joined', roomId, user)
+    for (const { roomId, user } of left) void announce('user-left', roomId, user)
+  })
 
   io.use(async (socket, next) => {
     try {
@@ -118,36 +136,33 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
     if (expiresAt !== undefined) expireWithSession(socket, expiresAt)
 
     if (socket.recovered) {
-      // Connection state recovery gave the socket its rooms back, but presence forgot it on
-      // disconnect; put it back so the member list matches.
+      // Connection state recovery gave the socket its rooms back (possibly on another instance
+      // than before), but presence forgot it on disconnect; put it back so the member list matches.
       for (const key of socket.rooms) {
-        if (key.startsWith('room:')) joinPresence(socket, key.slice('room:'.length), user)
+        if (key.startsWith('room:')) void joinPresence(socket, key.slice('room:'.length), user)
       }
     }
 
     handle(socket, 'join-room', async ({ roomId }) => {
       const { room, created } = await store.ensureRoom(roomId, user.id)
-      if (created) io.emit('room-created', roomInfo(room))
+      if (created) io.emit('room-created', await roomInfo(room))
       // The socket may have gone while we awaited; joining now would leave a ghost member.
       if (!socket.connected) return fail('not_in_room', 'disconnected')
       void socket.join(roomKey(roomId))
-      joinPresence(socket, roomId, user)
-      const [page, reads] = await Promise.all([
+      await joinPresence(socket, roomId, user)
+      const [page, reads, members] = await Promise.all([
         store.listMessages(roomId, { limit: CHAT_HISTORY_PAGE }),
         store.listReads(roomId),
+        presence.members(roomId),
       ])
-      return {
-        ok: true,
-        history: page.messages,
-        hasMore: page.hasMore,
-        members: presence.members(roomId),
-        reads,
-      }
+      return { ok: true, history: page.messages, hasMore: page.hasMore, members, reads }
     })
 
     handle(socket, 'leave-room', async ({ roomId }) => {
       void socket.leave(roomKey(roomId))
-      if (presence.leave(roomId, user.id, socket.id).changed) announceLeft(roomId, user)
+      if ((await presence.leave(roomId, user.id, socket.id)).changed) {
+        await announce('user-left', roomId, user)
+      }
       return { ok: true }
     })
 
@@ -212,35 +227,54 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
 
     handle(socket, 'list-rooms', async () => {
       const rooms = await store.listRooms()
-      return { ok: true, rooms: rooms.map(roomInfo) }
+      return { ok: true, rooms: await Promise.all(rooms.map(roomInfo)) }
     })
 
     handle(socket, 'create-room', async ({ roomId }) => {
       const { room, created } = await store.ensureRoom(roomId, user.id)
-      if (created) io.emit('room-created', roomInfo(room))
-      return { ok: true, room: roomInfo(room), created }
+      const info = await roomInfo(room)
+      if (created) io.emit('room-created', info)
+      return { ok: true, room: info, created }
     })
 
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       metrics.connections.dec({ transport: 'socketio' })
+      // This server is stopping and the client will reconnect (to another instance in cluster
+      // mode, recovering this socket): leaving now would flash "left" and "joined" at the room.
+      if (reason === 'server shutting down') return presence.forget(socket.id)
       // Covers closed and crashed tabs alike: the socket is gone, so is its share of presence.
-      for (const { roomId, user: left } of presence.leaveAll(socket.id)) announceLeft(roomId, left)
+      void presence
+        .leaveAll(socket.id)
+        .then((left: Departure[]) =>
+          Promise.all(left.map(({ roomId, user }) => announce('user-left', roomId, user))),
+        )
+        .catch((error: unknown) => log.error(`[chat] presence of ${socket.id} not cleared`, error))
     })
   })
 
-  function joinPresence(socket: ChatSocket, roomId: RoomId, user: SessionUser): void {
-    if (!presence.join(roomId, user, socket.id).changed) return
-    socket.to(roomKey(roomId)).emit('user-joined', { roomId, userId: user.id, userName: user.name })
-    io.to(roomKey(roomId)).emit('presence', { roomId, members: presence.members(roomId) })
+  async function joinPresence(socket: ChatSocket, roomId: RoomId, user: SessionUser) {
+    if (!(await presence.join(roomId, user, socket.id)).changed) return
+    await announce('user-joined', roomId, user, socket)
   }
 
-  function announceLeft(roomId: RoomId, user: SessionUser): void {
-    io.to(roomKey(roomId)).emit('user-left', { roomId, userId: user.id, userName: user.name })
-    io.to(roomKey(roomId)).emit('presence', { roomId, members: presence.members(roomId) })
+  /**
+   * Tells the room that a user arrived or left, then sends everyone the member list. `except`
+   * skips the socket that joined: its join ack already says who is there.
+   */
+  async function announce(
+    event: 'user-joined' | 'user-left',
+    roomId: RoomId,
+    user: SessionUser,
+    except?: ChatSocket,
+  ): Promise<void> {
+    const payload = { roomId, userId: user.id, userName: user.name }
+    if (except) except.to(roomKey(roomId)).emit(event, payload)
+    else io.to(roomKey(roomId)).emit(event, payload)
+    io.to(roomKey(roomId)).emit('presence', { roomId, members: await presence.members(roomId) })
   }
 
-  function roomInfo(room: StoredRoom): Room {
-    return { id: room.id, createdAt: room.createdAt, online: presence.count(room.id) }
+  async function roomInfo(room: StoredRoom): Promise<Room> {
+    return { id: room.id, createdAt: room.createdAt, online: await presence.count(room.id) }
   }
 
   /**

@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
+import { clusterServices, createTestRedisPrefix } from '../cluster-test-helpers.ts'
 import { createRateLimiter } from './rate-limit.ts'
 
 describe('createRateLimiter', () => {
@@ -26,5 +28,27 @@ describe('createRateLimiter', () => {
     expect((await limiter.consume('u_ada')).ok).toBe(false)
     await new Promise((resolve) => setTimeout(resolve, 1100))
     expect((await limiter.consume('u_ada')).ok).toBe(true)
+  })
+})
+
+describe('createRateLimiter in Redis', () => {
+  it('shares a user’s quota between instances', async (context) => {
+    const services = await clusterServices()
+    if (!services.ok) return context.skip()
+    const prefix = createTestRedisPrefix(services.redisUrl)
+    const redis = new Redis(services.redisUrl)
+    try {
+      const options = { points: 2, seconds: 10, redis: { client: redis, keyPrefix: prefix.prefix } }
+      const onA = createRateLimiter(options)
+      const onB = createRateLimiter(options)
+      expect((await onA.consume('u_ada')).ok).toBe(true)
+      expect((await onB.consume('u_ada')).ok).toBe(true)
+      const third = await onA.consume('u_ada')
+      expect(third.ok === false && third.retryAfterMs).toBeGreaterThan(0)
+      expect((await onB.consume('u_bob')).ok).toBe(true)
+    } finally {
+      await prefix.clean()
+      redis.disconnect()
+    }
   })
 })

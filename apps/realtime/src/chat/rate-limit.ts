@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+import type { Redis } from 'ioredis'
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterMs: number }
 
@@ -12,12 +13,16 @@ export interface RateLimiterOptions {
   points: number
   /** Window length. */
   seconds: number
+  /**
+   * Cluster mode: count in Redis, so a user's quota is shared by every instance their tabs are
+   * connected to. `keyPrefix` names this limiter (and the install) in Redis.
+   */
+  redis?: { client: Redis; keyPrefix: string }
 }
 
 /**
  * A fixed-window limiter per key (the user id, so opening more tabs buys no extra quota). Backed
- * by rate-limiter-flexible's memory store; cluster mode can swap in its Postgres or Redis store
- * behind the same interface.
+ * by rate-limiter-flexible's memory store, or by its Redis store in cluster mode.
  *
  * @example
  * const limiter = createRateLimiter({ points: 10, seconds: 10 })
@@ -25,7 +30,14 @@ export interface RateLimiterOptions {
  * if (!result.ok) ack({ ok: false, error: { code: 'rate_limited', message: `retry in ${result.retryAfterMs} ms` } })
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const limiter = new RateLimiterMemory({ points: options.points, duration: options.seconds })
+  const limiter = options.redis
+    ? new RateLimiterRedis({
+        storeClient: options.redis.client,
+        keyPrefix: options.redis.keyPrefix,
+        points: options.points,
+        duration: options.seconds,
+      })
+    : new RateLimiterMemory({ points: options.points, duration: options.seconds })
   return {
     async consume(key) {
       try {
