@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto'
+import http from 'node:http'
+import { connectChat, connected, createSession } from '../fixtures/chat-client.ts'
+import { E2E } from '../fixtures/ports.ts'
+import { expect, test } from '../fixtures/realtime.ts'
+import { openUser, uniqueName } from '../fixtures/users.ts'
+
+test.describe.configure({ timeout: 120_000 })
+
+/**
+ * Sends a WebSocket upgrade request to the Yjs endpoint, as a browser would, and reports how the
+ * handshake ended: 101 (opened) or the HTTP status of the refusal.
+ */
+function yjsHandshake(
+  doc: string,
+  options: { token?: string; cookie?: string } = {},
+): Promise<{ opened: true } | { opened: false; status: number }> {
+  const query = options.token ? `?token=${encodeURIComponent(options.token)}` : ''
+  return new Promise((resolve, reject) => {
+    const request = http.request({
+      host: '127.0.0.1',
+      port: E2E.realtimePort,
+      path: `/yjs/${doc}${query}`,
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+        ...(options.cookie ? { Cookie: options.cookie } : {}),
+      },
+    })
+    request.once('upgrade', (_response, socket) => {
+      socket.destroy()
+      resolve({ opened: true })
+    })
+    request.once('response', (response) => {
+      response.resume()
+      resolve({ opened: false, status: response.statusCode ?? 0 })
+    })
+    request.once('error', reject)
+    request.end()
+  })
+}
+
+test('signing in with a name sets an httpOnly session cookie, and signing out clears it', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ baseURL: E2E.webUrl })
+  const page = await context.newPage()
+  await page.goto('/chat')
+  await page.getByLabel('Display name').fill('  Grace Hopper  ')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByTestId('user-menu')).toContainText('Grace Hopper')
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+
+  const [cookie] = (await context.cookies()).filter((c) => c.name === 'duplex_session')
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false, path: '/' })
+  // Max-Age is the token's lifetime: seven days.
+  expect((cookie?.expires ?? 0) * 1000 - Date.now()).toBeGreaterThan(6.9 * 24 * 3600 * 1000)
+  expect(await page.evaluate(() => document.cookie)).not.toContain('duplex_session')
+
+  const me = await context.request.get('/api/session')
+  expect(me.status()).toBe(200)
+  expect(await me.json()).toMatchObject({ user: { name: 'Grace Hopper' } })
+
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page.getByLabel('Display name')).toBeVisible()
+  const after = await context.request.get('/api/session')
+  expect(after.status()).toBe(401)
+  expect(await after.json()).toMatchObject({ error: { code: 'unauthorized' } })
+  await context.close()
+})
+
+test('a bad name is refused with a 400 that names the problem', async ({ request, browser }) => {
+  for (const name of ['', '   ', 'x'.repeat(41), 'tab\there', 'bell\u0007']) {
+    const response = await request.post(`${E2E.webUrl}/api/session`, { data: { name } })
+    expect(response.status(), JSON.stringify(name)).toBe(400)
+    const body = (await response.json()) as {
+      error: { code: string; message: string; issues: unknown[] }
+    }
+    expect(body.error.code).toBe('invalid')
+    expect(body.error.message).toMatch(/name/)
+    expect(body.error.issues.length).toBeGreaterThan(0)
+  }
+  const notJson = await request.post(`${E2E.webUrl}/api/session`, {
+    headers: { 'Content-Type': 'application/json' },
+    data: '{"name":',
+  })
+  expect(notJson.status()).toBe(400)
+  // Forty emoji are forty characters, not eighty UTF-16 units.
+  const emoji = await request.post(`${E2E.webUrl}/api/session`, { data: { name: '🦊'.repeat(40) } })
+  expect(emoji.status()).toBe(200)
+
+  // The form says so too.
+  const context = await browser.newContext({ baseURL: E2E.webUrl })
+  const page = await context.newPage()
+  await page.goto('/editor')
+  await page.getByLabel('Display name').fill('x'.repeat(41))
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByText('Name must be at most 40 characters.')).toBeVisible()
+  await context.close()
+})
+
+test('the realtime server refuses connections without a valid session', async () => {
+  const session = await createSession('Script')
+
+  const anonymous = connectChat(undefined)
+  await expect(connected(anonymous)).rejects.toThrow(/^unauthorized/)
+  anonymous.close()
+  const forged = connectChat(`${session.token.slice(0, -4)}AAAA`)
+  await expect(connected(forged)).rejects.toThrow(/^unauthorized/)
+  forged.close()
+  const good = connectChat(session.token)
+  await connected(good)
+  expect(good.connected).toBe(true)
+  good.close()
+
+  const doc = uniqueName('guarded')
+  expect(await yjsHandshake(doc)).toEqual({ opened: false, status: 401 })
+  expect(await yjsHandshake(doc, { token: 'not-a-token' })).toEqual({ opened: false, status: 401 })
+  expect(await yjsHandshake(doc, { token: session.token })).toEqual({ opened: true })
+  expect(await yjsHandshake(doc, { cookie: `duplex_session=${session.token}` })).toEqual({
+    opened: true,
+  })
+})
+
+test('the page says why when the realtime server refuses the session', async ({
+  browser,
+  realtime,
+}) => {
+  const ada = await openUser(browser, 'Ada')
+  const editorPage = await ada.context.newPage()
+  await ada.page.goto(`/chat/${uniqueName('refused')}`)
+  await editorPage.goto(`/editor/${uniqueName('refused')}`)
+  await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  await expect(editorPage.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+
+  // Signed out elsewhere (the cookie is gone), then the connections drop: reconnecting must fail.
+  await ada.context.clearCookies()
+  await realtime.restart()
+
+  for (const page of [ada.page, editorPage]) {
+    const refused = page.getByTestId('connection-refused')
+    await expect(refused).toContainText('The realtime server refused the connection.')
+    await expect(refused).toContainText('unauthorized: no session token')
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'closed')
+  }
+
+  // Checking the session brings the sign-in form back, with the reason.
+  await ada.page.getByRole('button', { name: 'Check session and retry' }).click()
+  await expect(ada.page.getByLabel('Display name')).toBeVisible()
+  await expect(ada.page.getByText(/Not signed in: no session token/)).toBeVisible()
+  await ada.page.getByLabel('Display name').fill('Ada again')
+  await ada.page.getByRole('button', { name: 'Continue' }).click()
+  await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  await ada.context.close()
+})
