@@ -1,5 +1,6 @@
 import { resolveDataDir } from '@duplex/auth'
 import { parseEnv, type Env } from './env.ts'
+import { redactUrl } from './cluster/cluster.ts'
 import { createRealtimeServer } from './server.ts'
 
 // The only file that reads process.env, installs signal handlers or exits.
@@ -29,7 +30,22 @@ const server = createRealtimeServer({
     rateSeconds: env.CHAT_RATE_SECONDS,
   },
   compactAfter: env.YJS_COMPACT_AFTER,
+  // The env schema accepts both URLs or neither.
+  ...(env.DATABASE_URL !== undefined &&
+    env.REDIS_URL !== undefined && {
+      cluster: {
+        databaseUrl: env.DATABASE_URL,
+        databaseSchema: env.DATABASE_SCHEMA,
+        redisUrl: env.REDIS_URL,
+        keyPrefix: env.REDIS_KEY_PREFIX,
+        instanceTimeoutMs: env.CLUSTER_INSTANCE_TIMEOUT_MS,
+      },
+    }),
 })
+const mode =
+  env.DATABASE_URL !== undefined
+    ? `cluster mode: PostgreSQL ${redactUrl(env.DATABASE_URL)}, Redis ${redactUrl(env.REDIS_URL ?? '')}`
+    : `embedded mode: SQLite in ${dataDir}`
 
 let shuttingDown = false
 function shutdown(signal: NodeJS.Signals): void {
@@ -38,7 +54,10 @@ function shutdown(signal: NodeJS.Signals): void {
     process.exit(1)
   }
   shuttingDown = true
-  console.info(`[realtime] ${signal}: closing connections and flushing documents`)
+  console.info(
+    `[realtime] ${signal}: stopping (health answers 503, new connections refused); ` +
+      `a second signal exits at once`,
+  )
   setTimeout(() => {
     console.error(`[realtime] still stopping after ${FORCE_EXIT_MS} ms; exiting`)
     process.exit(1)
@@ -59,7 +78,7 @@ process.on('SIGTERM', shutdown)
 
 try {
   const { port } = await server.start()
-  console.info(`[realtime] listening on http://localhost:${port} (data in ${dataDir})`)
+  console.info(`[realtime] listening on http://localhost:${port} (${mode})`)
 } catch (error) {
   console.error('[realtime] failed to start', error)
   process.exit(1)

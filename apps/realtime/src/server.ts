@@ -5,9 +5,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Duplex } from 'node:stream'
+import { createAdapter } from '@socket.io/redis-streams-adapter'
 import { Server } from 'socket.io'
 import { attachChat, type ChatLimits, type ChatServer } from './chat/attach-chat.ts'
-import { attachCollab, type Collab } from './collab/attach-collab.ts'
+import { createRedisPresence } from './chat/redis-presence.ts'
+import { connectCluster, type ClusterNode, type ClusterOptions } from './cluster/cluster.ts'
+import { FROM_STORAGE, attachCollab, type Collab } from './collab/attach-collab.ts'
+import { createDocRelay } from './collab/doc-relay.ts'
 import { createDocsRoutes } from './collab/docs-routes.ts'
 import { handleCors, sendError, sendJson } from './http.ts'
 import type { Logger } from './log.ts'
@@ -33,6 +37,11 @@ export interface RealtimeServerOptions {
   compactAfter?: number
   /** How long Socket.IO keeps a dropped socket's rooms and missed events for it. */
   recoveryWindowMs?: number
+  /**
+   * Cluster mode: several stateless instances behind a load balancer share PostgreSQL (instead of
+   * the SQLite file in `dataDir`) and Redis. Embedded mode when undefined.
+   */
+  cluster?: ClusterOptions
   log?: Logger
 }
 
@@ -40,14 +49,18 @@ export interface RealtimeServer {
   /** Opens storage, attaches chat and collab, and listens. Resolves with the bound port. */
   start(): Promise<{ port: number }>
   /**
-   * Closes every socket with a reason, writes every Yjs document to storage, closes the database.
-   * Safe to call more than once, and before or during start.
+   * Stops accepting connections, closes every Yjs connection (clients reconnect, in cluster mode
+   * to another instance) and writes every document to storage, closes the Socket.IO connections
+   * without telling clients to stay away (in cluster mode their state is left in Redis for the
+   * instance they reconnect to), then closes Redis and the database. Safe to call more than once,
+   * and before or during start.
    */
   stop(): Promise<void>
 }
 
 interface Running {
   storage: Storage
+  cluster?: ClusterNode
   io?: ChatServer
   collab?: Collab
   httpServer?: ReturnType<typeof createServer>
@@ -79,13 +92,17 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       dataDir: options.dataDir,
       secret: options.sessionSecret,
     })
-    const storage = await createStorage({
-      kind: 'sqlite',
-      file: path.join(options.dataDir, SQLITE_FILE),
-    })
+    const cluster = options.cluster
+    const storage = await createStorage(
+      cluster
+        ? { kind: 'postgres', url: cluster.databaseUrl, schema: cluster.databaseSchema }
+        : { kind: 'sqlite', file: path.join(options.dataDir, SQLITE_FILE) },
+    )
     const state: Running = { storage }
     running = state
     try {
+      if (cluster) state.cluster = await connectCluster(cluster, log)
+      const node = state.cluster
       await storage.ensureRoom(DEFAULT_ROOM_ID, null)
       const metrics = createMetrics()
       const originPolicy = createOriginPolicy({
@@ -165,9 +182,43 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         },
         // Upgrades that are not ours are answered below instead of being cut after a timeout.
         destroyUpgrade: false,
+        // Cluster mode: rooms, broadcasts and recovery sessions go through one Redis stream, so a
+        // client that reconnects to another instance still gets its rooms and missed events.
+        ...(node && {
+          adapter: createAdapter(node.redis, {
+            streamName: `${node.keyPrefix}socket.io`,
+            channelPrefix: `${node.keyPrefix}socket.io`,
+            sessionKeyPrefix: `${node.keyPrefix}sio:session:`,
+          }),
+        }),
       })
       state.io = io
-      attachChat(io, { store: storage, verifyToken, limits, metrics, log })
+      const presence = node
+        ? createRedisPresence({
+            redis: node.redis,
+            keyPrefix: node.keyPrefix,
+            instanceId: node.instanceId,
+          })
+        : undefined
+      attachChat(io, {
+        store: storage,
+        verifyToken,
+        limits,
+        metrics,
+        log,
+        presence,
+        ...(node && { redis: { client: node.redis, keyPrefix: node.keyPrefix } }),
+      })
+      const relay = node
+        ? createDocRelay({
+            redis: node.redis,
+            subscriber: node.subscriber,
+            keyPrefix: node.keyPrefix,
+            instanceId: node.instanceId,
+            ignoreOrigins: [FROM_STORAGE],
+            log,
+          })
+        : undefined
       state.collab = attachCollab(httpServer, {
         store: storage,
         verifyToken,
@@ -175,7 +226,21 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         compactAfter: options.compactAfter ?? 200,
         metrics,
         log,
+        relay,
       })
+      if (node && presence) {
+        node.instances.onTick(async ({ live, dead, rejoined }) => {
+          if (rejoined) await presence.republish()
+          for (const id of dead) {
+            const left = await presence.sweep(id)
+            log.info(
+              `[cluster] instance ${id} stopped heartbeating; ${left.length} room member(s) removed`,
+            )
+          }
+          relay?.pruneAwareness((id) => live.has(id))
+        })
+        await node.instances.start()
+      }
       httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
         const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
         if (pathname.startsWith('/socket.io/') || pathname.startsWith(`${COLLAB_PATH}/`)) return
@@ -199,18 +264,35 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   }
 
   async function teardown(state: Running): Promise<void> {
+    const { httpServer, io, collab, cluster, storage } = state
+    // New connections go to another instance (the load balancer sees the port closed).
+    const listenerClosed = httpServer?.listening
+      ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
+      : undefined
     // Yjs first: its documents are flushed to storage while the database is still open.
-    await state.collab?.stop()
-    if (state.io) {
-      // Disconnects every socket with "server shutting down", then closes the HTTP server.
-      const closed = state.io.close()
-      // Keep-alive HTTP connections would hold close() open until they time out.
-      state.httpServer?.closeAllConnections()
-      await closed
-    } else if (state.httpServer?.listening) {
-      await new Promise((resolve) => state.httpServer?.close(resolve))
+    if (collab) {
+      const yjs = collab.connectionCount()
+      await collab.stop()
+      log.info(`[realtime] closed ${yjs} Yjs connection(s) and stored every open document`)
     }
-    await state.storage.close()
+    if (io) {
+      const sockets = io.of('/').sockets.size
+      // Closes every socket with "server shutting down", which clients treat as a dropped
+      // connection: they reconnect, and recover their rooms (stored in Redis in cluster mode).
+      const closed = io.close()
+      // Keep-alive HTTP connections would hold close() open until they time out.
+      httpServer?.closeAllConnections()
+      await closed
+      log.info(`[realtime] closed ${sockets} Socket.IO connection(s); their clients reconnect`)
+    } else {
+      httpServer?.closeAllConnections()
+    }
+    await listenerClosed
+    if (cluster) {
+      await cluster.close()
+      log.info('[realtime] left the cluster and closed Redis')
+    }
+    await storage.close()
   }
 
   async function runStop(): Promise<void> {

@@ -3,10 +3,39 @@ import type { SessionUser } from '@duplex/protocol/session'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import {
+  clusterServices,
+  createTestRedisPrefix,
+  createTestSchema,
+  type TestRedisPrefix,
+  type TestSchema,
+} from './cluster-test-helpers.ts'
 import { silentLogger } from './log.ts'
 import { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from './server.ts'
+import { SQLITE_FILE, type StorageOptions } from './storage/storage.ts'
 
-// Shared by the integration tests: a real server on a free port over a temp data folder.
+// Shared by the integration tests: a real server on a free port over a temp data folder, in
+// embedded mode or, with `mode: 'cluster'`, over a fresh PostgreSQL schema and Redis prefix.
+
+export type TestMode = 'embedded' | 'cluster'
+
+/**
+ * The modes an integration suite runs in: embedded always, cluster when PostgreSQL and Redis are
+ * reachable (skipped, with the reason printed once, when they are not).
+ *
+ * @example
+ * describe.each(await testModes())('chat ($mode)', ({ mode, skip }) => { … })
+ */
+export async function testModes(): Promise<{ mode: TestMode; skip: boolean }[]> {
+  const services = await clusterServices()
+  return [
+    { mode: 'embedded', skip: false },
+    { mode: 'cluster', skip: !services.ok },
+  ]
+}
+
+/** Cluster resources by data folder, so a server restarted on the same folder sees the same data. */
+const shared = new Map<string, { schema: TestSchema; redis: TestRedisPrefix; users: number }>()
 
 export const TEST_SECRET = 'integration-test-secret-with-enough-length'
 
@@ -14,6 +43,8 @@ export interface TestServer {
   port: number
   url: string
   dataDir: string
+  /** Where this server keeps its data, for opening it from the test. */
+  storageOptions: StorageOptions
   server: RealtimeServer
   token(user: SessionUser, ttlSeconds?: number): Promise<string>
   /** Stops the server; the data folder stays until {@link TestServer.cleanup}. */
@@ -26,30 +57,78 @@ export async function makeDataDir(): Promise<string> {
 }
 
 export async function startTestServer(
-  options: Partial<RealtimeServerOptions> & { dataDir?: string } = {},
+  options: Partial<RealtimeServerOptions> & { dataDir?: string; mode?: TestMode } = {},
 ): Promise<TestServer> {
+  const { mode = 'embedded', ...serverOptions } = options
   const dataDir = options.dataDir ?? (await makeDataDir())
+  let storageOptions: StorageOptions = { kind: 'sqlite', file: path.join(dataDir, SQLITE_FILE) }
+  let cluster: RealtimeServerOptions['cluster']
+  if (mode === 'cluster') {
+    const services = await clusterServices()
+    if (!services.ok) throw new Error(`cluster mode needs ${services.reason}`)
+    let resources = shared.get(dataDir)
+    if (!resources) {
+      resources = {
+        schema: await createTestSchema(services.databaseUrl),
+        redis: createTestRedisPrefix(services.redisUrl),
+        users: 0,
+      }
+      shared.set(dataDir, resources)
+    }
+    resources.users++
+    storageOptions = { kind: 'postgres', url: services.databaseUrl, schema: resources.schema.name }
+    cluster = {
+      databaseUrl: services.databaseUrl,
+      databaseSchema: resources.schema.name,
+      redisUrl: services.redisUrl,
+      keyPrefix: resources.redis.prefix,
+      instanceTimeoutMs: 2000,
+    }
+  }
   const server = createRealtimeServer({
     port: 0,
     host: '127.0.0.1',
     sessionSecret: TEST_SECRET,
     log: silentLogger,
-    ...options,
+    cluster,
+    ...serverOptions,
     dataDir,
   })
-  const { port } = await server.start()
+  let cleaned: Promise<void> | undefined
+  /** Stops the server; drops the schema and Redis keys once no server on this folder uses them. */
+  async function release(): Promise<void> {
+    await server.stop()
+    const resources = shared.get(dataDir)
+    if (resources && --resources.users === 0) {
+      shared.delete(dataDir)
+      await resources.schema.drop()
+      await resources.redis.clean()
+    }
+  }
+  async function cleanup(): Promise<void> {
+    await release()
+    if (!shared.has(dataDir)) await rm(dataDir, { recursive: true, force: true })
+  }
+  let port: number
+  try {
+    port = (await server.start()).port
+  } catch (error) {
+    await release()
+    throw error
+  }
   return {
     port,
     url: `http://127.0.0.1:${port}`,
     dataDir,
+    storageOptions,
     server,
     async token(user, ttlSeconds = 3600) {
       return (await createSessionToken(user, TEST_SECRET, { ttlSeconds })).token
     },
     stop: () => server.stop(),
-    async cleanup() {
-      await server.stop()
-      await rm(dataDir, { recursive: true, force: true })
+    cleanup() {
+      cleaned ??= cleanup()
+      return cleaned
     },
   }
 }

@@ -17,6 +17,7 @@ import type { Logger } from '../log.ts'
 import type { Metrics } from '../metrics.ts'
 import type { OriginPolicy } from '../origins.ts'
 import type { DocStore } from '../storage/storage.ts'
+import { FROM_RELAY, type DocRelay } from './doc-relay.ts'
 
 export interface CollabDeps {
   store: DocStore
@@ -27,6 +28,11 @@ export interface CollabDeps {
   compactAfter: number
   metrics: Metrics
   log: Logger
+  /**
+   * Cluster mode: shares updates and awareness with the other instances that have a document open
+   * (see `createDocRelay`). Created by the caller with `ignoreOrigins: [FROM_STORAGE]`.
+   */
+  relay?: DocRelay
 }
 
 export interface Collab {
@@ -43,7 +49,7 @@ const MAX_FRAME_BYTES = 16 * 1024 * 1024
 const CLOSE_GRACE_MS = 2000
 
 /** Transaction origin of state loaded from storage: it is stored already, so it is not written again. */
-const FROM_STORAGE = Symbol('duplex:from-storage')
+export const FROM_STORAGE = Symbol('duplex:from-storage')
 
 /**
  * @y/websocket-server keeps its documents and its persistence hook in module globals, so only one
@@ -77,7 +83,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     )
   }
   attached = true
-  const { store, metrics, log } = deps
+  const { store, metrics, log, relay } = deps
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
   const connections = new Set<WebSocket>()
   const loading = new WeakMap<Y.Doc, Promise<void>>()
@@ -113,20 +119,27 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     provider: store,
     bindState(name: string, doc: WSSharedDoc) {
       const ready = (async () => {
+        // Subscribed before loading: an update another instance makes meanwhile arrives either
+        // in storage or on the channel (both is fine: applying an update twice changes nothing).
+        await relay?.attach(name, doc)
         await store.createDoc(name)
         const updates = await store.loadDocUpdates(name)
         if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates), FROM_STORAGE)
+        // Updates other instances have made but not stored yet come as answers to this.
+        relay?.requestSync(name, doc)
       })()
       loading.set(doc, ready)
       ready.catch((error: unknown) => {
         log.error(`[collab] loading ${name} failed`, error)
         // Drop the broken instance so the next connection tries again instead of failing forever.
         if (docs.get(name) === doc) docs.delete(name)
+        relay?.detach(name, doc)
         doc.destroy()
       })
       // Registered at once, not after loading: an edit that arrives early must be stored too.
       doc.on('update', (update: Uint8Array, origin: unknown) => {
-        if (origin === FROM_STORAGE) return
+        // Loaded state is stored already; a relayed update is stored by the instance it was made on.
+        if (origin === FROM_STORAGE || origin === FROM_RELAY) return
         track(
           ready
             .then(() => store.appendDocUpdate(name, update))
@@ -138,11 +151,12 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
         )
       })
     },
-    writeState(name: string) {
+    writeState(name: string, doc: WSSharedDoc) {
       // Called when the last client leaves; the library destroys the document afterwards.
       const write = (async () => {
         // Appends still in flight must land before their rows are merged away.
         await Promise.allSettled([...pending])
+        await storeRelayedState(name, doc)
         await compact(name)
         updatesSinceCompaction.delete(name)
       })()
@@ -150,6 +164,15 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
       return write
     },
   })
+
+  /**
+   * Cluster mode: this copy may hold updates that reached it only through the relay, from an
+   * instance that died before storing them. Storing the whole state covers those; compaction
+   * merges it with the rest right after.
+   */
+  async function storeRelayedState(name: string, doc: Y.Doc): Promise<void> {
+    if (relay) await store.appendDocUpdate(name, Y.encodeStateAsUpdate(doc))
+  }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost')
@@ -256,12 +279,13 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     // Documents loaded by an upgrade that never completed are still in memory: write them too.
     for (const [name, doc] of docs) {
       await loading.get(doc)?.catch(() => undefined)
-      await compact(name).catch((error: unknown) =>
-        log.error(`[collab] compacting ${name} failed`, error),
-      )
+      await storeRelayedState(name, doc)
+        .then(() => compact(name))
+        .catch((error: unknown) => log.error(`[collab] flushing ${name} failed`, error))
       doc.destroy()
       docs.delete(name)
     }
+    await relay?.close()
     wss.close()
     setPersistence(null)
     attached = false
