@@ -90,22 +90,25 @@ export function createChatConnection(url: string): ChatConnection {
   // exists, so the handshake (`0{"sid":…}`) is on the panel too; the `open` event would be too late.
   const manager = socket.io
   const tapped = new WeakSet<object>()
+  let engines = 0
   const open = manager.open.bind(manager)
   manager.open = (fn?: (err?: Error) => void) => {
     const result = open(fn)
     const engine = manager.engine
     if (engine && !tapped.has(engine)) {
       tapped.add(engine)
+      // Numbered per engine.io connection, so the panel shows where a reconnect started.
+      const connection = ++engines
       engine.on('packet', (packet: EnginePacketLike) =>
-        emitWire(describeEnginePacket(packet, 'in', acks)),
+        emitWire({ ...describeEnginePacket(packet, 'in', acks), connection }),
       )
       engine.on('packetCreate', (packet: EnginePacketLike) =>
-        emitWire(describeEnginePacket(packet, 'out', acks)),
+        emitWire({ ...describeEnginePacket(packet, 'out', acks), connection }),
       )
       engine.on('open', () => set({ transport: engine.transport.name }))
       engine.on('upgrade', (transport) => {
         // The upgrade packet goes straight to the new transport, so engine.io never reports it.
-        emitWire({ direction: 'out', kind: 'upgrade', text: '5', bytes: 1 })
+        emitWire({ direction: 'out', kind: 'upgrade', text: '5', bytes: 1, connection })
         set({ transport: transport.name })
       })
     }

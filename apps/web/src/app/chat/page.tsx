@@ -4,6 +4,7 @@ import { SessionGate } from '@/components/session/session-gate'
 import { CHAT_LEDE, CHAT_WHY } from './_components/chat-copy'
 import { ChatStatusBar } from './_components/chat-status-bar'
 import { ChatWirePanel } from './_components/chat-wire-panel'
+import { LobbyGuide } from './_components/lobby-guide'
 import { RoomList } from './_components/room-list'
 
 export const metadata: Metadata = { title: 'Chat over Socket.IO' }
@@ -17,6 +18,7 @@ export default function ChatLobbyPage() {
           <div className="min-w-0 space-y-4">
             <ChatStatusBar />
             <RoomList />
+            <LobbyGuide />
           </div>
           <ChatWirePanel />
         </div>
