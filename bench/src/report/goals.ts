@@ -1,0 +1,193 @@
+import type { FanoutRow, GoalRow, RunResult } from '../results.ts'
+
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : 0)
+
+function fanout(result: RunResult, stack: string, n: number, phase: 'fixed' | 'open') {
+  return result.fanout.find((r) => r.stack === stack && r.subscribers === n && r.phase === phase)
+}
+
+/**
+ * The issue's goals, each as a ratio of two figures from this one run. Nothing here is tuned to
+ * pass: a goal that is missed is reported as missed.
+ */
+export function evaluateGoals(result: RunResult): GoalRow[] {
+  const goals: GoalRow[] = []
+  const add = (
+    id: string,
+    text: string,
+    basis: string,
+    value: number,
+    target: number,
+    kind: 'min' | 'max',
+  ) => {
+    goals.push({
+      id,
+      text,
+      basis,
+      value,
+      target,
+      kind,
+      pass: kind === 'min' ? value >= target : value <= target,
+    })
+  }
+  const ns = [...new Set(result.fanout.map((r) => r.subscribers))].sort((a, b) => a - b)
+
+  const pair = (
+    id: string,
+    text: string,
+    stack: string,
+    base: string,
+    phase: 'fixed' | 'open',
+    pick: (r: FanoutRow) => number,
+    target: number,
+    kind: 'min' | 'max',
+  ) => {
+    for (const n of ns) {
+      const a = fanout(result, stack, n, phase)
+      const b = fanout(result, base, n, phase)
+      if (!a || !b) continue
+      add(
+        id,
+        text,
+        `N=${n}, ${phase === 'open' ? 'open-ended' : `fixed ${b.rate ?? ''} msg/s`}`,
+        ratio(pick(a), pick(b)),
+        target,
+        kind,
+      )
+    }
+  }
+
+  pair(
+    'next-fanout-rate',
+    'Next SSE fan-out deliveries/s ÷ B2',
+    'Next SSE route',
+    'B2 raw SSE',
+    'open',
+    (r) => r.deliveriesPerS,
+    0.8,
+    'min',
+  )
+  pair(
+    'next-fanout-p99',
+    'Next SSE fan-out p99 latency ÷ B2',
+    'Next SSE route',
+    'B2 raw SSE',
+    'fixed',
+    (r) => r.latency.p99Ms,
+    1.5,
+    'max',
+  )
+  pair(
+    'sio-fanout-rate',
+    'Socket.IO room broadcast deliveries/s ÷ B1',
+    'Socket.IO room',
+    'B1 raw ws',
+    'open',
+    (r) => r.deliveriesPerS,
+    0.6,
+    'min',
+  )
+  pair(
+    'yjs-relay-rate',
+    'Yjs relay deliveries/s ÷ B1 (same payload)',
+    'Yjs relay',
+    'B1 raw ws (Yjs-sized binary)',
+    'open',
+    (r) => r.deliveriesPerS,
+    0.5,
+    'min',
+  )
+
+  const idle = (stack: string) => result.idle.find((r) => r.stack === stack)
+  const nextIdle = idle('Next SSE route')
+  const b2Idle = idle('B2 raw SSE')
+  if (nextIdle && b2Idle) {
+    add(
+      'next-idle-memory',
+      'Next memory per idle stream ÷ B2 (RSS)',
+      `N=${nextIdle.connections}`,
+      ratio(nextIdle.rssPerConnBytes, b2Idle.rssPerConnBytes),
+      2,
+      'max',
+    )
+  }
+  const sioIdle = idle('Socket.IO')
+  const b1Idle = idle('B1 raw ws')
+  if (sioIdle && b1Idle) {
+    add(
+      'sio-idle-memory',
+      'Socket.IO memory per idle socket ÷ B1 (RSS)',
+      `N=${sioIdle.connections}`,
+      ratio(sioIdle.rssPerConnBytes, b1Idle.rssPerConnBytes),
+      3,
+      'max',
+    )
+  }
+
+  const chat = result.rtt.find((r) => r.stack === 'Socket.IO chat')
+  const echo = result.rtt.find((r) => r.stack === 'B1 raw ws echo')
+  if (chat && echo) {
+    add(
+      'chat-rtt-p99',
+      'Chat round trip p99 ÷ raw ws echo (sender)',
+      `${chat.messages} round trips`,
+      ratio(chat.sender.p99Ms, echo.sender.p99Ms),
+      2,
+      'max',
+    )
+    add(
+      'chat-member-p99',
+      'Chat send → other member p99 ÷ raw ws echo',
+      `${chat.messages} round trips`,
+      ratio(chat.member.p99Ms, echo.member.p99Ms),
+      2,
+      'max',
+    )
+  }
+
+  const rows = [
+    ...result.flood,
+    ...result.fanout,
+    ...result.rtt,
+    ...(result.yjs ? [result.yjs.latency] : []),
+  ]
+  const lost = rows.reduce((n, r) => n + r.missing, 0)
+  const dups = rows.reduce((n, r) => n + r.duplicates, 0)
+  const expected = rows.reduce((n, r) => n + r.expected, 0)
+  add(
+    'no-drops',
+    'Messages dropped, every scenario',
+    `${expected} expected deliveries`,
+    lost,
+    0,
+    'max',
+  )
+  add(
+    'no-duplicates',
+    'Messages delivered twice, every scenario',
+    `${expected} expected deliveries`,
+    dups,
+    0,
+    'max',
+  )
+  for (const c of result.cleanup) {
+    add(
+      `cleanup-${c.stack}`,
+      `${c.stack}: heap after all clients left ÷ before`,
+      `counts zero after ${c.zeroMs ?? '>5000'} ms`,
+      c.heapRatio,
+      1.1,
+      'max',
+    )
+    if (c.zeroMs === null)
+      add(
+        `cleanup-count-${c.stack}`,
+        `${c.stack}: connection counts back to zero`,
+        'within 5 s',
+        0,
+        1,
+        'min',
+      )
+  }
+  return goals
+}

@@ -1,0 +1,130 @@
+/** One run of the harness, as written to bench/results/<date>-<mode>.json. Every figure has its N. */
+export interface Machine {
+  cpuModel: string
+  cores: number
+  memoryBytes: number
+  node: string
+  platform: string
+}
+
+export interface LatencySummary {
+  /** Deliveries the percentiles are taken over. */
+  n: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+}
+
+export interface Counted {
+  /** Distinct expected messages received (summed over connections). */
+  delivered: number
+  /** What should have arrived: connections × messages. */
+  expected: number
+  duplicates: number
+  missing: number
+}
+
+export interface Cpu {
+  /** CPU share of the server process (1 = one core). */
+  serverCpu: number
+  /** CPU share of every load process together (coordinator and workers, one core available). */
+  loadCpu: number
+  /** True when the load generator was above 85 % of its core: the run may measure the client. */
+  loadBound: boolean
+}
+
+export interface FloodRow extends Counted, Cpu {
+  stack: string
+  messages: number
+  ms: number
+  msgsPerS: number
+}
+
+export interface FanoutRow extends Counted, Cpu {
+  stack: string
+  subscribers: number
+  phase: 'fixed' | 'open'
+  /** Messages per second the publisher aimed at (fixed phase). */
+  rate?: number
+  published: number
+  payloadBytes: number
+  deliveriesPerS: number
+  latency: LatencySummary
+  connectMs: number
+}
+
+export interface IdleRow {
+  stack: string
+  connections: number
+  heartbeatMs: number
+  rssPerConnBytes: number
+  heapPerConnBytes: number
+  /** Server CPU share while every connection sat idle. */
+  idleCpu: number
+  idleMs: number
+}
+
+export interface RttRow extends Counted {
+  stack: string
+  /** Round trips, one at a time. */
+  messages: number
+  sender: LatencySummary
+  member: LatencySummary
+  refused: number
+}
+
+export interface YjsResult {
+  latency: LatencySummary & Counted
+  trace: {
+    ops: number
+    ms: number
+    opsPerS: number
+    converged: boolean
+    textLength: number
+    docBytes: number
+    serverRssBytes: number
+    serverHeapBytes: number
+  }
+  reload: { ms: number; complete: boolean; textLength: number }
+}
+
+export interface CleanupRow {
+  stack: string
+  /** How long after the last client left the server's own counts were back to zero (undefined: not within the limit). */
+  zeroMs: number | null
+  heapStartBytes: number
+  heapEndBytes: number
+  heapRatio: number
+  ok: boolean
+}
+
+export interface GoalRow {
+  id: string
+  text: string
+  /** Where the ratio comes from, e.g. "N=1000, open-ended". */
+  basis: string
+  value: number
+  target: number
+  /** `min`: value must be at least target; `max`: at most. */
+  kind: 'min' | 'max'
+  pass: boolean
+}
+
+export interface RunResult {
+  version: 1
+  mode: 'quick' | 'full' | 'smoke'
+  startedAt: string
+  durationS: number
+  machine: Machine
+  commit: string
+  profile: Record<string, unknown>
+  flood: FloodRow[]
+  fanout: FanoutRow[]
+  idle: IdleRow[]
+  rtt: RttRow[]
+  yjs?: YjsResult
+  cleanup: CleanupRow[]
+  goals: GoalRow[]
+  /** Anything the reader must know about this run (load-bound phases, failures). */
+  notes: string[]
+}

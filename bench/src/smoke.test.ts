@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { groupAlive, runningGroups } from './lib/proc.ts'
+import { PROFILES } from './profiles.ts'
+import { runBench } from './run.ts'
+import { missingBuilds } from './servers/start.ts'
+
+const builds = missingBuilds()
+
+/**
+ * Runs every scenario at a tiny N against the production builds: each delivery counted, none
+ * lost or doubled, and nothing the harness started still running afterwards. No timing is
+ * asserted: CI machines vary.
+ */
+describe.skipIf(builds.length > 0)('pnpm bench (smoke, tiny N)', () => {
+  it('runs every scenario, counts every delivery, and leaves no process behind', async () => {
+    const started: number[] = []
+    const result = await runBench({
+      profile: PROFILES.smoke,
+      log: () => started.push(...runningGroups().map((g) => g.pid)),
+    })
+
+    expect(result.flood.map((r) => r.stack)).toEqual([
+      'Next SSE route',
+      'B2 raw SSE',
+      'Socket.IO',
+      'B1 raw ws',
+    ])
+    const stacks = new Set(result.fanout.map((r) => `${r.stack}/${r.phase}`))
+    expect(stacks.size).toBe(12)
+    expect(result.idle).toHaveLength(4)
+    expect(result.rtt).toHaveLength(2)
+    expect(result.yjs?.trace.converged).toBe(true)
+    expect(result.yjs?.reload.complete).toBe(true)
+
+    for (const row of [...result.flood, ...result.fanout, ...result.rtt]) {
+      expect({ row: row.stack, delivered: row.delivered }).toEqual({
+        row: row.stack,
+        delivered: row.expected,
+      })
+      expect(row.expected).toBeGreaterThan(0)
+      expect(row.missing).toBe(0)
+      expect(row.duplicates).toBe(0)
+    }
+    expect(result.yjs?.latency.missing).toBe(0)
+    expect(result.yjs?.latency.duplicates).toBe(0)
+    for (const idle of result.idle) expect(idle.connections).toBe(PROFILES.smoke.idle)
+    for (const c of result.cleanup) expect(c.zeroMs).not.toBeNull()
+    expect(result.goals.length).toBeGreaterThan(0)
+
+    // Every process group the harness started (servers and load workers) is gone.
+    expect(runningGroups()).toEqual([])
+    expect(started.length).toBeGreaterThan(0)
+    for (const pid of new Set(started)) expect(groupAlive(pid)).toBe(false)
+  })
+})
