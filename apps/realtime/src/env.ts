@@ -49,58 +49,54 @@ const RedisUrlSchema = z
   .string()
   .regex(/^rediss?:\/\/\S+$/, 'must be a Redis URL like redis://127.0.0.1:6379')
 
-const EnvSchema = z
-  .object({
-    NODE_ENV: optional(z.enum(['development', 'production', 'test'])).transform(
-      (v) => v ?? 'development',
-    ),
-    /** Interface to bind; all of them when unset. */
-    REALTIME_HOST: optional(z.string()),
-    REALTIME_PORT: optional(integer(0, 65535)).transform((v) => v ?? 3001),
-    /** Resolved by `resolveDataDir` from @duplex/auth (default: `data/` at the repo root). */
-    DUPLEX_DATA_DIR: optional(z.string()),
-    /** When unset, a secret is generated once in the data folder and shared with the web app. */
-    SESSION_SECRET: optional(z.string()),
-    ALLOWED_ORIGINS: optional(OriginsSchema),
-    CHAT_MAX_LENGTH: optional(integer(1, 100_000)).transform((v) => v ?? 2000),
-    CHAT_RATE_POINTS: optional(integer(1, 10_000)).transform((v) => v ?? 10),
-    CHAT_RATE_SECONDS: optional(integer(1, 86_400)).transform((v) => v ?? 10),
-    /** Merge a document's stored updates into one after this many new ones. */
-    YJS_COMPACT_AFTER: optional(integer(2, 1_000_000)).transform((v) => v ?? 200),
-    /** Cluster mode (with `REDIS_URL`): chat history and documents in PostgreSQL instead of SQLite. */
-    DATABASE_URL: optional(DatabaseUrlSchema),
-    /** Cluster mode (with `DATABASE_URL`): Socket.IO adapter, presence, rate limits and Yjs relay. */
-    REDIS_URL: optional(RedisUrlSchema),
-    /** PostgreSQL schema for the tables (default `public`); created by the first migration. */
-    DATABASE_SCHEMA: optional(
-      z
-        .string()
-        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier, e.g. duplex'),
-    ),
-    /** Prefix of every Redis key and channel (default `duplex:`), so installs can share a Redis. */
-    REDIS_KEY_PREFIX: optional(
-      z.string().regex(/^\S{1,64}$/, 'must be 1–64 characters, no spaces'),
-    ),
-    /** Cluster mode: an instance silent this long is dead; its members leave presence (default 10000). */
-    CLUSTER_INSTANCE_TIMEOUT_MS: optional(integer(500, 600_000)),
+const EnvObjectSchema = z.object({
+  NODE_ENV: optional(z.enum(['development', 'production', 'test'])).transform(
+    (v) => v ?? 'development',
+  ),
+  /** Interface to bind; all of them when unset. */
+  REALTIME_HOST: optional(z.string()),
+  REALTIME_PORT: optional(integer(0, 65535)).transform((v) => v ?? 3001),
+  /** Resolved by `resolveDataDir` from @duplex/auth (default: `data/` at the repo root). */
+  DUPLEX_DATA_DIR: optional(z.string()),
+  /** When unset, a secret is generated once in the data folder and shared with the web app. */
+  SESSION_SECRET: optional(z.string()),
+  ALLOWED_ORIGINS: optional(OriginsSchema),
+  CHAT_MAX_LENGTH: optional(integer(1, 100_000)).transform((v) => v ?? 2000),
+  CHAT_RATE_POINTS: optional(integer(1, 10_000)).transform((v) => v ?? 10),
+  CHAT_RATE_SECONDS: optional(integer(1, 86_400)).transform((v) => v ?? 10),
+  /** Merge a document's stored updates into one after this many new ones. */
+  YJS_COMPACT_AFTER: optional(integer(2, 1_000_000)).transform((v) => v ?? 200),
+  /** Cluster mode (with `REDIS_URL`): chat history and documents in PostgreSQL instead of SQLite. */
+  DATABASE_URL: optional(DatabaseUrlSchema),
+  /** Cluster mode (with `DATABASE_URL`): Socket.IO adapter, presence, rate limits and Yjs relay. */
+  REDIS_URL: optional(RedisUrlSchema),
+  /** PostgreSQL schema for the tables (default `public`); created by the first migration. */
+  DATABASE_SCHEMA: optional(
+    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier, e.g. duplex'),
+  ),
+  /** Prefix of every Redis key and channel (default `duplex:`), so installs can share a Redis. */
+  REDIS_KEY_PREFIX: optional(z.string().regex(/^\S{1,64}$/, 'must be 1–64 characters, no spaces')),
+  /** Cluster mode: an instance silent this long is dead; its members leave presence (default 10000). */
+  CLUSTER_INSTANCE_TIMEOUT_MS: optional(integer(500, 600_000)),
+})
+
+const EnvSchema = EnvObjectSchema.superRefine((env, ctx) => {
+  // Half a cluster would silently split state (shared database, per-process presence), so refuse it.
+  const missing =
+    env.DATABASE_URL !== undefined && env.REDIS_URL === undefined
+      ? 'REDIS_URL'
+      : env.REDIS_URL !== undefined && env.DATABASE_URL === undefined
+        ? 'DATABASE_URL'
+        : undefined
+  if (missing === undefined) return
+  ctx.addIssue({
+    code: 'custom',
+    path: [missing],
+    message:
+      'cluster mode needs both DATABASE_URL (PostgreSQL) and REDIS_URL; ' +
+      `set ${missing} too, or unset both for embedded mode (SQLite, one process)`,
   })
-  .superRefine((env, ctx) => {
-    // Half a cluster would silently split state (shared database, per-process presence), so refuse it.
-    const missing =
-      env.DATABASE_URL !== undefined && env.REDIS_URL === undefined
-        ? 'REDIS_URL'
-        : env.REDIS_URL !== undefined && env.DATABASE_URL === undefined
-          ? 'DATABASE_URL'
-          : undefined
-    if (missing === undefined) return
-    ctx.addIssue({
-      code: 'custom',
-      path: [missing],
-      message:
-        'cluster mode needs both DATABASE_URL (PostgreSQL) and REDIS_URL; ' +
-        `set ${missing} too, or unset both for embedded mode (SQLite, one process)`,
-    })
-  })
+})
 export type Env = z.infer<typeof EnvSchema>
 
 /**
@@ -113,6 +109,23 @@ export type Env = z.infer<typeof EnvSchema>
  */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = EnvSchema.safeParse(source)
+  if (!result.success) throw new Error(`invalid environment: ${describeZodError(result.error)}`)
+  return result.data
+}
+
+const MigrateEnvSchema = EnvObjectSchema.pick({
+  DATABASE_URL: true,
+  DATABASE_SCHEMA: true,
+  DUPLEX_DATA_DIR: true,
+})
+export type MigrateEnv = z.infer<typeof MigrateEnvSchema>
+
+/**
+ * What `pnpm db:migrate` needs: the database only (PostgreSQL with `DATABASE_URL`, else the
+ * SQLite file in the data folder). Redis plays no part in migrating.
+ */
+export function parseMigrateEnv(source: Record<string, string | undefined>): MigrateEnv {
+  const result = MigrateEnvSchema.safeParse(source)
   if (!result.success) throw new Error(`invalid environment: ${describeZodError(result.error)}`)
   return result.data
 }

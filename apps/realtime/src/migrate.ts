@@ -1,0 +1,38 @@
+import { resolveDataDir } from '@duplex/auth'
+import path from 'node:path'
+import { redactUrl } from './cluster/cluster.ts'
+import { parseMigrateEnv } from './env.ts'
+import {
+  DEFAULT_SCHEMA,
+  SQLITE_FILE,
+  migrateStorage,
+  type StorageOptions,
+} from './storage/storage.ts'
+
+// `pnpm db:migrate`: applies pending migrations and exits. An entry file, like index.ts: it reads
+// process.env and exits. The server applies pending migrations on start too; this is for
+// migrating ahead of a rolling deploy. Safe to run while instances start: migrations take a lock.
+
+try {
+  const env = parseMigrateEnv(process.env)
+  const options: StorageOptions =
+    env.DATABASE_URL !== undefined
+      ? { kind: 'postgres', url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA }
+      : {
+          kind: 'sqlite',
+          file: path.join(resolveDataDir({ dataDir: env.DUPLEX_DATA_DIR }), SQLITE_FILE),
+        }
+  const where =
+    options.kind === 'postgres'
+      ? `PostgreSQL ${redactUrl(options.url)}, schema ${options.schema ?? DEFAULT_SCHEMA}`
+      : `SQLite ${options.file}`
+  const applied = await migrateStorage(options)
+  console.info(
+    applied.length === 0
+      ? `[migrate] ${where}: already up to date`
+      : `[migrate] ${where}: applied ${applied.join(', ')}`,
+  )
+} catch (error) {
+  console.error(`[migrate] ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+}
