@@ -215,7 +215,7 @@ describe('createTickerHub', () => {
     // Nobody reads this response yet: its queue fills up as a slow network would make it.
     const response = hub.openStream({ symbols: ['AAPL', 'MSFT'], signal: abort.signal })
     const published: MarketTick[] = []
-    for (let i = 0; i < 3000; i++) published.push(...market.emit())
+    for (let i = 0; i < 1000; i++) published.push(...market.emit())
     const read = reader(response)
     const latest = (symbol: string) => published.filter((t) => t.symbol === symbol).at(-1)
     await read.until(
@@ -233,13 +233,13 @@ describe('createTickerHub', () => {
     const wanted = published.filter((t) => t.symbol === 'AAPL' || t.symbol === 'MSFT').length
     expect(read.ticks().length).toBeLessThan(wanted / 2)
     abort.abort()
-  })
+  }, 20_000)
 
   it('closes a stream whose reader stays behind for too long, saying why', async () => {
     const { hub, market } = setup({ slowConsumerMs: 100 })
     const abort = new AbortController()
     const response = hub.openStream({ symbols: ['AAPL', 'MSFT'], signal: abort.signal })
-    for (let i = 0; i < 3000; i++) market.emit()
+    for (let i = 0; i < 1000; i++) market.emit()
     await new Promise((r) => setTimeout(r, 150))
     market.emit()
     expect(hub.stats().connections).toBe(0)
@@ -247,5 +247,5 @@ describe('createTickerHub', () => {
     await read.until(() => read.ended(), 'the stream to end')
     const closing = read.events.find((e) => e.event === 'closing')
     expect(closing && JSON.parse(closing.data)).toMatchObject({ reason: 'slow_consumer' })
-  })
+  }, 20_000)
 })
