@@ -11,6 +11,7 @@ const LINKS: { href: Route; label: string; transport?: Transport }[] = [
   { href: '/progress', label: 'Progress', transport: 'sse' },
   { href: '/chat', label: 'Chat', transport: 'ws' },
   { href: '/editor', label: 'Editor', transport: 'ws' },
+  { href: '/compare', label: 'Compare' },
 ]
 
 export function NavLinks() {

@@ -158,6 +158,12 @@ export function DecisionTree() {
             >
               {node.demo.label} →
             </Link>
+            <Link
+              href="/compare"
+              className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            >
+              Compare the numbers
+            </Link>
             <button
               type="button"
               onClick={() => setPath([{ id: 'start' }])}

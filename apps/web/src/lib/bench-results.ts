@@ -1,0 +1,80 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { findWorkspaceRoot } from '@duplex/auth'
+import { z } from 'zod'
+
+/*
+ * Server-only: the latest committed `pnpm bench` run (bench/results/*.json), for /compare. Only
+ * the fields the page shows are parsed; the file holds much more (see bench/src/results.ts).
+ */
+
+const Latency = z.object({ n: z.number(), p50Ms: z.number(), p99Ms: z.number(), maxMs: z.number() })
+
+export const BenchRunSchema = z.object({
+  mode: z.enum(['quick', 'full', 'smoke']),
+  startedAt: z.string(),
+  durationS: z.number(),
+  commit: z.string(),
+  machine: z.object({
+    cpuModel: z.string(),
+    cores: z.number(),
+    memoryBytes: z.number(),
+    node: z.string(),
+  }),
+  flood: z.array(
+    z.object({
+      stack: z.string(),
+      messages: z.number(),
+      ms: z.number(),
+      msgsPerS: z.number(),
+      missing: z.number(),
+      duplicates: z.number(),
+    }),
+  ),
+  fanout: z.array(
+    z.object({
+      stack: z.string(),
+      subscribers: z.number(),
+      phase: z.enum(['fixed', 'open']),
+      rate: z.number().optional(),
+      deliveriesPerS: z.number(),
+      latency: Latency,
+      missing: z.number(),
+      duplicates: z.number(),
+      loadBound: z.boolean(),
+    }),
+  ),
+  goals: z.array(
+    z.object({
+      id: z.string(),
+      text: z.string(),
+      basis: z.string(),
+      value: z.number(),
+      target: z.number(),
+      kind: z.enum(['min', 'max']),
+      pass: z.boolean(),
+    }),
+  ),
+})
+export type BenchRun = z.infer<typeof BenchRunSchema>
+
+/** The newest quick or full run in bench/results, or why there is none. */
+export function latestBenchRun():
+  { ok: true; run: BenchRun; file: string } | { ok: false; reason: string } {
+  const root = findWorkspaceRoot()
+  if (!root) return { ok: false, reason: 'bench/results is not part of this deployment.' }
+  const dir = path.join(root, 'bench/results')
+  let files: string[]
+  try {
+    files = readdirSync(dir).filter((f) => /-(quick|full)\.json$/.test(f))
+  } catch {
+    return { ok: false, reason: 'No results yet: run `pnpm bench`.' }
+  }
+  // File names start with the ISO start time, so the last one in order is the newest run.
+  const file = files.sort().at(-1)
+  if (!file) return { ok: false, reason: 'No results yet: run `pnpm bench`.' }
+  const parsed = BenchRunSchema.safeParse(JSON.parse(readFileSync(path.join(dir, file), 'utf8')))
+  if (!parsed.success)
+    return { ok: false, reason: `bench/results/${file} has an unexpected shape.` }
+  return { ok: true, run: parsed.data, file: `bench/results/${file}` }
+}
