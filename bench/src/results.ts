@@ -5,6 +5,8 @@ export interface Machine {
   memoryBytes: number
   node: string
   platform: string
+  /** 1, 5 and 15-minute load averages when the run started: anything else busy on the cores. */
+  loadAverage: number[]
 }
 
 export interface LatencySummary {
