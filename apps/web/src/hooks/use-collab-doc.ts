@@ -205,13 +205,17 @@ export function useCollabDoc(
         })
       })
       p.on('closed', ({ code, reason }) => {
-        // 4401: the session expired while connected. y-websocket stops reconnecting by itself.
-        setRefusal(
-          code === CollabCloseCode.unauthorized.code
-            ? `unauthorized: ${reason || 'session expired'}`
-            : `closed ${code} ${reason}`,
-        )
         setStatus('closed')
+        if (code !== CollabCloseCode.unauthorized.code) {
+          setRefusal(`closed ${code} ${reason}`)
+          return
+        }
+        // 4401: the session ended while connected, and y-websocket stopped reconnecting by itself.
+        // The close frame only says "Unauthorized"; the server's HTTP API says why.
+        setRefusal('unauthorized: session ended')
+        void probeSession(url, token).then((why) => {
+          if (!disposed && why) setRefusal(why)
+        })
       })
       p.awareness.on('change', () => setPeers(readPeers(p)))
       setPeers(readPeers(p))

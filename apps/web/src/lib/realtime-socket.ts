@@ -125,9 +125,16 @@ export function createChatConnection(url: string): ChatConnection {
       transport: manager.engine.transport.name,
     })
   })
+  let serverKicks = 0
   socket.on('disconnect', (reason) => {
-    // `io client disconnect` is us; anything else is retried by socket.io-client on its own.
+    // `io client disconnect` is us; transport losses are retried by socket.io-client on its own.
     set({ status: socket.active ? 'reconnecting' : 'closed', lastError: reason, transport: null })
+    // The server hangs up on purpose when the session expires, and socket.io-client then stays
+    // down. Knock once: the handshake's answer (`unauthorized: token expired`) is what to show.
+    if (reason === 'io server disconnect' && serverKicks++ < 3) {
+      set({ status: 'reconnecting' })
+      socket.connect()
+    }
   })
   socket.on('connect_error', (error) => {
     if (socket.active) {
@@ -167,6 +174,7 @@ export function createChatConnection(url: string): ChatConnection {
     },
     retry() {
       if (socket.connected) return
+      serverKicks = 0
       set({ status: 'connecting', refusal: null })
       socket.connect()
     },
