@@ -4,13 +4,14 @@
  * bench route.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { installCleanupHandlers, pinSelfToLoadCore, cpuCount } from './lib/proc.ts'
 import { PROFILES } from './profiles.ts'
 import { markdownReport, textReport } from './report/markdown.ts'
 import { fanoutSvg } from './report/svg.ts'
+import type { RunResult } from './results.ts'
 import { runBench } from './run.ts'
 import { BENCH_DIR, REPO_ROOT, missingBuilds } from './servers/start.ts'
 
@@ -24,6 +25,30 @@ if (args.has('--help') || args.has('-h')) {
   --smoke    tiny N, every scenario (what the unit test runs); never touches docs/`)
   process.exit(0)
 }
+// `--report <file>`: regenerate docs/benchmarks.md and the chart from a results file, run nothing.
+const reportIndex = process.argv.indexOf('--report')
+if (reportIndex !== -1) {
+  // pnpm runs this in bench/; INIT_CWD is where the user typed the command.
+  const file = path.resolve(
+    process.env.INIT_CWD ?? process.cwd(),
+    process.argv[reportIndex + 1] ?? '',
+  )
+  const result = JSON.parse(readFileSync(file, 'utf8')) as RunResult
+  writeDocs(result, path.relative(REPO_ROOT, file))
+  process.exit(0)
+}
+
+function writeDocs(result: RunResult, relative: string): void {
+  const docs = path.join(REPO_ROOT, 'docs')
+  mkdirSync(docs, { recursive: true })
+  writeFileSync(path.join(docs, 'benchmarks.svg'), fanoutSvg(result))
+  writeFileSync(
+    path.join(docs, 'benchmarks.md'),
+    markdownReport(result, relative, path.join(BENCH_DIR, 'NOTES.md')),
+  )
+  console.info(`[bench] wrote docs/benchmarks.md and docs/benchmarks.svg from ${relative}`)
+}
+
 const profile = args.has('--full')
   ? PROFILES.full
   : args.has('--smoke')
@@ -61,17 +86,9 @@ const relative = path.relative(REPO_ROOT, file)
 
 console.info(`\n${textReport(result)}\n`)
 if (!args.has('--no-docs') && profile.name !== 'smoke') {
-  const docs = path.join(REPO_ROOT, 'docs')
-  mkdirSync(docs, { recursive: true })
-  writeFileSync(path.join(docs, 'benchmarks.svg'), fanoutSvg(result))
-  writeFileSync(
-    path.join(docs, 'benchmarks.md'),
-    markdownReport(result, relative, path.join(BENCH_DIR, 'NOTES.md')),
-  )
-  console.info(`[bench] wrote ${relative}, docs/benchmarks.md and docs/benchmarks.svg`)
-} else {
-  console.info(`[bench] wrote ${relative}`)
+  writeDocs(result, relative)
 }
+console.info(`[bench] wrote ${relative}`)
 const missed = result.goals.filter((g) => !g.pass)
 console.info(
   `[bench] ${result.goals.length - missed.length} of ${result.goals.length} goals met in ${result.durationS} s`,

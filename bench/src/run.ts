@@ -314,7 +314,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
             const wait = tStart + sent * interval - now()
             if (wait > 0) await sleep(wait)
           }
-          await waitFor(() => pool.minDelivered() >= messages, 10_000, 5)
+          await waitFor(() => pool.minDelivered() >= messages, 60_000, 5)
           await sleep(50)
           return { stats: await pool.collect(), tStart }
         })
@@ -349,7 +349,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
             await publisher.publish(openFirst + published, count)
             published += count
           }
-          await waitFor(() => pool.minDelivered() >= published, 15_000, 5)
+          await waitFor(() => pool.minDelivered() >= published, 60_000, 5)
           await sleep(50)
           return { stats: await pool.collect(), tStart, published }
         })

@@ -20,6 +20,9 @@ import {
 import type { ConnSpec, DeliveryStats, FromWorker, TaskName, ToWorker } from './messages.ts'
 import { generateTrace } from './trace.ts'
 
+// y-websocket adds a process 'exit' listener per provider; thousands of peers are expected here.
+process.setMaxListeners(0)
+
 class Tracker {
   seen: Uint8Array
   delivered = 0
@@ -361,7 +364,8 @@ async function yjsTraceTask(p: YjsParams & { ops: number; seed: number }) {
     if (++i % 500 === 0) await new Promise((resolve) => setImmediate(resolve))
   }
   const sent = now()
-  for (let k = 0; k < 6000 && remote.length !== text.length; k++) await sleep(5)
+  // Until the peer has everything (the server may still be relaying), for at most three minutes.
+  for (let k = 0; k < 9000 && remote.toString() !== text.toString(); k++) await sleep(20)
   const t1 = now()
   const result = {
     ops: trace.ops.length,
