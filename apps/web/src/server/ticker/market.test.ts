@@ -102,3 +102,25 @@ describe('createRandom', () => {
     }
   })
 })
+
+describe('createMarket with initial ticks', () => {
+  it('continues each symbol from an initial tick: same price, seq counting on', () => {
+    const first = createMarket({ listings: LISTINGS, seed: 5, intervalMs: 1000, now: clock() })
+    for (let i = 0; i < 30; i++) first.step()
+    const handedOver = first.quotes()
+    const next = createMarket({
+      listings: LISTINGS,
+      seed: 6,
+      intervalMs: 1000,
+      now: clock(),
+      initial: handedOver,
+    })
+    expect(next.quotes()).toEqual(handedOver)
+    for (const tick of next.step()) {
+      const before = handedOver.find((t) => t.symbol === tick.symbol)
+      expect(tick.seq).toBe((before?.seq ?? 0) + 1)
+      // One step of GBM moves a price by a fraction of a percent, not back to the open.
+      expect(Math.abs(tick.price / (before?.price ?? 1) - 1)).toBeLessThan(0.05)
+    }
+  })
+})

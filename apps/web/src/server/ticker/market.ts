@@ -16,6 +16,11 @@ export interface MarketOptions {
   intervalMs: number
   /** Clock for the `ts` of each tick (injected so tests are deterministic). */
   now?: () => number
+  /**
+   * The last published tick of some symbols, to continue from instead of the opening price: a
+   * cluster's new leader picks up each symbol's price and `seq` where the previous leader stopped.
+   */
+  initial?: readonly MarketTick[]
 }
 
 export interface Market {
@@ -63,12 +68,16 @@ export function createMarket(options: MarketOptions): Market {
   const now =
     options.now ?? (() => Math.round((performance.timeOrigin + performance.now()) * 100) / 100)
   const state = new Map<string, { listing: Listing; price: number; tick: MarketTick }>()
+  const initial = new Map(options.initial?.map((t) => [t.symbol, t]))
   for (const listing of options.listings) {
-    state.set(listing.symbol, {
-      listing,
+    const tick = initial.get(listing.symbol) ?? {
+      symbol: listing.symbol,
       price: listing.open,
-      tick: { symbol: listing.symbol, price: listing.open, change: 0, ts: now(), seq: 0 },
-    })
+      change: 0,
+      ts: now(),
+      seq: 0,
+    }
+    state.set(listing.symbol, { listing, price: tick.price, tick })
   }
   let timer: ReturnType<typeof setInterval> | undefined
 

@@ -14,7 +14,17 @@ import { ResumeBuffer } from './resume-buffer.ts'
 import type { Listing } from './symbols.ts'
 
 export interface TickerHubOptions {
+  /** Answers `quote()` for snapshots; the hub also runs it, unless ids are external. */
   market: Market
+  /**
+   * Who numbers the ticks. `local` (one process): the hub runs the market and stamps each tick with
+   * the next id of its own sequence. `external` (cluster): the hub never starts the market; ticks
+   * arrive already numbered, cluster-wide, through `ingest`.
+   */
+  ids?: 'local' | 'external'
+  /** A stream opened or closed here (cluster mode keeps a registry of which instance holds which). */
+  onConnectionOpen?: (connectionId: string) => void
+  onConnectionClose?: (connectionId: string) => void
   listings: readonly Listing[]
   heartbeat: Heartbeat
   /** How many ticks a reconnect can get back. */
@@ -49,6 +59,14 @@ export interface TickerHub {
    * so does the benchmark route (`DUPLEX_BENCH=1`), to drive this same path at a chosen rate.
    */
   publish(ticks: MarketTick[]): void
+  /**
+   * Delivers ticks that already carry their id (cluster mode: ids are global, from Redis), oldest
+   * first. An id that does not follow the last one (this instance fell behind a trimmed log)
+   * starts the resume buffer afresh, so a replay can never skip ticks silently.
+   */
+  ingest(entries: readonly { id: number; tick: MarketTick }[]): void
+  /** Ids of the streams open on this hub. */
+  connectionIds(): string[]
   /**
    * Resolves once no stream is behind. A caller that must not have its ticks coalesced (the
    * benchmark's "as fast as the reader drains" run) waits on it between ticks.
@@ -86,7 +104,7 @@ function frameOf<K extends TickerEventName>(
  * whether or not anyone listens, so ids and replays stay meaningful.
  */
 export function createTickerHub(options: TickerHubOptions): TickerHub {
-  const buffer = new ResumeBuffer<BufferedTick>(options.bufferSize)
+  let buffer = new ResumeBuffer<BufferedTick>(options.bufferSize)
   const historySize = options.historySize ?? 300
   const history = new Map<string, { ts: number; price: number }[]>()
   const bySymbol = new Map<string, Set<Subscriber>>()
@@ -130,9 +148,11 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
     for (const resolve of waiters) resolve()
   }
 
-  const publish = (ticks: MarketTick[]) => {
-    for (const tick of ticks) {
-      const id = ++lastId
+  const ingest = (entries: readonly { id: number; tick: MarketTick }[]) => {
+    for (const { id, tick } of entries) {
+      if (id <= lastId) continue // already delivered (a feed that re-reads its last batch)
+      if (id !== lastId + 1) buffer = new ResumeBuffer<BufferedTick>(options.bufferSize)
+      lastId = id
       const frame = frameOf('tick', tick, id)
       buffer.push(id, { symbol: tick.symbol, frame })
       const points = history.get(tick.symbol)
@@ -144,6 +164,9 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
       if (subs) for (const sub of subs) deliver(sub, tick.symbol, frame)
     }
   }
+
+  const publish = (ticks: MarketTick[]) =>
+    ingest(ticks.map((tick, i) => ({ id: lastId + 1 + i, tick })))
 
   const quotesOf = (symbols: Iterable<string>): Quote[] => {
     const quotes: Quote[] = []
@@ -169,7 +192,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
     }
   }
 
-  options.market.start(publish)
+  if ((options.ids ?? 'local') === 'local') options.market.start(publish)
 
   return {
     listings: () => options.listings.map(({ symbol, name, open }) => ({ symbol, name, open })),
@@ -210,7 +233,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
           ),
         onClose: () => {
           unsubscribe(sub, [...sub.symbols])
-          byConnection.delete(connectionId)
+          if (byConnection.delete(connectionId)) options.onConnectionClose?.(connectionId)
           wakeDrainWaiters()
         },
       })
@@ -237,6 +260,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
       }
       if (sink.closed) return response
       byConnection.set(connectionId, sub)
+      options.onConnectionOpen?.(connectionId)
       subscribe(sub, wanted)
       return response
     },
@@ -261,6 +285,8 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
     }),
 
     publish,
+    ingest,
+    connectionIds: () => [...byConnection.keys()],
 
     drained() {
       if (!anyBehind()) return Promise.resolve()
