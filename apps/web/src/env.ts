@@ -1,5 +1,10 @@
 import { z } from 'zod'
 
+/** An empty variable counts as unset, so `REDIS_URL= pnpm start` means single-process mode. */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
+}
+
 /**
  * Server environment, parsed once. Every module reads configuration from here, so a typo in a
  * variable fails at start-up with a message naming it instead of surfacing as NaN later.
@@ -35,17 +40,60 @@ const EnvSchema = z.object({
     .optional()
     .transform((v) => v === '1'),
   DUPLEX_DATA_DIR: z.string().optional(),
+  /**
+   * Cluster mode: set BOTH to run several instances as one app (one market for the cluster;
+   * ticks, jobs and stream subscriptions shared through Redis). Unset or empty: one process.
+   */
+  DATABASE_URL: optional(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a URL like postgres://user@host:5432/duplex'),
+  ),
+  REDIS_URL: optional(
+    z.string().regex(/^rediss?:\/\/\S+$/, 'must be a URL like redis://127.0.0.1:6379'),
+  ),
+  /**
+   * Start of every Redis key and channel, shared with the realtime server (which reads the same
+   * variable); the web app's own keys live under `<prefix>web:`. Tests use one prefix per run.
+   */
+  REDIS_KEY_PREFIX: optional(
+    z.string().regex(/^\S{1,64}$/, 'must be 1–64 characters, no spaces'),
+  ).transform((v) => v ?? 'duplex:'),
+  /** How long a SIGTERM may take before the process exits anyway; a second signal exits at once. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 })
 
-export type Env = z.infer<typeof EnvSchema>
+type ParsedEnv = z.infer<typeof EnvSchema>
 
-function parseEnv(): Env {
-  const result = EnvSchema.safeParse(process.env)
+/** `{ databaseUrl, redisUrl }` in cluster mode, `undefined` in single-process mode. */
+export type ClusterEnv = { databaseUrl: string; redisUrl: string } | undefined
+
+export type Env = ParsedEnv & { cluster: ClusterEnv }
+
+/**
+ * Cluster mode needs both URLs: half a cluster (Redis without the database the realtime server
+ * shares, or the other way round) would start instances that silently disagree.
+ */
+function clusterOf({ DATABASE_URL, REDIS_URL }: ParsedEnv): ClusterEnv {
+  if (DATABASE_URL && REDIS_URL) return { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL }
+  if (!DATABASE_URL && !REDIS_URL) return undefined
+  const [set, missing] = DATABASE_URL
+    ? ['DATABASE_URL', 'REDIS_URL']
+    : ['REDIS_URL', 'DATABASE_URL']
+  throw new Error(
+    `Invalid environment for apps/web:\n  ${missing}: required because ${set} is set. ` +
+      'Cluster mode needs both DATABASE_URL and REDIS_URL; unset both for one process.',
+  )
+}
+
+/** Parses `source` (normally `process.env`); exported for tests. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source)
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
     throw new Error(`Invalid environment for apps/web:\n${problems.join('\n')}`)
   }
-  return result.data
+  return { ...result.data, cluster: clusterOf(result.data) }
 }
 
-export const env: Env = parseEnv()
+export const env: Env = parseEnv(process.env)

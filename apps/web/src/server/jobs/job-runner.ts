@@ -48,7 +48,7 @@ const STAGES: readonly Stage[] = [
   { name: 'publishing', share: 0.15, message: (i, n) => `Publishing to CDN edge ${i} of ${n}` },
 ]
 
-interface Step {
+export interface Step {
   atMs: number
   percent: number
   stage: string
@@ -59,7 +59,7 @@ interface Step {
  * Uneven, realistic timing: each stage gets its share of the duration stretched or squeezed by
  * up to ±40%, and is cut into steps of random length, so bars stall and sprint like real work.
  */
-function planSteps(durationMs: number, random: () => number): Step[] {
+export function planSteps(durationMs: number, random: () => number): Step[] {
   const weights = STAGES.map((s) => s.share * (0.6 + random() * 0.8))
   const total = weights.reduce((a, b) => a + b, 0)
   const steps: Step[] = []
@@ -88,7 +88,7 @@ function planSteps(durationMs: number, random: () => number): Step[] {
   return steps
 }
 
-function newJobId(): string {
+export function newJobId(): string {
   return `job_${randomBytes(6).toString('base64url')}`
 }
 
