@@ -1,12 +1,14 @@
 /**
- * Runs once when the server process starts. The market starts here rather than on the first
- * request, so ids, prices and the resume buffer move from boot whether or not anyone listens.
+ * Runs once when the server process starts, and must finish before the server takes requests.
+ * The market starts here rather than on the first request, so ids, prices and the resume buffer
+ * move from boot whether or not anyone listens. In cluster mode this also waits until the instance
+ * has caught up with the cluster's tick log, and it hooks graceful shutdown into SIGTERM.
  */
 export async function register() {
   // NEXT_RUNTIME is set by Next itself, not by the user, so it is not part of the validated env.
   // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME === 'nodejs') {
-    const { services } = await import('./server/services')
-    services()
+    const { startServices } = await import('./server/lifecycle')
+    await startServices()
   }
 }

@@ -5,8 +5,8 @@ import { services } from '@/server/services'
 export const dynamic = 'force-dynamic'
 
 /** `GET /api/jobs` — every job the server remembers, newest first. */
-export function GET() {
-  return Response.json({ jobs: services().jobs.list() } satisfies JobList)
+export async function GET() {
+  return Response.json({ jobs: await services().jobs.list() } satisfies JobList)
 }
 
 /** `POST /api/jobs` — starts a job. The body is optional: `{ name?, durationMs?, simulateFailure? }`. */
@@ -15,6 +15,6 @@ export async function POST(request: Request) {
   if (!body.ok) return body.response
   const parsed = CreateJobSchema.safeParse(body.value ?? {})
   if (!parsed.success) return invalid(parsed.error, 'job')
-  const job = services().jobs.create(parsed.data)
+  const job = await services().jobs.create(parsed.data)
   return Response.json(job, { status: 201, headers: { Location: `/api/jobs/${job.id}` } })
 }

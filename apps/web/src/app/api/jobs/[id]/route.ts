@@ -12,7 +12,7 @@ async function jobIdOf(ctx: RouteContext<'/api/jobs/[id]'>) {
 export async function GET(_request: Request, ctx: RouteContext<'/api/jobs/[id]'>) {
   const id = await jobIdOf(ctx)
   if (!id.success) return invalid(id.error, 'job id')
-  const job = services().jobs.get(id.data)
+  const job = await services().jobs.get(id.data)
   return job ? Response.json(job) : notFound(`No job with id ${id.data}`)
 }
 
@@ -20,6 +20,6 @@ export async function GET(_request: Request, ctx: RouteContext<'/api/jobs/[id]'>
 export async function DELETE(_request: Request, ctx: RouteContext<'/api/jobs/[id]'>) {
   const id = await jobIdOf(ctx)
   if (!id.success) return invalid(id.error, 'job id')
-  const job = services().jobs.cancel(id.data)
+  const job = await services().jobs.cancel(id.data)
   return job ? Response.json(job) : notFound(`No job with id ${id.data}`)
 }

@@ -13,12 +13,13 @@ export async function POST(request: Request) {
   const parsed = SubscriptionChangeSchema.safeParse(body.value)
   if (!parsed.success) return invalid(parsed.error, 'subscription change')
 
-  const { ticker } = services()
+  const { ticker, tickerStreams } = services()
   const { connectionId, add, remove } = parsed.data
   const unknown = [...add, ...remove].filter((s) => !ticker.has(s))
   if (unknown.length > 0) return jsonError(400, 'invalid', `Unknown symbols: ${unknown.join(', ')}`)
 
-  const symbols = ticker.changeSubscription(connectionId, add, remove)
+  // In a cluster the stream may be open on another instance: this finds it and asks it.
+  const symbols = await tickerStreams.change(connectionId, add, remove)
   if (!symbols) return notFound(`No open stream has connectionId ${connectionId}`)
   return Response.json({ connectionId, symbols } satisfies SubscriptionState)
 }

@@ -4,6 +4,7 @@ import { env } from '@/env'
 import { invalid, lastEventIdOf, notFound } from '@/server/http'
 import type { JobEvent } from '@/server/jobs/job-runner'
 import { services } from '@/server/services'
+import { comeBackLater } from '@/server/sse/come-back'
 import { createSseStream } from '@/server/sse/sse-stream'
 
 export const dynamic = 'force-dynamic'
@@ -22,30 +23,50 @@ const frameOf = (e: JobEvent) => encodeSseJson(e.event, e.data, e.seq)
 export async function GET(request: Request, ctx: RouteContext<'/api/jobs/[id]/events'>) {
   const id = JobIdSchema.safeParse((await ctx.params).id)
   if (!id.success) return invalid(id.error, 'job id')
-  const { jobs, heartbeat } = services()
-  const current = jobs.lastEvent(id.data)
-  if (!current) return notFound(`No job with id ${id.data}`)
+  const { jobs, heartbeat, jobStreams, draining } = services()
+  if (draining()) return comeBackLater(env.SSE_RETRY_MS)
+
+  // Follow first, then read the state: in a cluster an event may land between the two, and it
+  // must be neither lost nor sent twice (events carry their seq; only newer ones go out).
+  const early: JobEvent[] = []
+  let onEvent = (event: JobEvent): void => void early.push(event)
+  const unsubscribe = jobs.subscribe(id.data, (event) => onEvent(event))
+  const current = await jobs.lastEvent(id.data)
+  if (!current) {
+    unsubscribe()
+    return notFound(`No job with id ${id.data}`)
+  }
 
   const lastSeen = Number(lastEventIdOf(request, new URL(request.url)) ?? -1)
   const ended = current.event !== 'progress'
-  if (ended && lastSeen >= current.seq) return new Response(null, { status: 204 })
+  if (ended && lastSeen >= current.seq) {
+    unsubscribe()
+    return new Response(null, { status: 204 })
+  }
 
-  let unsubscribe = () => {}
   const { sink, response } = createSseStream({
     signal: request.signal,
     heartbeat,
     slowConsumerMs: env.SSE_SLOW_CONSUMER_MS,
-    onClose: () => unsubscribe(),
+    onClose: () => {
+      unsubscribe()
+      jobStreams.delete(sink)
+    },
   })
+  jobStreams.add(sink)
   // Progress is a state, not a log: a (re)connecting client gets the latest state, then live.
   sink.write(encodeSseFrame({ retry: env.SSE_RETRY_MS }) + frameOf(current))
-  if (ended) {
-    sink.close()
-    return response
-  }
-  unsubscribe = jobs.subscribe(id.data, (event) => {
+  let sent = current.seq
+  const send = (event: JobEvent) => {
+    if (event.seq <= sent) return
+    sent = event.seq
     sink.write(frameOf(event))
     if (event.event !== 'progress') sink.close()
-  })
+  }
+  if (ended) sink.close()
+  else {
+    onEvent = send
+    for (const event of early) send(event)
+  }
   return response
 }
