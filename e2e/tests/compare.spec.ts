@@ -47,7 +47,7 @@ for (const scheme of ['light', 'dark'] as const) {
     const { page } = user
     await page.emulateMedia({ colorScheme: scheme })
     await page.goto(`${E2E.webUrl}/compare`)
-    await page.getByLabel('Messages').selectOption('500')
+    await page.getByLabel('Message count').selectOption('500')
     await page.getByRole('button', { name: 'Run comparison' }).click()
     await expect(page.getByRole('status').filter({ hasText: 'Run finished.' })).toBeVisible({
       timeout: 90_000,

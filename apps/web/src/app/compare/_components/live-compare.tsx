@@ -123,7 +123,7 @@ export function LiveCompare() {
         </div>
         <div className="flex items-end gap-2">
           <label htmlFor={sizeId} className="grid gap-1 text-sm font-medium">
-            Messages
+            Message count
             <select
               id={sizeId}
               value={messages}
