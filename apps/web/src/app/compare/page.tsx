@@ -21,8 +21,8 @@ export default function ComparePage() {
         <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">Compare the numbers</h1>
         <p className="mt-2 max-w-3xl text-slate-600 dark:text-slate-300">
           The guide&apos;s performance test, for real: run the same messages over SSE, Socket.IO and
-          the Yjs socket from this browser, then see what <code>pnpm bench</code> measured on a
-          quiet machine with thousands of clients and raw baselines next to each stack.
+          the Yjs socket from this browser, then see what <code>pnpm bench</code> measured on this
+          project's two-core machine with thousands of clients and raw baselines next to each stack.
         </p>
       </div>
       <div className="grid gap-10">
