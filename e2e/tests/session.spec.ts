@@ -3,7 +3,7 @@ import http from 'node:http'
 import { connectChat, connected, createSession } from '../fixtures/chat-client.ts'
 import { E2E } from '../fixtures/ports.ts'
 import { expect, test } from '../fixtures/realtime.ts'
-import { openUser, uniqueName } from '../fixtures/users.ts'
+import { openUser, shortLivedToken, uniqueName } from '../fixtures/users.ts'
 
 test.describe.configure({ timeout: 120_000 })
 
@@ -153,5 +153,45 @@ test('the page says why when the realtime server refuses the session', async ({
   await ada.page.getByLabel('Display name').fill('Ada again')
   await ada.page.getByRole('button', { name: 'Continue' }).click()
   await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  await ada.context.close()
+})
+
+test('a session that expires while connected ends both connections, and the page says so', async ({
+  browser,
+}) => {
+  // Real time must pass for a real expiry: long enough to connect on a loaded machine.
+  test.slow()
+  const ada = await openUser(browser, 'Brief')
+  const chat = ada.page
+  const editor = await ada.context.newPage()
+  const chatUrl = `/chat/${uniqueName('expiry')}`
+  const editorUrl = `/editor/${uniqueName('expiry')}`
+  // Warm up with the normal session, so the timed part below is only the reconnect.
+  await chat.goto(chatUrl)
+  await editor.goto(editorUrl)
+  await expect(chat.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+
+  const token = shortLivedToken({ id: uniqueName('brief'), name: 'Brief' }, 60)
+  await ada.context.addCookies([
+    { name: 'duplex_session', value: token, url: E2E.webUrl, httpOnly: true, sameSite: 'Lax' },
+  ])
+  await chat.reload()
+  await editor.reload()
+  // Both are let in while the token is valid…
+  const opened = { timeout: 50_000 }
+  await expect(chat.getByTestId('connection-status')).toHaveAttribute('data-status', 'open', opened)
+  await expect(editor.getByTestId('connection-status')).toHaveAttribute(
+    'data-status',
+    'open',
+    opened,
+  )
+  // …and cut off, with the reason, once it expires (the servers time it, not the page).
+  for (const page of [chat, editor]) {
+    await expect(page.getByTestId('connection-refused')).toContainText(
+      'unauthorized: token expired',
+      { timeout: 90_000 },
+    )
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'closed')
+  }
   await ada.context.close()
 })
