@@ -119,7 +119,8 @@ async function startInstance(name: string): Promise<Instance> {
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${name} did not start:\n${output.join('')}`)),
-      45_000,
+      // Generous: tsx compiles on start, and a busy 2-core CI runner can take its time.
+      120_000,
     )
     const onData = () => {
       const match = /listening on http:\/\/localhost:(\d+)/.exec(output.join(''))
@@ -256,7 +257,7 @@ async function sendUntilAcked(
   }
 }
 
-describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 90_000 }, () => {
+describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 120_000 }, () => {
   let a: Instance
   let b: Instance
   let c: Instance
@@ -267,7 +268,7 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
     dataDir = await mkdtemp(path.join(tmpdir(), 'duplex-cluster-'))
     // Three at once also proves that instances migrating the same empty schema together is fine.
     ;[a, b, c] = await Promise.all([startInstance('A'), startInstance('B'), startInstance('C')])
-  }, 90_000)
+  }, 180_000)
 
   afterAll(async () => {
     for (const provider of providers.splice(0)) provider.destroy()

@@ -1,6 +1,6 @@
 import { resolveDataDir } from '@duplex/auth'
 import { parseEnv, type Env } from './env.ts'
-import { redactUrl } from './cluster/cluster.ts'
+import { redactUrl } from './redact-url.ts'
 import { createRealtimeServer } from './server.ts'
 
 // The only file that reads process.env, installs signal handlers or exits.

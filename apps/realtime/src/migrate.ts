@@ -1,7 +1,7 @@
 import { resolveDataDir } from '@duplex/auth'
 import path from 'node:path'
-import { redactUrl } from './cluster/cluster.ts'
 import { parseMigrateEnv } from './env.ts'
+import { redactUrl } from './redact-url.ts'
 import {
   DEFAULT_SCHEMA,
   SQLITE_FILE,

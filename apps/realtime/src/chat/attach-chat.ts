@@ -267,10 +267,12 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
     user: SessionUser,
     except?: ChatSocket,
   ): Promise<void> {
+    // Read first, so the two events leave back to back (a reader that saw one sees the other).
+    const members = await presence.members(roomId)
     const payload = { roomId, userId: user.id, userName: user.name }
     if (except) except.to(roomKey(roomId)).emit(event, payload)
     else io.to(roomKey(roomId)).emit(event, payload)
-    io.to(roomKey(roomId)).emit('presence', { roomId, members: await presence.members(roomId) })
+    io.to(roomKey(roomId)).emit('presence', { roomId, members })
   }
 
   async function roomInfo(room: StoredRoom): Promise<Room> {

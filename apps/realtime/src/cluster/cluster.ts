@@ -2,6 +2,7 @@ import { Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Logger } from '../log.ts'
+import { redactUrl } from '../redact-url.ts'
 import { createInstanceRegistry, type InstanceRegistry } from './instances.ts'
 
 /** Cluster mode: set by `DATABASE_URL` + `REDIS_URL` (see `src/env.ts`). */
@@ -53,7 +54,9 @@ export async function connectCluster(options: ClusterOptions, log: Logger): Prom
       connectionName: `duplex-realtime:${role}:${instanceId}`,
     })
     let reported = false
+    let lastError: Error | undefined
     client.on('error', (error: Error) => {
+      lastError = error
       // ioredis retries by itself; say so once per outage rather than on every attempt.
       if (reported) return
       reported = true
@@ -66,7 +69,9 @@ export async function connectCluster(options: ClusterOptions, log: Logger): Prom
       await client.connect()
     } catch (error) {
       client.disconnect()
-      const reason = error instanceof Error ? error.message : String(error)
+      // "Connection is closed" says less than the socket error that caused it.
+      const cause = lastError ?? error
+      const reason = cause instanceof Error ? cause.message : String(cause)
       throw new Error(`cannot connect to Redis at ${redactUrl(options.redisUrl)}: ${reason}`, {
         cause: error,
       })
@@ -103,16 +108,5 @@ export async function connectCluster(options: ClusterOptions, log: Logger): Prom
       })()
       return closed
     },
-  }
-}
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    return '(unparseable URL)'
   }
 }

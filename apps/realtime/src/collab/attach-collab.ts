@@ -156,8 +156,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
       const write = (async () => {
         // Appends still in flight must land before their rows are merged away.
         await Promise.allSettled([...pending])
-        await storeRelayedState(name, doc)
-        await compact(name)
+        await flush(name, doc)
         updatesSinceCompaction.delete(name)
       })()
       track(write)
@@ -166,12 +165,14 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
   })
 
   /**
-   * Cluster mode: this copy may hold updates that reached it only through the relay, from an
-   * instance that died before storing them. Storing the whole state covers those; compaction
-   * merges it with the rest right after.
+   * Compacts a document that is leaving memory. In cluster mode this copy may hold updates that
+   * reached it only through the relay, from an instance that died before storing them: its whole
+   * state is merged into storage too.
    */
-  async function storeRelayedState(name: string, doc: Y.Doc): Promise<void> {
-    if (relay) await store.appendDocUpdate(name, Y.encodeStateAsUpdate(doc))
+  async function flush(name: string, doc: Y.Doc): Promise<void> {
+    if (!relay) return compact(name)
+    await compacting.get(name)?.catch(() => undefined)
+    await store.compactDoc(name, mergeUpdates, Y.encodeStateAsUpdate(doc))
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -279,9 +280,9 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     // Documents loaded by an upgrade that never completed are still in memory: write them too.
     for (const [name, doc] of docs) {
       await loading.get(doc)?.catch(() => undefined)
-      await storeRelayedState(name, doc)
-        .then(() => compact(name))
-        .catch((error: unknown) => log.error(`[collab] flushing ${name} failed`, error))
+      await flush(name, doc).catch((error: unknown) =>
+        log.error(`[collab] flushing ${name} failed`, error),
+      )
       doc.destroy()
       docs.delete(name)
     }

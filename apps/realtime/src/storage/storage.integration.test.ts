@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { clusterServices, createTestSchema, type TestSchema } from '../cluster-test-helpers.ts'
@@ -218,6 +219,56 @@ describe.each([
         before: 1,
         after: 1,
       })
+    })
+
+    it('merges an in-memory state in when asked, as a repair that is not an edit', async () => {
+      const { doc: before } = await storage.createDoc('notes')
+      const memory = new Y.Doc()
+      await storage.appendDocUpdate('notes', edit(memory, 'stored '))
+      const stamped = (await storage.getDoc('notes'))?.updatedAt
+      // An update that reached this copy only through the relay was never stored.
+      edit(memory, 'relayed')
+      expect(
+        await storage.compactDoc(
+          'notes',
+          (all) => Y.mergeUpdates(all),
+          Y.encodeStateAsUpdate(memory),
+        ),
+      ).toEqual({ before: 1, after: 1 })
+      expect(textOf(await storage.loadDocUpdates('notes'))).toBe('stored relayed')
+      expect((await storage.getDoc('notes'))?.updatedAt).toBe(stamped)
+      expect(stamped).toBeGreaterThanOrEqual(before.updatedAt)
+    })
+
+    it('keeps an update that commits, with a smaller id, while a compaction runs (PostgreSQL)', async (context) => {
+      if (kind !== 'postgres' || !schema) return context.skip()
+      await storage.createDoc('notes')
+      const memory = new Y.Doc()
+      await storage.appendDocUpdate('notes', edit(memory, 'a'))
+      // Another connection takes the next id, then a later id commits first.
+      const late = new pg.Client({ connectionString: services.databaseUrl })
+      await late.connect()
+      try {
+        await late.query('begin')
+        await late.query(
+          `insert into ${schema.name}.doc_updates (doc_name, data, created_at) values ($1, $2, $3)`,
+          ['notes', Buffer.from(edit(memory, 'b')), Date.now()],
+        )
+        await storage.appendDocUpdate('notes', edit(memory, 'c'))
+        let committed: Promise<unknown> | undefined
+        const result = await storage.compactDoc('notes', (all) => {
+          // Between the compaction's read and its delete, the smaller id commits: the write goes
+          // out at once, and blocking here gives the database time to apply it.
+          committed = late.query('commit')
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300)
+          return Y.mergeUpdates(all)
+        })
+        await committed
+        expect(result.before).toBe(2)
+      } finally {
+        await late.end()
+      }
+      expect(textOf(await storage.loadDocUpdates('notes'))).toBe('abc')
     })
 
     it('bumps updatedAt when an update is stored', async () => {

@@ -13,6 +13,7 @@ import {
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
+import { redactUrl } from '../redact-url.ts'
 import { createMigrationProvider, type StorageDialect } from './migrations.ts'
 import type { Database } from './schema.ts'
 
@@ -81,10 +82,15 @@ export interface DocStore {
   /**
    * Replaces the stored updates of a document by `merge(updates)`, in one transaction. Updates
    * appended while merging are left alone, so nothing written concurrently is lost.
+   *
+   * `include` is merged in too, even when there is nothing to compact: the state of an in-memory
+   * copy that may hold updates storage lacks (cluster mode). Unlike an append, this does not
+   * count as an edit, so `updatedAt` stays.
    */
   compactDoc(
     name: string,
     merge: (updates: Uint8Array[]) => Uint8Array,
+    include?: Uint8Array,
   ): Promise<{ before: number; after: number }>
 }
 
@@ -209,7 +215,12 @@ function openPostgres(options: Extract<StorageOptions, { kind: 'postgres' }>): O
     async migrate() {
       // Kysely's own advisory lock only covers running the migrations, not creating its tables
       // and our schema before that; instances starting together queue here for the whole of it.
-      const lock = await pool.connect()
+      const lock = await pool.connect().catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error)
+        throw new Error(`cannot connect to PostgreSQL at ${redactUrl(options.url)}: ${reason}`, {
+          cause: error,
+        })
+      })
       const key = `duplex-realtime:migrate:${schema}`
       try {
         await lock.query('select pg_advisory_lock(hashtext($1))', [key])
@@ -395,7 +406,7 @@ function createKyselyStorage(db: Kysely<Database>, dialect: StorageDialect): Sto
       return rows.map((row) => toBytes(row.data))
     },
 
-    compactDoc(name, merge) {
+    compactDoc(name, merge, include) {
       return db.transaction().execute(async (trx) => {
         const rows = await trx
           .selectFrom('docUpdates')
@@ -403,16 +414,21 @@ function createKyselyStorage(db: Kysely<Database>, dialect: StorageDialect): Sto
           .where('docName', '=', name)
           .orderBy('id')
           .execute()
-        const last = rows.at(-1)
-        if (rows.length <= 1 || last === undefined)
+        if (include === undefined && rows.length <= 1)
           return { before: rows.length, after: rows.length }
-        const merged = merge(rows.map((row) => toBytes(row.data)))
-        // Only the rows read above go; anything appended meanwhile has a larger id and stays.
-        await trx
-          .deleteFrom('docUpdates')
-          .where('docName', '=', name)
-          .where('id', '<=', last.id)
-          .execute()
+        const updates = rows.map((row) => toBytes(row.data))
+        const merged = merge(include === undefined ? updates : [...updates, include])
+        // Exactly the rows read above go, by id: anything appended meanwhile stays. (Not "id <=
+        // last": in PostgreSQL ids are taken at insert and committed in any order, so a row with
+        // a smaller id can become visible after the read.)
+        const ids = rows.map((row) => row.id)
+        for (let i = 0; i < ids.length; i += 1000) {
+          await trx
+            .deleteFrom('docUpdates')
+            .where('docName', '=', name)
+            .where('id', 'in', ids.slice(i, i + 1000))
+            .execute()
+        }
         await trx
           .insertInto('docUpdates')
           .values({ docName: name, data: toBuffer(merged), createdAt: Date.now() })
