@@ -28,7 +28,10 @@ const EnvSchema = z.object({
   SSE_SLOW_CONSUMER_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Port of the realtime server (Socket.IO, Yjs), for pages that build its URL from their own host. */
   REALTIME_PORT: z.coerce.number().int().min(1).max(65_535).default(3001),
-  /** Full public URL of the realtime server, when it is not `<page host>:REALTIME_PORT` (e.g. behind a proxy). */
+  /**
+   * Public URL of the realtime server, when it is not `<page host>:REALTIME_PORT`: a full URL, or
+   * `same-origin` behind a proxy that serves `/socket.io/` and `/yjs/` on the page's origin.
+   */
   REALTIME_PUBLIC_URL: z.string().optional(),
   SESSION_SECRET: z.string().optional(),
   /**

@@ -4,15 +4,19 @@
  * proxy that serves both from one origin.
  */
 export interface RealtimeConfig {
-  /** `REALTIME_PUBLIC_URL`, when set: the full URL, e.g. `https://duplex.example` behind a proxy. */
+  /**
+   * `REALTIME_PUBLIC_URL`, when set: the full URL (`https://rt.duplex.example`), or `same-origin`
+   * (also `/`) behind a reverse proxy that serves `/socket.io/` and `/yjs/` on the page's origin.
+   */
   publicUrl: string | undefined
   /** `REALTIME_PORT`: used with the page's own host when there is no public URL. */
   port: number
 }
 
 /**
- * The HTTP base URL of the realtime server as seen from this page: `REALTIME_PUBLIC_URL` if set,
- * else the page's own protocol and host name with `REALTIME_PORT`. The one place that decides.
+ * The HTTP base URL of the realtime server as seen from this page: `REALTIME_PUBLIC_URL` if set
+ * (`same-origin`: the page's own origin), else the page's own protocol and host name with
+ * `REALTIME_PORT`. The one place that decides.
  *
  * @example
  * realtimeBaseUrl({ publicUrl: undefined, port: 3001 }, new URL('http://127.0.0.1:3000/chat'))
@@ -22,6 +26,8 @@ export function realtimeBaseUrl(
   config: RealtimeConfig,
   page: Pick<URL, 'protocol' | 'hostname' | 'origin'>,
 ): string {
+  // Behind deploy/nginx or deploy/caddy, one origin serves the pages and the WebSockets.
+  if (config.publicUrl === 'same-origin') return page.origin
   if (config.publicUrl) {
     // Relative (`/`) means "same origin as the page", e.g. behind a proxy that routes /socket.io.
     const url = new URL(config.publicUrl, page.origin)
