@@ -47,12 +47,16 @@ async function probe(): Promise<ClusterServices> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   })
-  redis.on('error', () => undefined)
+  // "Connection is closed" says less than the socket error behind it.
+  let socketError: unknown
+  redis.on('error', (error) => {
+    socketError = error
+  })
   try {
     await redis.connect()
     await redis.ping()
   } catch (error) {
-    problems.push(`Redis at ${REDIS_URL}: ${message(error)}`)
+    problems.push(`Redis at ${REDIS_URL}: ${message(socketError ?? error)}`)
   } finally {
     redis.disconnect()
   }
