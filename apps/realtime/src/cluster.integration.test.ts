@@ -71,7 +71,8 @@ interface Instance {
 let schema: TestSchema
 let redis: TestRedisPrefix
 let dataDir: string
-const instances: Instance[] = []
+/** Every process started, running or not: none may outlive the tests, even if a start failed. */
+const processes: { child: ChildProcess; exited: Promise<unknown> }[] = []
 const clients: Client[] = []
 const providers: WebsocketProvider[] = []
 const proxies: Server[] = []
@@ -111,6 +112,7 @@ function run(script: string, env: NodeJS.ProcessEnv) {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   )
+  processes.push({ child, exited })
   return { child, output, exited }
 }
 
@@ -136,7 +138,6 @@ async function startInstance(name: string): Promise<Instance> {
     })
   })
   const instance = { name, port, url: `http://127.0.0.1:${port}`, child, output, exited }
-  instances.push(instance)
   return instance
 }
 
@@ -274,9 +275,9 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
     for (const provider of providers.splice(0)) provider.destroy()
     for (const client of clients.splice(0)) client.disconnect()
     for (const proxy of proxies.splice(0)) proxy.close()
-    for (const instance of instances.splice(0)) {
-      instance.child.kill('SIGKILL')
-      await instance.exited
+    for (const { child, exited } of processes.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
     }
     await schema?.drop()
     await redis?.clean()
