@@ -1,0 +1,114 @@
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures/cluster.ts'
+import { openUser } from './fixtures/users.ts'
+
+interface Job {
+  id: string
+  name: string
+  status: string
+  percent: number
+  reason: string | null
+}
+
+async function createJob(baseUrl: string, body: Record<string, unknown>): Promise<Job> {
+  const response = await fetch(`${baseUrl}/api/jobs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  expect(response.status).toBe(201)
+  return (await response.json()) as Job
+}
+
+async function getJob(baseUrl: string, id: string): Promise<Job> {
+  return (await (await fetch(`${baseUrl}/api/jobs/${id}`)).json()) as Job
+}
+
+/** Every value the job's bar showed, sampled as the page renders them. */
+function recordPercents(page: Page, name: string): () => Promise<number[]> {
+  const seen: number[] = []
+  const bar = page.locator('[data-testid="job"]', { hasText: name }).getByRole('progressbar')
+  let stopped = false
+  void (async () => {
+    while (!stopped) {
+      const value = await bar.getAttribute('aria-valuenow', { timeout: 1000 }).catch(() => null)
+      if (value !== null && Number(value) !== seen.at(-1)) seen.push(Number(value))
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  })()
+  return async () => {
+    stopped = true
+    return seen
+  }
+}
+
+test('a job started on one instance streams, lists and cancels from the other', async ({
+  cluster,
+  browser,
+}) => {
+  const [one, two] = cluster.web
+  const job = await createJob(one.url, { name: 'Cross-instance render', durationMs: 20_000 })
+  const listed = (await (await fetch(`${two.url}/api/jobs`)).json()) as { jobs: Job[] }
+  expect(listed.jobs.map((j) => j.id)).toContain(job.id)
+
+  // The page lives on the other instance (pinned), so its stream does too.
+  const user = await openUser(browser, 'Ada', cluster.pinned[1])
+  await user.page.goto('/progress')
+  const row = user.page.locator('[data-testid="job"]', { hasText: job.name })
+  await expect(row.getByTestId('job-status')).toHaveText('Running')
+  await expect
+    .poll(async () => Number(await row.getByRole('progressbar').getAttribute('aria-valuenow')))
+    .toBeGreaterThan(5)
+
+  await row.getByRole('button', { name: `Cancel ${job.name}` }).click()
+  await expect(row.getByTestId('job-status')).toHaveText('Cancelled')
+  const ended = await getJob(one.url, job.id)
+  expect(ended.status).toBe('cancelled')
+  // The runner (instance one) stopped: the state does not move any more.
+  await new Promise((r) => setTimeout(r, 1500))
+  expect((await getJob(two.url, job.id)).percent).toBe(ended.percent)
+  await user.context.close()
+})
+
+test('killing a web instance mid-stream: its jobs fail with the reason, the others keep their true progress', async ({
+  cluster,
+  browser,
+}) => {
+  const victim = 0
+  const survivor = cluster.web[1]
+  // Runs on the survivor, watched through the victim: the watcher must fail over, not the job.
+  const kept = await createJob(survivor.url, { name: 'Survivor job', durationMs: 12_000 })
+  // Runs on the victim: when it dies, the job must end as failed, not stay at some percent.
+  const orphan = await createJob(cluster.web[victim].url, {
+    name: 'Orphan job',
+    durationMs: 60_000,
+  })
+
+  const user = await openUser(browser, 'Grace', cluster.pinned[victim])
+  await user.page.goto('/progress')
+  const keptRow = user.page.locator('[data-testid="job"]', { hasText: kept.name })
+  const orphanRow = user.page.locator('[data-testid="job"]', { hasText: orphan.name })
+  await expect
+    .poll(async () => Number(await keptRow.getByRole('progressbar').getAttribute('aria-valuenow')))
+    .toBeGreaterThan(10)
+  const percents = recordPercents(user.page, kept.name)
+
+  await cluster.web[victim].kill('SIGKILL')
+
+  await expect(keptRow.getByTestId('job-status')).toHaveText('Done', { timeout: 40_000 })
+  const shown = await percents()
+  expect(shown.at(-1)).toBe(100)
+  shown.forEach(
+    (p, i) =>
+      i > 0 && expect(p, 'the bar never goes back').toBeGreaterThanOrEqual(shown[i - 1] ?? 0),
+  )
+
+  // Another instance notices the missing heartbeat and ends the orphan, with the reason.
+  await expect(orphanRow.getByTestId('job-status')).toHaveText('Failed', { timeout: 20_000 })
+  const failed = await getJob(survivor.url, orphan.id)
+  expect(failed.status).toBe('failed')
+  expect(failed.reason).toMatch(/stopped before it finished/)
+  expect(failed.reason).toContain(`${failed.percent}%`)
+  expect(failed.percent).toBeLessThan(100)
+  await user.context.close()
+})

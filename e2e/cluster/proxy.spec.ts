@@ -1,0 +1,42 @@
+import { expect, test } from './fixtures/cluster.ts'
+import { openUser } from './fixtures/users.ts'
+
+test('nginx serves pages, event streams and the realtime server on one origin', async ({
+  cluster,
+  request,
+}) => {
+  // An event stream through the proxy: unbuffered, never compressed, even when gzip is offered.
+  const controller = new AbortController()
+  const stream = await fetch(`${cluster.proxyUrl}/api/ticker/stream?symbols=AAPL`, {
+    headers: { 'Accept-Encoding': 'gzip, deflate, br' },
+    signal: controller.signal,
+  })
+  expect(stream.status).toBe(200)
+  expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/)
+  expect(stream.headers.get('content-encoding')).toBeNull()
+  const reader = stream.body?.getReader()
+  const first = await reader?.read()
+  expect(new TextDecoder().decode(first?.value)).toContain('event: hello')
+  controller.abort()
+
+  // The realtime server's routes are on the same origin.
+  const docs = await request.get(`${cluster.proxyUrl}/api/docs`)
+  expect(docs.status(), 'no session: the realtime server refuses, it does not 404').toBe(401)
+  // Engine.IO's handshake (the session is checked later, when the namespace is joined).
+  const poll = await request.get(`${cluster.proxyUrl}/socket.io/?EIO=4&transport=polling`)
+  expect(poll.status()).toBe(200)
+  expect(await poll.text()).toMatch(/^0\{"sid":/)
+})
+
+test('the demos run through Caddy over https:// and wss://', async ({ cluster, browser }) => {
+  const ada = await openUser(browser, 'Ada', cluster.caddyUrl)
+  const page = ada.page
+  await page.goto('/ticker?symbols=AAPL,MSFT')
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  const lastId = page.getByTestId('last-event-id')
+  await expect(lastId).toHaveText(/^\d+$/)
+  const first = Number(await lastId.textContent())
+  await expect.poll(async () => Number(await lastId.textContent())).toBeGreaterThan(first + 5)
+  expect(page.url()).toMatch(/^https:\/\/localhost:\d+\//)
+  await ada.context.close()
+})
