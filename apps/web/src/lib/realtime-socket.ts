@@ -54,8 +54,11 @@ const PROBE_INTERVAL_MS = 10_000
  * another host name does `auth` carry the token, fetched fresh before every (re)connect.
  */
 export function createChatConnection(url: string): ChatConnection {
-  const socket: ChatSocket = io(url, {
-    path: '/socket.io/',
+  // A path in the URL (a proxy serving the server under `/realtime`) is a prefix of the
+  // Socket.IO path, not a namespace, which is what io() would take it for.
+  const { origin, pathname } = new URL(url)
+  const socket: ChatSocket = io(origin, {
+    path: `${pathname.replace(/\/+$/, '')}/socket.io/`,
     autoConnect: false,
     withCredentials: true,
     reconnectionDelay: 500,
