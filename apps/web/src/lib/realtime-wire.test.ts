@@ -68,7 +68,7 @@ describe('describeYjsFrame', () => {
     })
     expect(describeYjsFrame(Uint8Array.from([0, 1, 2, 0, 0]), 'in').kind).toBe('sync-step-2')
     const doc = new Y.Doc()
-    let update = new Uint8Array()
+    let update: Uint8Array = new Uint8Array()
     doc.on('update', (u: Uint8Array) => (update = u))
     doc.getText('content').insert(0, 'hi')
     const frame = Uint8Array.from([0, 2, update.length, ...update])
