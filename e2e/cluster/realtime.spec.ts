@@ -1,0 +1,239 @@
+import type { Page } from '@playwright/test'
+import { expect, test, type Cluster } from './fixtures/cluster.ts'
+import { openUser, uniqueName } from './fixtures/users.ts'
+
+// Chat and the editor with user A on realtime instance 0 and user B on instance 1 (each through
+// its own pinned proxy, the other instance as backup), then instance 0 killed mid-conversation.
+
+test.describe.configure({ timeout: 150_000 })
+
+// ------------------------------------------------------------------------------------- chat
+
+function composer(page: Page) {
+  return page.getByRole('textbox', { name: /^Message #/ })
+}
+
+function messages(page: Page) {
+  return page.getByRole('log', { name: 'Messages, oldest first' }).getByTestId('message')
+}
+
+async function texts(page: Page): Promise<string[]> {
+  return messages(page).getByTestId('message-text').allTextContents()
+}
+
+async function openRoom(page: Page, room: string) {
+  await page.goto(`/chat/${room}`)
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  await expect(
+    page
+      .getByRole('region', { name: 'Message history' })
+      .getByText(/No messages yet|Beginning of the room|#\d+/)
+      .first(),
+  ).toBeVisible()
+}
+
+async function send(page: Page, text: string) {
+  await composer(page).fill(text)
+  await composer(page).press('Enter')
+}
+
+async function socketsOn(cluster: Cluster, i: 0 | 1): Promise<number> {
+  const health = await cluster.realtime[i].health()
+  return (health.connections as { socketio: number }).socketio
+}
+
+test('chat across instances survives the death of one: every acknowledged message once', async ({
+  cluster,
+  browser,
+}) => {
+  const room = uniqueName('cluster')
+  const ada = await openUser(browser, 'Ada', cluster.pinned[0])
+  const bob = await openUser(browser, 'Bob', cluster.pinned[1])
+  await openRoom(ada.page, room)
+  await openRoom(bob.page, room)
+  // Really on two instances: the message below crosses Redis, not one process.
+  expect(await socketsOn(cluster, 0)).toBeGreaterThan(0)
+  expect(await socketsOn(cluster, 1)).toBeGreaterThan(0)
+
+  await send(ada.page, 'a1 from instance 0')
+  await expect(messages(bob.page).filter({ hasText: 'a1 from instance 0' })).toHaveCount(1)
+  await send(bob.page, 'b1 from instance 1')
+  await expect(messages(ada.page).filter({ hasText: 'b1 from instance 1' })).toHaveCount(1)
+
+  // Mid-conversation, Ada's instance dies. She keeps typing; the client resends on reconnect
+  // (through her proxy's backup, instance 1) and the server dedupes by client id.
+  await send(ada.page, 'a2 just before the crash')
+  await cluster.realtime[0].kill('SIGKILL')
+  await send(ada.page, 'a3 during the outage')
+  await send(bob.page, 'b2 during the outage')
+  await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open', {
+    timeout: 30_000,
+  })
+  await send(ada.page, 'a4 after the failover')
+  await send(bob.page, 'b3 after the failover')
+
+  const all = [
+    'a1 from instance 0',
+    'b1 from instance 1',
+    'a2 just before the crash',
+    'a3 during the outage',
+    'b2 during the outage',
+    'a4 after the failover',
+    'b3 after the failover',
+  ]
+  // A message in flight when the instance died times out on the page ("Not sent", Retry): the
+  // user retries it, with the same client id, so it is stored once even if the dead instance
+  // had stored it before the crash. In the end every one of Ada's messages is acknowledged.
+  for (const text of all.filter((t) => t.startsWith('a'))) {
+    const item = messages(ada.page).filter({ hasText: text }).first()
+    await expect(item, `"${text}" settled`).toHaveAttribute('data-status', /^(sent|failed)$/, {
+      timeout: 30_000,
+    })
+    if ((await item.getAttribute('data-status')) === 'failed') {
+      await item.getByRole('button', { name: 'Retry' }).click()
+    }
+    await expect(item, `"${text}" acknowledged`).toHaveAttribute('data-status', 'sent', {
+      timeout: 30_000,
+    })
+  }
+  // Live views converge, and the stored history (a fresh load) has each message exactly once.
+  for (const page of [ada.page, bob.page]) {
+    await expect
+      .poll(async () => (await texts(page)).filter((t) => all.includes(t)).sort())
+      .toEqual([...all].sort())
+    await openRoom(page, room)
+    await expect
+      .poll(async () => (await texts(page)).filter((t) => all.includes(t)).length)
+      .toBe(all.length)
+    const history = await texts(page)
+    for (const text of all)
+      expect(
+        history.filter((t) => t === text),
+        text,
+      ).toHaveLength(1)
+  }
+  await ada.context.close()
+  await bob.context.close()
+})
+
+// ----------------------------------------------------------------------------------- editor
+
+function editor(page: Page) {
+  return page.getByRole('textbox', { name: /^Text of / })
+}
+
+/** The text as the user sees it, without remote carets and their name tags. */
+function editorText(page: Page): Promise<string> {
+  return page.locator('.cm-content').evaluate((content) => {
+    const clone = content.cloneNode(true) as HTMLElement
+    for (const widget of clone.querySelectorAll(
+      '.cm-ySelectionCaret, .cm-widgetBuffer, .cm-placeholder',
+    )) {
+      widget.remove()
+    }
+    return [...clone.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n')
+  })
+}
+
+async function openDoc(page: Page, doc: string) {
+  await page.goto(`/editor/${doc}`)
+  const badge = page.getByTestId('connection-status')
+  await expect(badge).toHaveAttribute('data-status', 'open')
+  await expect(badge).toContainText('synced')
+}
+
+async function typeAtEnd(page: Page, text: string) {
+  await editor(page).click()
+  await page.keyboard.press('Control+End')
+  await page.keyboard.type(text, { delay: 10 })
+}
+
+test('editing across instances survives the death of one: every edit of both users is kept', async ({
+  cluster,
+  browser,
+}) => {
+  const doc = uniqueName('cluster-doc')
+  const ada = await openUser(browser, 'Ada', cluster.pinned[0])
+  const bob = await openUser(browser, 'Bob', cluster.pinned[1])
+  await openDoc(ada.page, doc)
+  await openDoc(bob.page, doc)
+  const yjsOn = async (i: 0 | 1) =>
+    ((await cluster.realtime[i].health()).connections as { yjs: number }).yjs
+  expect(await yjsOn(0)).toBeGreaterThan(0)
+  expect(await yjsOn(1)).toBeGreaterThan(0)
+
+  await typeAtEnd(ada.page, '[ada-1]')
+  await expect.poll(() => editorText(bob.page)).toContain('[ada-1]')
+  await typeAtEnd(bob.page, '[bob-1]')
+  await expect.poll(() => editorText(ada.page)).toContain('[bob-1]')
+
+  // Both keep typing while Ada's instance dies under her.
+  const typing = Promise.all([
+    (async () => {
+      await typeAtEnd(ada.page, '[ada-2]')
+      await cluster.realtime[0].kill('SIGKILL')
+      await typeAtEnd(ada.page, '[ada-3-offline]')
+    })(),
+    typeAtEnd(bob.page, '[bob-2]'),
+  ])
+  await typing
+  await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open', {
+    timeout: 30_000,
+  })
+  await typeAtEnd(ada.page, '[ada-4]')
+  await typeAtEnd(bob.page, '[bob-3]')
+
+  const edits = [
+    '[ada-1]',
+    '[ada-2]',
+    '[ada-3-offline]',
+    '[ada-4]',
+    '[bob-1]',
+    '[bob-2]',
+    '[bob-3]',
+  ]
+  for (const page of [ada.page, bob.page]) {
+    await expect
+      .poll(
+        async () => {
+          const text = await editorText(page)
+          return edits.filter((e) => !text.includes(e))
+        },
+        {
+          timeout: 30_000,
+        },
+      )
+      .toEqual([])
+  }
+  expect(await editorText(bob.page)).toBe(await editorText(ada.page))
+
+  // And it is stored: a fresh load from the surviving instance has every edit, each once.
+  const carol = await openUser(browser, 'Carol', cluster.proxyUrl)
+  await openDoc(carol.page, doc)
+  await expect.poll(() => editorText(carol.page)).toBe(await editorText(ada.page))
+  const final = await editorText(carol.page)
+  for (const e of edits) expect(final.split(e).length - 1, e).toBe(1)
+  await Promise.all([ada, bob, carol].map((u) => u.context.close()))
+})
+
+test('chat and the editor work through the balanced nginx proxy and through Caddy over wss://', async ({
+  cluster,
+  browser,
+}) => {
+  const room = uniqueName('smoke')
+  const ada = await openUser(browser, 'Ada', cluster.proxyUrl)
+  const bob = await openUser(browser, 'Bob', cluster.caddyUrl)
+  await openRoom(ada.page, room)
+  await openRoom(bob.page, room)
+  await send(bob.page, 'hello over wss')
+  await expect(messages(ada.page).filter({ hasText: 'hello over wss' })).toHaveCount(1)
+  await send(ada.page, 'hello over ws')
+  await expect(messages(bob.page).filter({ hasText: 'hello over ws' })).toHaveCount(1)
+
+  const doc = uniqueName('smoke-doc')
+  await openDoc(ada.page, doc)
+  await openDoc(bob.page, doc)
+  await typeAtEnd(bob.page, 'typed over wss')
+  await expect.poll(() => editorText(ada.page)).toBe('typed over wss')
+  await Promise.all([ada, bob].map((u) => u.context.close()))
+})
