@@ -46,3 +46,32 @@ describe('sharesCookies', () => {
     expect(sharesCookies('http://localhost:3001', page('http://127.0.0.1:3000/'))).toBe(false)
   })
 })
+
+// Cases from the proxy set-up (`same-origin`), kept beside the ones above.
+describe('realtimeBaseUrl behind a proxy', () => {
+  const proxied = new URL('https://duplex.example:8443/chat/lobby')
+
+  it('uses the page host with REALTIME_PORT when nothing is configured', () => {
+    expect(realtimeBaseUrl({ publicUrl: undefined, port: 3001 }, proxied)).toBe(
+      'https://duplex.example:3001',
+    )
+  })
+
+  it('uses the page origin behind a proxy: `same-origin` or `/`', () => {
+    for (const publicUrl of ['same-origin', '/']) {
+      expect(realtimeBaseUrl({ publicUrl, port: 3001 }, proxied)).toBe(
+        'https://duplex.example:8443',
+      )
+    }
+    expect(toWebSocketUrl(realtimeBaseUrl({ publicUrl: 'same-origin', port: 3001 }, proxied))).toBe(
+      'wss://duplex.example:8443',
+    )
+  })
+
+  it('uses a full URL as given, without a trailing slash', () => {
+    expect(realtimeBaseUrl({ publicUrl: 'https://rt.duplex.example/', port: 3001 }, proxied)).toBe(
+      'https://rt.duplex.example',
+    )
+    expect(sharesCookies('https://rt.duplex.example', proxied)).toBe(false)
+  })
+})
