@@ -9,7 +9,9 @@ const WORKSPACE_MARKER = 'pnpm-workspace.yaml'
  * there is none (a deployed build outside the repository).
  */
 export function findWorkspaceRoot(from: string = process.cwd()): string | undefined {
-  let dir = path.resolve(from)
+  // The turbopackIgnore comments tell Next's bundler these are run-time paths; otherwise it
+  // traces the whole repository into the server build.
+  let dir = path.resolve(/* turbopackIgnore: true */ from)
   for (;;) {
     if (existsSync(path.join(dir, WORKSPACE_MARKER))) return dir
     const parent = path.dirname(dir)
@@ -41,7 +43,9 @@ export interface ResolveDataDirOptions {
 export function resolveDataDir(options: ResolveDataDirOptions = {}): string {
   const cwd = options.cwd ?? process.cwd()
   const configured = 'dataDir' in options ? options.dataDir : process.env.DUPLEX_DATA_DIR
-  const root = findWorkspaceRoot(cwd) ?? path.resolve(cwd)
-  if (configured !== undefined && configured.trim() !== '') return path.resolve(root, configured)
-  return path.join(root, 'data')
+  const root = findWorkspaceRoot(cwd) ?? path.resolve(/* turbopackIgnore: true */ cwd)
+  if (configured !== undefined && configured.trim() !== '') {
+    return path.resolve(/* turbopackIgnore: true */ root, configured)
+  }
+  return path.join(/* turbopackIgnore: true */ root, 'data')
 }
