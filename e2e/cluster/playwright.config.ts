@@ -8,7 +8,8 @@ import { defineConfig, devices } from '@playwright/test'
 export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
-  outputDir: '../test-results/cluster',
+  // Not under e2e/test-results: the main suite empties that folder when it starts.
+  outputDir: 'test-results',
   fullyParallel: false,
   // One worker, one cluster: tests kill and restart its instances, on a two-core machine.
   workers: 1,
@@ -16,7 +17,7 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 20_000 },
   reporter: process.env.CI
-    ? [['list'], ['html', { open: 'never', outputFolder: '../playwright-report/cluster' }]]
+    ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]]
     : 'list',
   use: {
     trace: 'retain-on-failure',
