@@ -243,3 +243,36 @@ test('chat and the editor work through the balanced nginx proxy and through Cadd
   await expect.poll(() => editorText(ada.page)).toBe('typed over wss')
   await Promise.all([ada, bob].map((u) => u.context.close()))
 })
+
+test('SIGTERM on a realtime instance: its users reconnect to the other, and it exits in bounded time', async ({
+  cluster,
+  browser,
+}) => {
+  const room = uniqueName('deploy')
+  const ada = await openUser(browser, 'Ada', cluster.pinned[0])
+  const bob = await openUser(browser, 'Bob', cluster.pinned[1])
+  const failures: string[] = []
+  ada.page.on('response', (r) => {
+    if (r.status() >= 500) failures.push(`${r.status()} ${r.url()}`)
+  })
+  await openRoom(ada.page, room)
+  await openRoom(bob.page, room)
+  expect(await socketsOn(cluster, 0)).toBeGreaterThan(0)
+
+  const startedAt = Date.now()
+  const exit = await cluster.realtime[0].kill('SIGTERM', 20_000)
+  expect(exit.signal, 'exited by itself, not killed after the timeout').toBeNull()
+  expect(Date.now() - startedAt).toBeLessThan(12_000)
+
+  await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open', {
+    timeout: 30_000,
+  })
+  await send(ada.page, 'after the deploy')
+  await expect(messages(bob.page).filter({ hasText: 'after the deploy' })).toHaveCount(1)
+  await expect(messages(ada.page).filter({ hasText: 'after the deploy' }).first()).toHaveAttribute(
+    'data-status',
+    'sent',
+  )
+  expect(failures).toEqual([])
+  await Promise.all([ada, bob].map((u) => u.context.close()))
+})
