@@ -4,6 +4,15 @@ import { services } from './services.ts'
 // The web app's entry is `next start`; this is the one place that installs signal handlers or
 // exits, called once from instrumentation.ts before the server takes requests.
 
+/** `host:port` of a Redis URL: never its password, which logs must not carry. */
+function redisHost(url: string | undefined): string {
+  try {
+    return url ? new URL(url).host : 'unset'
+  } catch {
+    return 'an unparsable URL'
+  }
+}
+
 /** How long start-up may wait for Redis before giving up with a clear message. */
 const READY_TIMEOUT_MS = 20_000
 
@@ -33,7 +42,7 @@ export async function startServices(): Promise<void> {
     ])
   } catch (error) {
     console.error(
-      `[web] cluster mode could not start (REDIS_URL=${env.REDIS_URL}): ${(error as Error).message}`,
+      `[web] cluster mode could not start (Redis at ${redisHost(env.REDIS_URL)}): ${(error as Error).message}`,
     )
     process.exit(1)
   } finally {
