@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 
 /** The core the servers under test run on, and the one every load process runs on. */
@@ -102,8 +102,12 @@ export async function stopGroup(group: Group, graceMs = 5000): Promise<void> {
   const timer = setTimeout(() => signalGroup(group.pid, 'SIGKILL'), graceMs)
   await group.exited
   clearTimeout(timer)
-  // Anything the leader started and left behind goes too.
+  // Anything the leader started and left behind goes too, and we wait until it has really gone:
+  // `next start` runs the server in a child that outlives its parent by a few milliseconds.
   signalGroup(group.pid, 'SIGKILL')
+  for (let i = 0; i < 100 && groupAlive(group.pid); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
 }
 
 /** Kills every group still running, at once. Safe to call from a signal handler. */
@@ -115,14 +119,34 @@ export function runningGroups(): Group[] {
   return [...groups]
 }
 
-/** True while any process of the group (by process group id) is alive. */
+/**
+ * True while any process of the group (by process group id) is alive. Zombies do not count: an
+ * orphan that was killed stays a zombie until init reaps it, and this machine's init may not.
+ */
 export function groupAlive(pid: number): boolean {
+  let entries: string[]
   try {
-    process.kill(-pid, 0)
-    return true
+    entries = readdirSync('/proc')
   } catch {
-    return false
+    try {
+      process.kill(-pid, 0)
+      return true
+    } catch {
+      return false
+    }
   }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      // Fields after the parenthesised command: state, ppid, pgrp, …
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(pgrp) === pid && state !== 'Z') return true
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return false
 }
 
 let installed = false
