@@ -88,6 +88,37 @@ export function planSteps(durationMs: number, random: () => number): Step[] {
   return steps
 }
 
+/**
+ * A job as it starts, and its first event (seq 1: queued at 0%). Both runners, in-process and
+ * Redis-backed, start jobs from here so a job looks the same whichever instance made it.
+ */
+export function newJob(
+  input: CreateJob,
+  t: number,
+  defaultDurationMs = 12_000,
+): { job: Job; first: JobEvent } {
+  const id = newJobId()
+  const job: Job = {
+    id,
+    name: input.name ?? `Video ${id.slice(-4)}`,
+    status: 'running',
+    percent: 0,
+    stage: 'queued',
+    message: 'Waiting for a free worker',
+    durationMs: input.durationMs ?? defaultDurationMs,
+    createdAt: t,
+    updatedAt: t,
+    endedAt: null,
+    reason: null,
+  }
+  const first: JobEvent = {
+    seq: 1,
+    event: 'progress',
+    data: { jobId: id, percent: 0, stage: job.stage, message: job.message, ts: t },
+  }
+  return { job, first }
+}
+
 export function newJobId(): string {
   return `job_${randomBytes(6).toString('base64url')}`
 }
@@ -179,27 +210,9 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
 
   return {
     create(input) {
-      const id = newJobId()
       const t = now()
-      const durationMs = input.durationMs ?? options.defaultDurationMs ?? 12_000
-      const job: Job = {
-        id,
-        name: input.name ?? `Video ${id.slice(-4)}`,
-        status: 'running',
-        percent: 0,
-        stage: 'queued',
-        message: 'Waiting for a free worker',
-        durationMs,
-        createdAt: t,
-        updatedAt: t,
-        endedAt: null,
-        reason: null,
-      }
-      const first: JobEvent = {
-        seq: 1,
-        event: 'progress',
-        data: { jobId: id, percent: 0, stage: job.stage, message: job.message, ts: t },
-      }
+      const { job, first } = newJob(input, t, options.defaultDurationMs)
+      const { id, durationMs } = job
       jobs.set(id, { job, last: first })
       run(id, planSteps(durationMs, random), 0, t, input.simulateFailure ? 'publishing' : undefined)
       return job

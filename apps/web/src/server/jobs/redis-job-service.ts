@@ -1,6 +1,6 @@
 import type { Job } from '@duplex/protocol/jobs'
 import type { RedisClients } from '../cluster/redis.ts'
-import { newJobId, planSteps, type JobEvent, type Step } from './job-runner.ts'
+import { newJob, planSteps, type JobEvent, type Step } from './job-runner.ts'
 import type { JobService } from './job-service.ts'
 
 export interface RedisJobServiceOptions {
@@ -293,27 +293,9 @@ export function createRedisJobService(options: RedisJobServiceOptions): JobServi
 
     async create(input) {
       await ready
-      const id = newJobId()
       const t = now()
-      const durationMs = input.durationMs ?? options.defaultDurationMs ?? 12_000
-      const job: Job = {
-        id,
-        name: input.name ?? `Video ${id.slice(-4)}`,
-        status: 'running',
-        percent: 0,
-        stage: 'queued',
-        message: 'Waiting for a free worker',
-        durationMs,
-        createdAt: t,
-        updatedAt: t,
-        endedAt: null,
-        reason: null,
-      }
-      const first: JobEvent = {
-        seq: 1,
-        event: 'progress',
-        data: { jobId: id, percent: 0, stage: job.stage, message: job.message, ts: t },
-      }
+      const { job, first } = newJob(input, t, options.defaultDurationMs)
+      const { id, durationMs } = job
       runningHere.set(id, () => {})
       await redis.command
         .multi()
