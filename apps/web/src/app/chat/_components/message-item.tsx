@@ -121,10 +121,24 @@ export function MessageItem({
             className="mt-0.5 px-1 text-xs text-slate-500 dark:text-slate-400"
             data-testid="seen-by"
           >
-            Seen by {seenBy.join(', ')}
+            Seen by {describeReaders(seenBy)}
           </p>
         )}
       </div>
     </li>
   )
+}
+
+/**
+ * "Ada", "Ada and Bob", "Ada, Bob and Chen", "Ada, Bob, Chen and 4 others": a busy room must not
+ * turn one receipt line into a paragraph.
+ */
+function describeReaders(names: string[]): string {
+  if (names.length <= 3) {
+    return names.length > 1
+      ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+      : names.join('')
+  }
+  const others = names.length - 3
+  return `${names.slice(0, 3).join(', ')} and ${others} other${others === 1 ? '' : 's'}`
 }
