@@ -1,6 +1,6 @@
 'use client'
 
-import { useCallback, useId, useRef, useState } from 'react'
+import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import { TransportTag } from '@/components/transport-tag'
 import { SignInCard } from '@/components/session/sign-in-card'
 import { useRealtimeUrl } from '@/hooks/use-realtime-url'
@@ -37,6 +37,10 @@ export function LiveCompare() {
   const { session } = useSession()
   const realtimeUrl = useRealtimeUrl()
   const [messages, setMessages] = useState<number>(1000)
+  // The controls stay disabled until React has hydrated them: a choice made before that would be
+  // reset to the default by hydration, and the run would silently use another size.
+  const [hydrated, setHydrated] = useState(false)
+  useEffect(() => setHydrated(true), [])
   const [running, setRunning] = useState<TransportId | null>(null)
   const [samples, setSamples] = useState(empty)
   const [totals, setTotals] = useState<Partial<Record<TransportId, Total>>>({})
@@ -127,7 +131,7 @@ export function LiveCompare() {
             <select
               id={sizeId}
               value={messages}
-              disabled={running !== null}
+              disabled={!hydrated || running !== null}
               onChange={(e) => setMessages(Number(e.target.value))}
               className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
             >
@@ -142,7 +146,7 @@ export function LiveCompare() {
             <button
               type="button"
               onClick={() => void run()}
-              disabled={!realtimeUrl}
+              disabled={!hydrated || !realtimeUrl}
               className="rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-50 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-white"
             >
               Run comparison
