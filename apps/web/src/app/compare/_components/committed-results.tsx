@@ -1,4 +1,5 @@
 import type { BenchRun } from '@/lib/bench-results'
+import { TableHead } from './table-head'
 
 const COLORS: Record<string, string> = {
   'B2 raw SSE': '#94a3b8',
@@ -80,25 +81,15 @@ export function CommittedResults({ run, file }: { run: BenchRun; file: string })
           <caption className="px-3 py-2 text-left text-sm font-medium">
             Goals, as ratios within the run
           </caption>
-          <thead className="bg-slate-50 text-xs text-slate-600 uppercase dark:bg-slate-900 dark:text-slate-400">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Goal
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Basis
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Value
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Target
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Result
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: 'Goal' },
+              { label: 'Basis' },
+              { label: 'Value', numeric: true },
+              { label: 'Target', numeric: true },
+              { label: 'Result' },
+            ]}
+          />
           <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
             {run.goals.map((g) => (
               <tr key={`${g.id}-${g.basis}`}>
@@ -130,34 +121,18 @@ export function CommittedResults({ run, file }: { run: BenchRun; file: string })
           <caption className="px-3 py-2 text-left text-sm font-medium">
             Fan-out, every stack (latency: server timestamp → delivery)
           </caption>
-          <thead className="bg-slate-50 text-xs text-slate-600 uppercase dark:bg-slate-900 dark:text-slate-400">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Stack
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                N
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Phase
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Deliveries/s
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                p50 ms
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                p99 ms
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Missing
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Dup
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: 'Stack' },
+              { label: 'N', numeric: true },
+              { label: 'Phase' },
+              { label: 'Deliveries/s', numeric: true },
+              { label: 'p50 ms', numeric: true },
+              { label: 'p99 ms', numeric: true },
+              { label: 'Missing', numeric: true },
+              { label: 'Dup', numeric: true },
+            ]}
+          />
           <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
             {run.fanout.map((r) => (
               <tr key={`${r.stack}-${r.subscribers}-${r.phase}`}>

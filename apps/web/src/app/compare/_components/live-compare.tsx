@@ -7,6 +7,7 @@ import { useRealtimeUrl } from '@/hooks/use-realtime-url'
 import { useSession } from '@/hooks/use-session'
 import { LiveChart } from './live-chart'
 import { IN_FLIGHT, LEGS, SAMPLE_MS, TRANSPORTS, type Sample, type TransportId } from './transports'
+import { TableHead } from './table-head'
 
 interface Total {
   messages: number
@@ -184,34 +185,18 @@ export function LiveCompare() {
       <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
         <table className="w-full text-left text-sm" data-testid="live-totals">
           <caption className="sr-only">Totals of the live run</caption>
-          <thead className="bg-slate-50 text-xs text-slate-600 uppercase dark:bg-slate-900 dark:text-slate-400">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Transport
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Path
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Done
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Time
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                msgs/s
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                p50
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                p99
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Dup
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: 'Transport' },
+              { label: 'Path' },
+              { label: 'Done', numeric: true },
+              { label: 'Time', numeric: true },
+              { label: 'msgs/s', numeric: true },
+              { label: 'p50', numeric: true },
+              { label: 'p99', numeric: true },
+              { label: 'Dup', numeric: true },
+            ]}
+          />
           <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
             {TRANSPORTS.map((t) => {
               const total = totals[t.id]

@@ -1,0 +1,24 @@
+/** One column heading of the compare page's tables; numeric columns align right. */
+export interface Column {
+  label: string
+  numeric?: boolean
+}
+
+/** The header row every table on /compare shares, so they read as one set. */
+export function TableHead({ columns }: { columns: Column[] }) {
+  return (
+    <thead className="bg-slate-50 text-xs text-slate-600 uppercase dark:bg-slate-900 dark:text-slate-400">
+      <tr>
+        {columns.map((column) => (
+          <th
+            key={column.label}
+            scope="col"
+            className={`px-3 py-2${column.numeric ? ' text-right' : ''}`}
+          >
+            {column.label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  )
+}
