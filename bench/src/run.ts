@@ -7,6 +7,7 @@ import { now, sleep, waitFor } from './lib/net.ts'
 import { BENCH_SEQ_BASE } from './lib/payload.ts'
 import { cpuMeter, cpuSeconds, rssBytes } from './lib/proc.ts'
 import type { ConnSpec } from './load/messages.ts'
+import { publishOpenEnded } from './load/open-ended.ts'
 import { LoadPool, type PoolStats } from './load/pool.ts'
 import {
   b1Publisher,
@@ -337,21 +338,15 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
         const openFirst = seqs(cap)
         await pool.expect(openFirst, cap)
         const open = await metered(server, async () => {
-          const tStart = now()
-          let published = 0
-          while (published < cap && now() - tStart < (warmup ? 200 : profile.phaseMs)) {
-            const room = profile.window - (published - pool.minDelivered())
-            if (room < Math.min(publisher.maxBatch, profile.window / 4)) {
-              await sleep(1)
-              continue
-            }
-            const count = Math.min(room, publisher.maxBatch, cap - published)
-            await publisher.publish(openFirst + published, count)
-            published += count
-          }
-          await waitFor(() => pool.minDelivered() >= published, 60_000, 5)
-          await sleep(50)
-          return { stats: await pool.collect(), tStart, published }
+          const run = await publishOpenEnded({
+            pool,
+            publisher,
+            firstSeq: openFirst,
+            cap,
+            window: profile.window,
+            ms: warmup ? 200 : profile.phaseMs,
+          })
+          return { ...run, stats: await pool.collect() }
         })
         if (!warmup) {
           pushFanout(

@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { inspectorUrlIn, readHeap, type HeapReading } from '../lib/inspector.ts'
+import {
+  cpuProfile,
+  inspectorUrlIn,
+  readHeap,
+  type CpuProfile,
+  type HeapReading,
+} from '../lib/inspector.ts'
 import { freePort, waitFor } from '../lib/net.ts'
 import { SERVER_CORE, spawnGroup, stopGroup, type Group } from '../lib/proc.ts'
 
@@ -22,6 +28,8 @@ export interface ServerHandle {
   health(): Promise<Record<string, unknown>>
   /** Memory after a full GC, read through the inspector. */
   heap(): Promise<HeapReading>
+  /** A CPU profile of the server while `fn` runs. */
+  profile<T>(fn: () => Promise<T>): Promise<{ value: T; profile: CpuProfile }>
   stop(): Promise<void>
 }
 
@@ -96,6 +104,7 @@ async function handle(
     group,
     health,
     heap: () => readHeap(inspector),
+    profile: (fn) => cpuProfile(inspector, fn),
     stop: () => stopGroup(group),
   }
 }

@@ -1,0 +1,119 @@
+/**
+ * `pnpm bench:profile <stack> [subscribers] [seconds]`: a CPU profile of one server under the
+ * open-ended fan-out, to find where a missed goal's time goes. Writes a `.cpuprofile` (open it in
+ * Chrome DevTools' Performance panel, or speedscope) and prints the functions with the most self
+ * time, grouped by where they live.
+ *
+ *   stack: next | b2
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import type { CpuProfile } from './lib/inspector.ts'
+import { installCleanupHandlers, pinSelfToLoadCore } from './lib/proc.ts'
+import { BENCH_SEQ_BASE } from './lib/payload.ts'
+import { publishOpenEnded } from './load/open-ended.ts'
+import { LoadPool } from './load/pool.ts'
+import { b2Publisher, nextPublisher } from './load/publishers.ts'
+import { BENCH_DIR, createBenchEnv, startBaseline, startWeb } from './servers/start.ts'
+
+const STACKS = {
+  next: {
+    start: startWeb,
+    path: '/api/ticker/stream?symbols=AAPL',
+    publisher: nextPublisher,
+  },
+  b2: {
+    start: (env: Parameters<typeof startWeb>[0]) => startBaseline('b2-sse', env),
+    path: '/sub',
+    publisher: b2Publisher,
+  },
+} as const
+
+const [stackName = 'next', subscribersArg = '1000', secondsArg = '5'] = process.argv.slice(2)
+const stack = STACKS[stackName as keyof typeof STACKS]
+if (!stack) {
+  console.error(`unknown stack ${stackName}; one of ${Object.keys(STACKS).join(', ')}`)
+  process.exit(2)
+}
+const subscribers = Number(subscribersArg)
+const seconds = Number(secondsArg)
+
+installCleanupHandlers()
+pinSelfToLoadCore()
+const env = createBenchEnv(5000)
+const pool = LoadPool.start(3)
+const server = await stack.start(env)
+try {
+  await pool.open({ kind: 'sse', url: server.url + stack.path }, subscribers)
+  const publisher = stack.publisher(server.url)
+  await pool.progress(10)
+  let firstSeq = BENCH_SEQ_BASE
+  // Warm up, so the profile shows the steady state rather than the JIT.
+  await pool.expect(firstSeq, 2000)
+  await publishOpenEnded({ pool, publisher, firstSeq, cap: 2000, window: 200, ms: 1000 })
+  firstSeq += 2000
+  const cap = 1_000_000
+  await pool.expect(firstSeq, cap)
+  const { value, profile } = await server.profile(() =>
+    publishOpenEnded({ pool, publisher, firstSeq, cap, window: 200, ms: seconds * 1000 }),
+  )
+  const stats = await pool.collect()
+  const elapsed = (stats.lastAt - value.tStart) / 1000
+  console.info(
+    `${stackName} N=${subscribers}: ${value.published} published, ${stats.delivered} delivered, ` +
+      `${Math.round(stats.delivered / elapsed)} deliveries/s, ` +
+      `missing ${value.published * subscribers - stats.delivered}`,
+  )
+  const dir = path.join(BENCH_DIR, 'profiles')
+  mkdirSync(dir, { recursive: true })
+  const file = path.join(dir, `${stackName}-${subscribers}.cpuprofile`)
+  writeFileSync(file, JSON.stringify(profile))
+  console.info(`wrote ${path.relative(process.cwd(), file)}\n`)
+  console.info(topSelfTime(profile, 40))
+} finally {
+  await pool.stop()
+  await server.stop()
+  env.dispose()
+}
+
+/** Self time per function, largest first, as a text table. */
+function topSelfTime(profile: CpuProfile, rows: number): string {
+  const selfMs = new Map<number, number>()
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i] as number
+    selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
+  }
+  const byFunction = new Map<string, number>()
+  const byOrigin = new Map<string, number>()
+  let total = 0
+  for (const node of profile.nodes) {
+    const ms = selfMs.get(node.id) ?? 0
+    if (ms === 0) continue
+    total += ms
+    const { functionName, url, lineNumber } = node.callFrame
+    const where = url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '')
+    const key = `${functionName || '(anonymous)'}  ${where}:${lineNumber + 1}`
+    byFunction.set(key, (byFunction.get(key) ?? 0) + ms)
+    const origin = url.includes('/next/dist/')
+      ? 'next'
+      : url.startsWith('node:')
+        ? 'node internals'
+        : url === ''
+          ? functionName.startsWith('(')
+            ? functionName
+            : 'native'
+          : url.includes('node_modules')
+            ? 'other packages'
+            : 'our code'
+    byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + ms)
+  }
+  const pct = (ms: number) => `${((100 * ms) / total).toFixed(1).padStart(5)} %`
+  const lines = [...byOrigin.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([origin, ms]) => `${pct(ms)}  ${origin}`)
+  lines.push('')
+  for (const [key, ms] of [...byFunction.entries()].sort((a, b) => b[1] - a[1]).slice(0, rows)) {
+    lines.push(`${pct(ms)}  ${key}`)
+  }
+  return lines.join('\n')
+}
