@@ -9,6 +9,7 @@ describe('parseEnv', () => {
       CHAT_MAX_LENGTH: 2000,
       CHAT_RATE_POINTS: 10,
       CHAT_RATE_SECONDS: 10,
+      CHAT_RECOVERY_WINDOW_MS: 120_000,
       YJS_COMPACT_AFTER: 200,
     })
   })

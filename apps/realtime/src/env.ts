@@ -64,6 +64,11 @@ const EnvObjectSchema = z.object({
   CHAT_MAX_LENGTH: optional(integer(1, 100_000)).transform((v) => v ?? 2000),
   CHAT_RATE_POINTS: optional(integer(1, 10_000)).transform((v) => v ?? 10),
   CHAT_RATE_SECONDS: optional(integer(1, 86_400)).transform((v) => v ?? 10),
+  /**
+   * How long a dropped Socket.IO connection keeps its rooms and missed messages for recovery. The
+   * sessions and packets are held in memory that long, which is why the benchmark shortens it.
+   */
+  CHAT_RECOVERY_WINDOW_MS: optional(integer(0, 86_400_000)).transform((v) => v ?? 120_000),
   /** Merge a document's stored updates into one after this many new ones. */
   YJS_COMPACT_AFTER: optional(integer(2, 1_000_000)).transform((v) => v ?? 200),
   /** Cluster mode (with `REDIS_URL`): chat history and documents in PostgreSQL instead of SQLite. */

@@ -29,6 +29,7 @@ const server = createRealtimeServer({
     ratePoints: env.CHAT_RATE_POINTS,
     rateSeconds: env.CHAT_RATE_SECONDS,
   },
+  recoveryWindowMs: env.CHAT_RECOVERY_WINDOW_MS,
   compactAfter: env.YJS_COMPACT_AFTER,
   // The env schema accepts both URLs or neither.
   ...(env.DATABASE_URL !== undefined &&
