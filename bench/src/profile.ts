@@ -4,7 +4,7 @@
  * Chrome DevTools' Performance panel, or speedscope) and prints the functions with the most self
  * time, grouped by where they live.
  *
- *   stack: next | b2
+ *   stack: next | b2 | b1 | sio | yjs
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -13,21 +13,72 @@ import { installCleanupHandlers, pinSelfToLoadCore } from './lib/proc.ts'
 import { BENCH_SEQ_BASE } from './lib/payload.ts'
 import { publishOpenEnded } from './load/open-ended.ts'
 import { LoadPool } from './load/pool.ts'
-import { b2Publisher, nextPublisher } from './load/publishers.ts'
-import { BENCH_DIR, createBenchEnv, startBaseline, startWeb } from './servers/start.ts'
+import type { ConnSpec } from './load/messages.ts'
+import {
+  b1Publisher,
+  b2Publisher,
+  chatPublisher,
+  nextPublisher,
+  yjsPublisher,
+  type Publisher,
+} from './load/publishers.ts'
+import {
+  BENCH_DIR,
+  createBenchEnv,
+  startBaseline,
+  startRealtime,
+  startWeb,
+  type ServerHandle,
+} from './servers/start.ts'
 
-const STACKS = {
+type Env = ReturnType<typeof createBenchEnv>
+
+interface ProfiledStack {
+  start(env: Env): Promise<ServerHandle>
+  spec(server: ServerHandle, env: Env, index: number): ConnSpec
+  publisher(server: ServerHandle, env: Env): Promise<Publisher>
+}
+
+const room = `profile-${Date.now()}`
+const STACKS: Record<string, ProfiledStack> = {
   next: {
     start: startWeb,
-    path: '/api/ticker/stream?symbols=AAPL',
-    publisher: nextPublisher,
+    spec: (server) => ({ kind: 'sse', url: `${server.url}/api/ticker/stream?symbols=AAPL` }),
+    publisher: async (server) => nextPublisher(server.url),
   },
   b2: {
-    start: (env: Parameters<typeof startWeb>[0]) => startBaseline('b2-sse', env),
-    path: '/sub',
-    publisher: b2Publisher,
+    start: (env) => startBaseline('b2-sse', env),
+    spec: (server) => ({ kind: 'sse', url: `${server.url}/sub` }),
+    publisher: async (server) => b2Publisher(server.url),
   },
-} as const
+  b1: {
+    start: (env) => startBaseline('b1-ws', env),
+    spec: (server) => ({ kind: 'ws', url: `${server.url.replace(/^http/, 'ws')}/?role=sub` }),
+    publisher: (server) => b1Publisher(server.url),
+  },
+  sio: {
+    start: startRealtime,
+    spec: (server, env, index) => ({
+      kind: 'sio-chat',
+      url: server.url,
+      room,
+      secret: env.sessionSecret,
+      user: `profile-viewer-${index}`,
+    }),
+    publisher: (server, env) => chatPublisher(server.url, env.sessionSecret, room),
+  },
+  yjs: {
+    start: startRealtime,
+    spec: (server, env) => ({
+      kind: 'yjs',
+      url: server.url,
+      doc: room,
+      secret: env.sessionSecret,
+      user: 'profile-viewer',
+    }),
+    publisher: (server, env) => yjsPublisher(server.url, env.sessionSecret, room),
+  },
+}
 
 const [stackName = 'next', subscribersArg = '1000', secondsArg = '5'] = process.argv.slice(2)
 const stack = STACKS[stackName as keyof typeof STACKS]
@@ -44,8 +95,8 @@ const env = createBenchEnv(5000)
 const pool = LoadPool.start(3)
 const server = await stack.start(env)
 try {
-  await pool.open({ kind: 'sse', url: server.url + stack.path }, subscribers)
-  const publisher = stack.publisher(server.url)
+  await pool.open(stack.spec(server, env, 0), subscribers)
+  const publisher = await stack.publisher(server, env)
   await pool.progress(10)
   let firstSeq = BENCH_SEQ_BASE
   // Warm up, so the profile shows the steady state rather than the JIT.
@@ -57,6 +108,7 @@ try {
   const { value, profile } = await server.profile(() =>
     publishOpenEnded({ pool, publisher, firstSeq, cap, window: 200, ms: seconds * 1000 }),
   )
+  await publisher.close()
   const stats = await pool.collect()
   const elapsed = (stats.lastAt - value.tStart) / 1000
   console.info(

@@ -27,7 +27,13 @@ describe.skipIf(builds.length > 0)('pnpm bench (smoke, tiny N)', () => {
     ])
     const stacks = new Set(result.fanout.map((r) => `${r.stack}/${r.phase}`))
     expect(stacks.size).toBe(12)
-    expect(result.idle).toHaveLength(4)
+    expect(result.idle.map((r) => r.stack)).toEqual([
+      'B2 raw SSE',
+      'Next SSE route',
+      'B1 raw ws',
+      'Socket.IO, library alone',
+      'Socket.IO chat server',
+    ])
     expect(result.rtt).toHaveLength(2)
     expect(result.yjs?.trace.converged).toBe(true)
     expect(result.yjs?.reload.complete).toBe(true)

@@ -111,7 +111,8 @@ export function evaluateGoals(result: RunResult): GoalRow[] {
       'max',
     )
   }
-  const sioIdle = idle('Socket.IO')
+  // Runs before the library-alone row existed named the chat server's row plain 'Socket.IO'.
+  const sioIdle = idle('Socket.IO chat server') ?? idle('Socket.IO')
   const b1Idle = idle('B1 raw ws')
   if (sioIdle && b1Idle) {
     add(

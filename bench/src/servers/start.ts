@@ -142,6 +142,9 @@ export async function startWeb(env: BenchEnv): Promise<ServerHandle> {
   return handle('web', group, `http://127.0.0.1:${port}`, '/api/health')
 }
 
+/** Socket.IO connection-state recovery window of the realtime server under test. */
+export const REALTIME_RECOVERY_WINDOW_MS = 3000
+
 /** `node apps/realtime/dist/index.js`, as `pnpm --filter @duplex/realtime start` runs it. */
 export async function startRealtime(env: BenchEnv): Promise<ServerHandle> {
   const port = await freePort()
@@ -160,6 +163,9 @@ export async function startRealtime(env: BenchEnv): Promise<ServerHandle> {
       // Raised so the limiter is exercised on every message but never refuses one.
       CHAT_RATE_POINTS: '10000',
       CHAT_RATE_SECONDS: '1',
+      // Recovery sessions are kept in memory for this long by design; shortened so the cleanup
+      // check can see them released instead of waiting out the two-minute default.
+      CHAT_RECOVERY_WINDOW_MS: String(REALTIME_RECOVERY_WINDOW_MS),
     },
   })
   return handle('realtime', group, `http://127.0.0.1:${port}`, '/healthz')
