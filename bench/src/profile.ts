@@ -1,8 +1,8 @@
 /**
- * `pnpm bench:profile <stack> [subscribers] [seconds]`: a CPU profile of one server under the
- * open-ended fan-out, to find where a missed goal's time goes. Writes a `.cpuprofile` (open it in
- * Chrome DevTools' Performance panel, or speedscope) and prints the functions with the most self
- * time, grouped by where they live.
+ * `pnpm bench:profile <stack> [subscribers] [seconds] [--rate <msgs/s>]`: a CPU profile of one
+ * server under the open-ended fan-out (or, with `--rate`, the fixed-rate one), to find where a
+ * missed goal's time goes. Writes a `.cpuprofile` (open it in Chrome DevTools' Performance panel,
+ * or speedscope) and prints the functions with the most self time, grouped by where they live.
  *
  *   stack: next | b2 | b1 | sio | yjs
  */
@@ -11,7 +11,7 @@ import path from 'node:path'
 import type { CpuProfile } from './lib/inspector.ts'
 import { installCleanupHandlers, pinSelfToLoadCore } from './lib/proc.ts'
 import { BENCH_SEQ_BASE } from './lib/payload.ts'
-import { publishOpenEnded } from './load/open-ended.ts'
+import { publishAtRate, publishOpenEnded } from './load/phases.ts'
 import { LoadPool } from './load/pool.ts'
 import type { ConnSpec } from './load/messages.ts'
 import {
@@ -80,7 +80,11 @@ const STACKS: Record<string, ProfiledStack> = {
   },
 }
 
-const [stackName = 'next', subscribersArg = '1000', secondsArg = '5'] = process.argv.slice(2)
+const args = process.argv.slice(2)
+const rateIndex = args.indexOf('--rate')
+// `--rate <msgs/s>`: the fixed-rate phase (one message per turn, for latency) instead of open-ended.
+const rate = rateIndex === -1 ? undefined : Number(args.splice(rateIndex, 2)[1])
+const [stackName = 'next', subscribersArg = '1000', secondsArg = '5'] = args
 const stack = STACKS[stackName as keyof typeof STACKS]
 if (!stack) {
   console.error(`unknown stack ${stackName}; one of ${Object.keys(STACKS).join(', ')}`)
@@ -103,10 +107,15 @@ try {
   await pool.expect(firstSeq, 2000)
   await publishOpenEnded({ pool, publisher, firstSeq, cap: 2000, window: 200, ms: 1000 })
   firstSeq += 2000
-  const cap = 1_000_000
+  const cap = rate === undefined ? 1_000_000 : Math.max(1, Math.round(rate * seconds))
   await pool.expect(firstSeq, cap)
-  const { value, profile } = await server.profile(() =>
-    publishOpenEnded({ pool, publisher, firstSeq, cap, window: 200, ms: seconds * 1000 }),
+  const { value, profile } = await server.profile(async () =>
+    rate === undefined
+      ? publishOpenEnded({ pool, publisher, firstSeq, cap, window: 200, ms: seconds * 1000 })
+      : {
+          ...(await publishAtRate({ pool, publisher, firstSeq, messages: cap, rate })),
+          published: cap,
+        },
   )
   await publisher.close()
   const stats = await pool.collect()
@@ -118,7 +127,10 @@ try {
   )
   const dir = path.join(BENCH_DIR, 'profiles')
   mkdirSync(dir, { recursive: true })
-  const file = path.join(dir, `${stackName}-${subscribers}.cpuprofile`)
+  const file = path.join(
+    dir,
+    `${stackName}-${subscribers}${rate === undefined ? '' : `-at-${rate}`}.cpuprofile`,
+  )
   writeFileSync(file, JSON.stringify(profile))
   console.info(`wrote ${path.relative(process.cwd(), file)}\n`)
   console.info(topSelfTime(profile, 40))

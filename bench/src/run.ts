@@ -3,11 +3,11 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { Histogram } from './lib/histogram.ts'
-import { now, sleep, waitFor } from './lib/net.ts'
+import { sleep, waitFor } from './lib/net.ts'
 import { BENCH_SEQ_BASE } from './lib/payload.ts'
 import { cpuMeter, cpuSeconds, rssBytes } from './lib/proc.ts'
 import type { ConnSpec } from './load/messages.ts'
-import { publishOpenEnded } from './load/open-ended.ts'
+import { publishAtRate, publishOpenEnded } from './load/phases.ts'
 import { LoadPool, type PoolStats } from './load/pool.ts'
 import {
   b1Publisher,
@@ -315,22 +315,14 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
         await pool.expect(fixedFirst, messages)
         await pool.progress(10)
         const fixed = await metered(server, async () => {
-          const tStart = now()
-          const interval = 1000 / rate
-          let sent = 0
-          while (sent < messages) {
-            // Whatever is due goes out now, in one call: a slow publish call never lowers the rate.
-            const due = Math.min(messages, Math.floor((now() - tStart) / interval) + 1)
-            if (due > sent) {
-              await publisher.publish(fixedFirst + sent, due - sent)
-              sent = due
-            }
-            const wait = tStart + sent * interval - now()
-            if (wait > 0) await sleep(wait)
-          }
-          await waitFor(() => pool.minDelivered() >= messages, 60_000, 5)
-          await sleep(50)
-          return { stats: await pool.collect(), tStart }
+          const run = await publishAtRate({
+            pool,
+            publisher,
+            firstSeq: fixedFirst,
+            messages,
+            rate,
+          })
+          return { ...run, stats: await pool.collect() }
         })
         if (!warmup) {
           pushFanout(
