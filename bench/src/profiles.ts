@@ -20,6 +20,11 @@ export interface Profile {
   /** Scenario 5: update round trips, and trace length. */
   yjsCount: number
   traceOps: number
+  /**
+   * Scenario 6: wait for Socket.IO to sweep expired recovery sessions (about a minute) before
+   * reading the realtime server's heap. Off in the smoke run, which checks counts, not memory.
+   */
+  awaitRecoverySweep: boolean
 }
 
 export const PROFILES: Record<Profile['name'], Profile> = {
@@ -36,6 +41,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     chatCount: 1000,
     yjsCount: 500,
     traceOps: 100_000,
+    awaitRecoverySweep: true,
   },
   full: {
     name: 'full',
@@ -50,6 +56,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     chatCount: 5000,
     yjsCount: 2000,
     traceOps: 100_000,
+    awaitRecoverySweep: true,
   },
   smoke: {
     name: 'smoke',
@@ -64,5 +71,6 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     chatCount: 20,
     yjsCount: 20,
     traceOps: 600,
+    awaitRecoverySweep: false,
   },
 }
