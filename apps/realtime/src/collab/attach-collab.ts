@@ -18,6 +18,7 @@ import type { Metrics } from '../metrics.ts'
 import type { OriginPolicy } from '../origins.ts'
 import type { DocStore } from '../storage/storage.ts'
 import { FROM_RELAY, type DocRelay } from './doc-relay.ts'
+import { createFrameCache, sendFramedOnce } from './framed-send.ts'
 
 export interface CollabDeps {
   store: DocStore
@@ -84,7 +85,13 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
   }
   attached = true
   const { store, metrics, log, relay } = deps
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
+  // No compression: Yjs updates are small and binary, and framed sends rely on it (framed-send.ts).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+  })
+  const frames = createFrameCache()
   const connections = new Set<WebSocket>()
   const loading = new WeakMap<Y.Doc, Promise<void>>()
   const pending = new Set<Promise<unknown>>()
@@ -223,12 +230,13 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     if (socket.destroyed) return
 
     wss.handleUpgrade(req, socket, head, (ws) =>
-      connect(ws, req, name.data, session.user, session.expiresAt),
+      connect(ws, socket, req, name.data, session.user, session.expiresAt),
     )
   }
 
   function connect(
     ws: WebSocket,
+    socket: Duplex,
     req: IncomingMessage,
     docName: string,
     user: SessionUser,
@@ -238,11 +246,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     metrics.connections.inc({ transport: 'yjs' })
     ws.on('message', () => metrics.messagesIn.inc({ transport: 'yjs' }))
     // setupWSConnection sends through ws.send; counting there sees every frame, broadcasts included.
-    const send = ws.send.bind(ws) as (...args: unknown[]) => void
-    ws.send = ((...args: unknown[]) => {
-      metrics.messagesOut.inc({ transport: 'yjs' })
-      send(...args)
-    }) as WebSocket['send']
+    sendFramedOnce(ws, socket, frames, () => metrics.messagesOut.inc({ transport: 'yjs' }))
     // The library listens for 'close' only; an unhandled 'error' (bad frame, too large) would crash.
     ws.on('error', (error) => log.warn(`[collab] ${docName}: ${error.message}`))
     const expiry = setTimeout(
