@@ -175,9 +175,14 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
           `text: must be at most ${limits.maxLength} characters, got ${length}`,
         )
       }
-      // A retry after a lost ack: answer with what was stored, without spending rate points.
+      // A retry after a lost ack: answer with what was stored, without spending rate points, and
+      // broadcast it again. The first broadcast may have died with the instance that stored the
+      // message; clients merge messages by id, so members who got it already see no change.
       const existing = await store.findMessageByClientId(roomId, user.id, clientId)
-      if (existing) return { ok: true, message: existing }
+      if (existing) {
+        socket.to(roomKey(roomId)).emit('room-message', existing)
+        return { ok: true, message: existing }
+      }
       const allowed = await sendLimiter.consume(user.id)
       if (!allowed.ok) {
         const seconds = Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))
