@@ -97,6 +97,11 @@ export interface CleanupRow {
   heapStartBytes: number
   heapEndBytes: number
   heapRatio: number
+  /**
+   * How much of the growth is V8's code space (machine code compiled for paths the run was the
+   * first to exercise): memory that stays, but not memory any client holds. Absent in older runs.
+   */
+  codeGrowthBytes?: number
   ok: boolean
 }
 

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { Histogram } from './lib/histogram.ts'
+import type { HeapReading } from './lib/inspector.ts'
 import { sleep, waitFor } from './lib/net.ts'
 import { BENCH_SEQ_BASE } from './lib/payload.ts'
 import { cpuMeter, cpuSeconds, rssBytes } from './lib/proc.ts'
@@ -271,7 +272,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
       },
     ]
 
-    const heapAtStart = new Map<ServerHandle, number>()
+    const heapAtStart = new Map<ServerHandle, HeapReading>()
     for (const stack of stacks) {
       const server = stack.server()
       if (!heapAtStart.has(server)) {
@@ -281,7 +282,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
           await fanoutRun(own, Math.min(10, profile.fanout[0] ?? 10), true)
           await waitFor(async () => (await own.count()) === 0, 5000)
         }
-        heapAtStart.set(server, (await server.heap()).heapUsed)
+        heapAtStart.set(server, await server.heap())
       }
       for (const n of profile.fanout) await fanoutRun(stack, n, false)
     }
@@ -430,14 +431,17 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
         25,
       )
       await recoverySessionsSwept(server)
-      const heapStart = heapAtStart.get(server) ?? 0
-      const heapEnd = (await server.heap()).heapUsed
+      const before = heapAtStart.get(server)
+      const after = await server.heap()
+      const heapStart = before?.heapUsed ?? 0
+      const heapEnd = after.heapUsed
       const row: CleanupRow = {
         stack: server.name,
         zeroMs: zeroMs === undefined ? null : Math.round(zeroMs),
         heapStartBytes: heapStart,
         heapEndBytes: heapEnd,
         heapRatio: round(heapEnd / heapStart, 3),
+        codeGrowthBytes: Math.max(0, after.codeSpaceUsed - (before?.codeSpaceUsed ?? 0)),
         ok: zeroMs !== undefined && heapEnd <= heapStart * 1.1,
       }
       result.cleanup.push(row)

@@ -5,6 +5,8 @@ export interface HeapReading {
   heapTotal: number
   rss: number
   external: number
+  /** V8's code space: machine code the JIT compiled, part of `heapUsed`. */
+  codeSpaceUsed: number
 }
 
 interface InspectorSession {
@@ -53,7 +55,12 @@ export async function readHeap(inspectorUrl: string): Promise<HeapReading> {
     await session.call('HeapProfiler.collectGarbage')
     await session.call('HeapProfiler.collectGarbage')
     const result = await session.call<{ result: { value: string } }>('Runtime.evaluate', {
-      expression: 'JSON.stringify(process.memoryUsage())',
+      // getBuiltinModule, not require: the servers are ES modules.
+      expression: `JSON.stringify({
+        ...process.memoryUsage(),
+        codeSpaceUsed: process.getBuiltinModule('v8').getHeapSpaceStatistics()
+          .find((space) => space.space_name === 'code_space')?.space_used_size ?? 0,
+      })`,
       returnByValue: true,
     })
     return JSON.parse(result.result.value) as HeapReading

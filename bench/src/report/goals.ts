@@ -46,10 +46,13 @@ export function evaluateGoals(result: RunResult): GoalRow[] {
       const a = fanout(result, stack, n, phase)
       const b = fanout(result, base, n, phase)
       if (!a || !b) continue
+      // A ratio of rows whose clients were the bottleneck compares the clients as much as the
+      // servers: the basis says so, the figure stands.
+      const loadBound = a.loadBound || b.loadBound ? ', clients saturated ⚠' : ''
       add(
         id,
         text,
-        `N=${n}, ${phase === 'open' ? 'open-ended' : `fixed ${b.rate ?? ''} msg/s`}`,
+        `N=${n}, ${phase === 'open' ? 'open-ended' : `fixed ${b.rate ?? ''} msg/s`}${loadBound}`,
         ratio(pick(a), pick(b)),
         target,
         kind,

@@ -41,6 +41,7 @@ export function tablesOf(result: RunResult): Table[] {
       'Missing',
       'Dup',
       'Server CPU',
+      'Deliveries per server CPU-s',
       'Load CPU',
     ],
     rows: result.fanout.map((r) => [
@@ -55,6 +56,9 @@ export function tablesOf(result: RunResult): Table[] {
       int(r.missing),
       int(r.duplicates),
       pct(r.serverCpu),
+      // What the server core could carry at this cost per delivery: comparable even in a row whose
+      // clients, not the server, set the pace (⚠).
+      r.serverCpu > 0 ? int(r.deliveriesPerS / r.serverCpu) : '–',
       `${pct(r.loadCpu)}${r.loadBound ? ' ⚠' : ''}`,
     ]),
   })
@@ -127,13 +131,21 @@ export function tablesOf(result: RunResult): Table[] {
   }
   tables.push({
     title: '6. Cleanup after every client left',
-    header: ['Server', 'Counts at zero after', 'Heap before', 'Heap after', 'Ratio'],
+    header: [
+      'Server',
+      'Counts at zero after',
+      'Heap before',
+      'Heap after',
+      'Ratio',
+      'Of the growth, compiled code',
+    ],
     rows: result.cleanup.map((c) => [
       c.stack,
       c.zeroMs === null ? 'not within 5 s' : `${c.zeroMs} ms`,
       bytes(c.heapStartBytes),
       bytes(c.heapEndBytes),
       `×${c.heapRatio}`,
+      c.codeGrowthBytes === undefined ? '–' : bytes(c.codeGrowthBytes),
     ]),
   })
   return tables
