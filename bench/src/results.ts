@@ -5,8 +5,10 @@ export interface Machine {
   memoryBytes: number
   node: string
   platform: string
-  /** 1, 5 and 15-minute load averages when the run started: anything else busy on the cores. */
+  /** 1, 5 and 15-minute load averages when the run started (they include a run that just ended). */
   loadAverage: number[]
+  /** Share of all cores busy over the 2 s before the run started: anything else running. */
+  busyAtStart?: number
 }
 
 export interface LatencySummary {

@@ -6,7 +6,7 @@ import { Histogram } from './lib/histogram.ts'
 import type { HeapReading } from './lib/inspector.ts'
 import { sleep, waitFor } from './lib/net.ts'
 import { BENCH_SEQ_BASE } from './lib/payload.ts'
-import { cpuMeter, cpuSeconds, rssBytes } from './lib/proc.ts'
+import { cpuMeter, cpuSeconds, machineBusyShare, rssBytes } from './lib/proc.ts'
 import type { ConnSpec } from './load/messages.ts'
 import { publishAtRate, publishOpenEnded } from './load/phases.ts'
 import { LoadPool, type PoolStats } from './load/pool.ts'
@@ -104,6 +104,8 @@ interface Stack {
 export async function runBench(options: RunOptions): Promise<RunResult> {
   const { profile } = options
   const log = options.log ?? (() => {})
+  // Before this run starts anything of its own: what else is using the cores.
+  const busyAtStart = round(await machineBusyShare(2000), 3)
   const startedAt = new Date()
   const t0 = performance.now()
   const env = createBenchEnv(SSE_HEARTBEAT_MS)
@@ -152,7 +154,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
     mode: profile.name,
     startedAt: startedAt.toISOString(),
     durationS: 0,
-    machine: machine(),
+    machine: { ...machine(), busyAtStart },
     commit: gitCommit(),
     profile: { ...profile, sseHeartbeatMs: SSE_HEARTBEAT_MS },
     flood: [],
@@ -643,10 +645,10 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
   }
 
   result.durationS = Math.round((performance.now() - t0) / 100) / 10
-  const [load1 = 0] = result.machine.loadAverage
-  if (load1 > 1.5) {
+  const busy = result.machine.busyAtStart ?? 0
+  if (busy > 0.2) {
     notes.push(
-      `the machine was busy when the run started (load average ${result.machine.loadAverage.join(', ')} on ${result.machine.cores} cores): other processes shared the cores, so absolute figures are low and noisy; ratios within the run are less affected`,
+      `the machine was busy when the run started (${Math.round(busy * 100)}% of its ${result.machine.cores} cores in use before any server started): other processes shared the cores, so absolute figures are low and noisy; ratios within the run are less affected`,
     )
   }
   for (const row of [...result.flood, ...result.fanout]) {

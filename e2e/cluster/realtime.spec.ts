@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, test, type Cluster } from './fixtures/cluster.ts'
+import { editorText, openDoc, typeAt } from '../fixtures/editor.ts'
 import { openUser, uniqueName } from './fixtures/users.ts'
 
 // Chat and the editor with user A on realtime instance 0 and user B on instance 1 (each through
@@ -124,36 +125,6 @@ test('chat across instances survives the death of one: every acknowledged messag
 
 // ----------------------------------------------------------------------------------- editor
 
-function editor(page: Page) {
-  return page.getByRole('textbox', { name: /^Text of / })
-}
-
-/** The text as the user sees it, without remote carets and their name tags. */
-function editorText(page: Page): Promise<string> {
-  return page.locator('.cm-content').evaluate((content) => {
-    const clone = content.cloneNode(true) as HTMLElement
-    for (const widget of clone.querySelectorAll(
-      '.cm-ySelectionCaret, .cm-widgetBuffer, .cm-placeholder',
-    )) {
-      widget.remove()
-    }
-    return [...clone.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n')
-  })
-}
-
-async function openDoc(page: Page, doc: string) {
-  await page.goto(`/editor/${doc}`)
-  const badge = page.getByTestId('connection-status')
-  await expect(badge).toHaveAttribute('data-status', 'open')
-  await expect(badge).toContainText('synced')
-}
-
-async function typeAtEnd(page: Page, text: string) {
-  await editor(page).click()
-  await page.keyboard.press('Control+End')
-  await page.keyboard.type(text, { delay: 10 })
-}
-
 test('editing across instances survives the death of one: every edit of both users is kept', async ({
   cluster,
   browser,
@@ -168,26 +139,26 @@ test('editing across instances survives the death of one: every edit of both use
   expect(await yjsOn(0)).toBeGreaterThan(0)
   expect(await yjsOn(1)).toBeGreaterThan(0)
 
-  await typeAtEnd(ada.page, '[ada-1]')
+  await typeAt(ada.page, 'end', '[ada-1]')
   await expect.poll(() => editorText(bob.page)).toContain('[ada-1]')
-  await typeAtEnd(bob.page, '[bob-1]')
+  await typeAt(bob.page, 'end', '[bob-1]')
   await expect.poll(() => editorText(ada.page)).toContain('[bob-1]')
 
   // Both keep typing while Ada's instance dies under her.
   const typing = Promise.all([
     (async () => {
-      await typeAtEnd(ada.page, '[ada-2]')
+      await typeAt(ada.page, 'end', '[ada-2]')
       await cluster.realtime[0].kill('SIGKILL')
-      await typeAtEnd(ada.page, '[ada-3-offline]')
+      await typeAt(ada.page, 'end', '[ada-3-offline]')
     })(),
-    typeAtEnd(bob.page, '[bob-2]'),
+    typeAt(bob.page, 'end', '[bob-2]'),
   ])
   await typing
   await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open', {
     timeout: 30_000,
   })
-  await typeAtEnd(ada.page, '[ada-4]')
-  await typeAtEnd(bob.page, '[bob-3]')
+  await typeAt(ada.page, 'end', '[ada-4]')
+  await typeAt(bob.page, 'end', '[bob-3]')
 
   const edits = [
     '[ada-1]',
@@ -239,7 +210,7 @@ test('chat and the editor work through the balanced nginx proxy and through Cadd
   const doc = uniqueName('smoke-doc')
   await openDoc(ada.page, doc)
   await openDoc(bob.page, doc)
-  await typeAtEnd(bob.page, 'typed over wss')
+  await typeAt(bob.page, 'end', 'typed over wss')
   await expect.poll(() => editorText(ada.page)).toBe('typed over wss')
   await Promise.all([ada, bob].map((u) => u.context.close()))
 })

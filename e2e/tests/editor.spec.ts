@@ -1,44 +1,10 @@
-import type { Page } from '@playwright/test'
+import { editorText, openDoc, typeAt } from '../fixtures/editor.ts'
 import { startNetworkSwitch } from '../fixtures/network-switch.ts'
 import { expect, test } from '../fixtures/realtime.ts'
 import { expectNoSeriousA11yViolations, openUser, uniqueName } from '../fixtures/users.ts'
 
 // Two browsers, a realtime server that restarts, on a two-core machine shared with other suites.
 test.describe.configure({ timeout: 120_000 })
-
-function editor(page: Page) {
-  return page.getByRole('textbox', { name: /^Text of / })
-}
-
-/**
- * The text the user sees in the editor, line by line, without the remote carets and their name
- * tags that CodeMirror draws inline.
- */
-function editorText(page: Page): Promise<string> {
-  return page.locator('.cm-content').evaluate((content) => {
-    const clone = content.cloneNode(true) as HTMLElement
-    for (const widget of clone.querySelectorAll(
-      '.cm-ySelectionCaret, .cm-widgetBuffer, .cm-placeholder',
-    )) {
-      widget.remove()
-    }
-    return [...clone.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n')
-  })
-}
-
-async function openDoc(page: Page, doc: string) {
-  await page.goto(`/editor/${doc}`)
-  const badge = page.getByTestId('connection-status')
-  await expect(badge).toHaveAttribute('data-status', 'open')
-  await expect(badge).toContainText('synced')
-}
-
-/** Puts the caret at the start or the end of the document and types like a person. */
-async function typeAt(page: Page, where: 'start' | 'end', text: string) {
-  await editor(page).click()
-  await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End')
-  await page.keyboard.type(text, { delay: 15 })
-}
 
 test('two people typing at once end up with the same text, with both edits', async ({
   browser,

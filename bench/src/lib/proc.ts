@@ -178,6 +178,28 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/** Busy and total CPU time of the whole machine so far, in clock ticks, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...fields] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+  const ticks = fields.map(Number)
+  const total = ticks.reduce((sum, t) => sum + t, 0)
+  // idle and iowait are the 4th and 5th fields.
+  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total }
+}
+
+/**
+ * How busy the machine's cores are, 0 to 1, over the next `ms`: what else is running before a run
+ * starts. Unlike the load average, it does not remember a run that has just ended.
+ */
+export async function machineBusyShare(ms: number): Promise<number> {
+  const start = machineTicks()
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  const end = machineTicks()
+  return end.total > start.total ? (end.busy - start.busy) / (end.total - start.total) : 0
+}
+
 /** Resident set size in bytes, from /proc. */
 export function rssBytes(pid: number): number {
   try {
