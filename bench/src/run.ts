@@ -461,10 +461,15 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
         run: () =>
           pool.task<RttTaskResult>('chat-rtt', {
             url: realtime.url,
-            secret,
-            room: `rtt-${randomUUID().slice(0, 8)}`,
+            chat: { secret, room: `rtt-${randomUUID().slice(0, 8)}` },
             count: profile.chatCount,
           }),
+      },
+      {
+        // The same clients and events against Socket.IO with nothing of ours, so the chat's
+        // figure splits into what the library and its client cost and what the chat adds.
+        stack: 'Socket.IO library alone',
+        run: () => pool.task<RttTaskResult>('chat-rtt', { url: sio.url, count: profile.chatCount }),
       },
       {
         stack: 'B1 raw ws echo',

@@ -34,7 +34,11 @@ describe.skipIf(builds.length > 0)('pnpm bench (smoke, tiny N)', () => {
       'Socket.IO, library alone',
       'Socket.IO chat server',
     ])
-    expect(result.rtt).toHaveLength(2)
+    expect(result.rtt.map((r) => r.stack)).toEqual([
+      'Socket.IO chat',
+      'Socket.IO library alone',
+      'B1 raw ws echo',
+    ])
     expect(result.yjs?.trace.converged).toBe(true)
     expect(result.yjs?.reload.complete).toBe(true)
 

@@ -139,6 +139,18 @@ export async function openSio(url: string, index: number, onDelivery: OnDelivery
   return { close: () => closeSocket(socket), ...{ socket } }
 }
 
+/** A socket of the bare Socket.IO server (no session, no room), reading `room-message` like a member. */
+export async function openSioMember(
+  url: string,
+  index: number,
+  onDelivery: OnDelivery,
+): Promise<ChatConn> {
+  const socket = io(url, sioOptions(index))
+  onRoomMessage(socket, onDelivery)
+  await connected(socket)
+  return { socket, close: () => closeSocket(socket) }
+}
+
 export async function tokenFor(user: string, secret: string): Promise<string> {
   const { token } = await createSessionToken({ id: user, name: user }, secret, {
     ttlSeconds: 3600,
@@ -150,6 +162,14 @@ export interface ChatConn extends Conn {
   socket: Socket
 }
 
+/** Reports every `room-message` (whose text holds `{ seq }`) the socket receives. */
+function onRoomMessage(socket: Socket, onDelivery: OnDelivery): void {
+  socket.on('room-message', (message: { text: string; ts: number }) => {
+    const { seq } = JSON.parse(message.text) as { seq: number }
+    onDelivery(seq, message.ts)
+  })
+}
+
 /** A chat member: connects with a session, joins `room`, and reports every `room-message`. */
 export async function openChat(
   spec: Extract<ConnSpec, { kind: 'sio-chat' }>,
@@ -157,10 +177,7 @@ export async function openChat(
   onDelivery: OnDelivery,
 ): Promise<ChatConn> {
   const socket = io(spec.url, sioOptions(index, await tokenFor(spec.user, spec.secret)))
-  socket.on('room-message', (message: { text: string; ts: number }) => {
-    const { seq } = JSON.parse(message.text) as { seq: number }
-    onDelivery(seq, message.ts)
-  })
+  onRoomMessage(socket, onDelivery)
   await connected(socket)
   const ack = (await socket.emitWithAck('join-room', { roomId: spec.room })) as {
     ok: boolean

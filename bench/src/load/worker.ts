@@ -9,6 +9,7 @@ import {
   closeAgents,
   closeWs,
   openChat,
+  openSioMember,
   openConn,
   openSio,
   openSse,
@@ -221,9 +222,9 @@ async function floodTask(p: FloodParams) {
 
 interface ChatParams {
   url: string
-  secret: string
-  room: string
   count: number
+  /** The realtime server's chat, joined with a session; absent: the bare Socket.IO server. */
+  chat?: { secret: string; room: string }
 }
 
 async function roundTrips(
@@ -249,24 +250,21 @@ async function chatRttTask(p: ChatParams) {
   const other = new Tracker(p.count)
   trackers.push(other)
   const record = deliveryFor(() => other)
-  const sender = await openChat(
-    { kind: 'sio-chat', url: p.url, room: p.room, secret: p.secret, user: 'bench-sender' },
-    0,
-    () => undefined,
-  )
+  const room = p.chat?.room ?? 'library'
+  const join = async (user: string, index: number, onDelivery: OnDelivery) =>
+    p.chat
+      ? openChat({ kind: 'sio-chat', url: p.url, ...p.chat, user }, index, onDelivery)
+      : openSioMember(p.url, index, onDelivery)
+  const sender = await join('bench-sender', 0, () => undefined)
   // The member's latency is measured from the moment the sender emitted, on the host clock.
-  const member = await openChat(
-    { kind: 'sio-chat', url: p.url, room: p.room, secret: p.secret, user: 'bench-member' },
-    1,
-    (seq) => record(seq, sentAt[seq] ?? 0),
-  )
+  const member = await join('bench-member', 1, (seq) => record(seq, sentAt[seq] ?? 0))
   let refused = 0
   const ack = await roundTrips(
     p.count,
     async (seq) => {
       sentAt[seq] = now()
       const response = (await sender.socket.emitWithAck('send-message', {
-        roomId: p.room,
+        roomId: room,
         text: JSON.stringify({ seq }),
         clientId: `bench-${seq}`,
       })) as { ok: boolean }

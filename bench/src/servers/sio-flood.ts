@@ -4,6 +4,9 @@
  * server-initiated stream to flood with, so the flood uses the same library on its own.
  *
  *   emit('flood', { count, firstSeq }, ack)   count `tick` events to this socket, then the ack
+ *   emit('send-message', payload, ack)         `room-message` with the payload to every other
+ *                                              socket, then the ack: the chat's round trip with
+ *                                              nothing of ours (no auth, validation, limit, store)
  */
 import { createServer } from 'node:http'
 import { Server } from 'socket.io'
@@ -25,6 +28,10 @@ io.on('connection', (socket) => {
       socket.emit('tick', benchTick(command.firstSeq + i))
     }
     ack()
+  })
+  socket.on('send-message', (payload: unknown, ack: (answer: unknown) => void) => {
+    socket.broadcast.emit('room-message', payload)
+    ack({ ok: true, message: payload })
   })
 })
 
