@@ -11,6 +11,7 @@ import path from 'node:path'
 import type { CpuProfile } from './lib/inspector.ts'
 import { installCleanupHandlers, pinSelfToLoadCore } from './lib/proc.ts'
 import { BENCH_SEQ_BASE } from './lib/payload.ts'
+import { b1Spec, b2Spec, nextSpec } from './load/endpoints.ts'
 import { publishAtRate, publishOpenEnded } from './load/phases.ts'
 import { LoadPool } from './load/pool.ts'
 import type { ConnSpec } from './load/messages.ts'
@@ -43,17 +44,17 @@ const room = `profile-${Date.now()}`
 const STACKS: Record<string, ProfiledStack> = {
   next: {
     start: startWeb,
-    spec: (server) => ({ kind: 'sse', url: `${server.url}/api/ticker/stream?symbols=AAPL` }),
+    spec: (server) => nextSpec(server.url),
     publisher: async (server) => nextPublisher(server.url),
   },
   b2: {
     start: (env) => startBaseline('b2-sse', env),
-    spec: (server) => ({ kind: 'sse', url: `${server.url}/sub` }),
+    spec: (server) => b2Spec(server.url),
     publisher: async (server) => b2Publisher(server.url),
   },
   b1: {
     start: (env) => startBaseline('b1-ws', env),
-    spec: (server) => ({ kind: 'ws', url: `${server.url.replace(/^http/, 'ws')}/?role=sub` }),
+    spec: (server) => b1Spec(server.url),
     publisher: (server) => b1Publisher(server.url),
   },
   sio: {

@@ -8,6 +8,7 @@ import { sleep, waitFor } from './lib/net.ts'
 import { BENCH_SEQ_BASE } from './lib/payload.ts'
 import { cpuMeter, cpuSeconds, machineBusyShare, rssBytes } from './lib/proc.ts'
 import type { ConnSpec } from './load/messages.ts'
+import { b1Spec, b2Spec, nextSpec } from './load/endpoints.ts'
 import { publishAtRate, publishOpenEnded } from './load/phases.ts'
 import { LoadPool, type PoolStats } from './load/pool.ts'
 import {
@@ -222,14 +223,14 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
       {
         name: 'B2 raw SSE',
         server: () => b2,
-        spec: () => ({ kind: 'sse', url: `${b2.url}/sub` }),
+        spec: () => b2Spec(b2.url),
         publisher: async () => b2Publisher(b2.url),
         count: async () => Number((await b2.health()).connections),
       },
       {
         name: 'Next SSE route',
         server: () => web,
-        spec: () => ({ kind: 'sse', url: `${web.url}/api/ticker/stream?symbols=AAPL` }),
+        spec: () => nextSpec(web.url),
         publisher: async () => nextPublisher(web.url),
         count: async () => {
           const h = (await web.health()) as { openStreams: number; ticker: { connections: number } }
@@ -239,7 +240,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
       {
         name: 'B1 raw ws',
         server: () => b1,
-        spec: () => ({ kind: 'ws', url: `${b1.url.replace(/^http/, 'ws')}/?role=sub` }),
+        spec: () => b1Spec(b1.url),
         publisher: () => b1Publisher(b1.url),
         count: async () => Number((await b1.health()).connections),
       },
@@ -261,7 +262,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
       {
         name: 'B1 raw ws (Yjs-sized binary)',
         server: () => b1,
-        spec: () => ({ kind: 'ws', url: `${b1.url.replace(/^http/, 'ws')}/?role=sub` }),
+        spec: () => b1Spec(b1.url),
         publisher: () => b1Publisher(b1.url, yjsBytes),
         count: async () => Number((await b1.health()).connections),
       },
@@ -509,19 +510,19 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
       {
         name: 'B2 raw SSE',
         server: b2,
-        spec: { kind: 'sse', url: `${b2.url}/sub` },
+        spec: b2Spec(b2.url),
         heartbeatMs: SSE_HEARTBEAT_MS,
       },
       {
         name: 'Next SSE route',
         server: web,
-        spec: { kind: 'sse', url: `${web.url}/api/ticker/stream?symbols=AAPL` },
+        spec: nextSpec(web.url),
         heartbeatMs: SSE_HEARTBEAT_MS,
       },
       {
         name: 'B1 raw ws',
         server: b1,
-        spec: { kind: 'ws', url: `${b1.url.replace(/^http/, 'ws')}/?role=sub` },
+        spec: b1Spec(b1.url),
         heartbeatMs: 25_000,
       },
       {

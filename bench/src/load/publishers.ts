@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 import { binaryPayload, BENCH_SYMBOL } from '../lib/payload.ts'
 import { now } from '../lib/net.ts'
 import { closeWs, openYjs, tokenFor } from './clients.ts'
+import { b1SocketUrl } from './endpoints.ts'
 
 /** The one publisher of a fan-out run: hands `count` messages (seqs from `firstSeq`) to its server. */
 export interface Publisher {
@@ -53,7 +54,7 @@ export function b2Publisher(url: string): Publisher {
 
 /** B1: a publisher socket; `{ op: 'publish' }` text commands, or raw binary payloads relayed as they are. */
 export async function b1Publisher(url: string, binaryBytes?: number): Promise<Publisher> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/?role=pub`, { perMessageDeflate: false })
+  const ws = new WebSocket(b1SocketUrl(url, 'pub'), { perMessageDeflate: false })
   await new Promise((resolve, reject) => {
     ws.once('open', resolve)
     ws.once('error', reject)

@@ -5,6 +5,7 @@
 import WebSocket from 'ws'
 import { Histogram } from '../lib/histogram.ts'
 import { now, sleep } from '../lib/net.ts'
+import { BENCH_SYMBOL } from '../lib/payload.ts'
 import {
   closeAgents,
   closeWs,
@@ -19,6 +20,7 @@ import {
   type OnDelivery,
 } from './clients.ts'
 import type { ConnSpec, DeliveryStats, FromWorker, TaskName, ToWorker } from './messages.ts'
+import { b1SocketUrl, b2StreamUrl, nextStreamUrl } from './endpoints.ts'
 import { generateTrace } from './trace.ts'
 
 // y-websocket adds a process 'exit' listener per provider; thousands of peers are expected here.
@@ -174,23 +176,27 @@ async function floodTask(p: FloodParams) {
   let conn: Conn
   let trigger: () => Promise<unknown>
   if (p.kind === 'sse-next') {
-    conn = await openSse(`${p.url}/api/ticker/stream?symbols=AAPL`, 0, counted)
+    conn = await openSse(nextStreamUrl(p.url), 0, counted)
     trigger = () =>
       fetch(`${p.url}/api/bench/ticker`, {
         method: 'POST',
-        body: JSON.stringify({ symbol: 'AAPL', count: p.count, firstSeq: p.firstSeq, paced: true }),
+        body: JSON.stringify({
+          symbol: BENCH_SYMBOL,
+          count: p.count,
+          firstSeq: p.firstSeq,
+          paced: true,
+        }),
       })
   } else if (p.kind === 'sse-b2') {
-    conn = await openSse(`${p.url}/sub`, 0, counted)
+    conn = await openSse(b2StreamUrl(p.url), 0, counted)
     trigger = () =>
       fetch(`${p.url}/flood`, {
         method: 'POST',
         body: JSON.stringify({ count: p.count, firstSeq: p.firstSeq }),
       })
   } else if (p.kind === 'ws-b1') {
-    const wsUrl = p.url.replace(/^http/, 'ws')
-    conn = await openWs(`${wsUrl}/?role=sub`, 0, counted)
-    const pub = new WebSocket(`${wsUrl}/?role=pub`, { perMessageDeflate: false })
+    conn = await openWs(b1SocketUrl(p.url), 0, counted)
+    const pub = new WebSocket(b1SocketUrl(p.url, 'pub'), { perMessageDeflate: false })
     await new Promise((resolve) => pub.once('open', resolve))
     trigger = async () => {
       pub.send(JSON.stringify({ op: 'flood', count: p.count, firstSeq: p.firstSeq }))
@@ -286,9 +292,8 @@ async function wsEchoTask(p: { url: string; count: number }) {
   const other = new Tracker(p.count)
   trackers.push(other)
   const record = deliveryFor(() => other)
-  const wsUrl = p.url.replace(/^http/, 'ws')
-  const member = await openWs(`${wsUrl}/?role=sub`, 1, (seq) => record(seq, sentAt[seq] ?? 0))
-  const sender = new WebSocket(`${wsUrl}/?role=pub`, { perMessageDeflate: false })
+  const member = await openWs(b1SocketUrl(p.url), 1, (seq) => record(seq, sentAt[seq] ?? 0))
+  const sender = new WebSocket(b1SocketUrl(p.url, 'pub'), { perMessageDeflate: false })
   await new Promise((resolve) => sender.once('open', resolve))
   let waiting: ((seq: number) => void) | undefined
   sender.on('message', (data) => waiting?.((JSON.parse(data.toString()) as { seq: number }).seq))
