@@ -1,4 +1,4 @@
-import type { FanoutRow, GoalRow, RunResult } from '../results.ts'
+import type { FanoutRow, GoalRow, IdleRow, RunResult } from '../results.ts'
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : 0)
 
@@ -101,32 +101,35 @@ export function evaluateGoals(result: RunResult): GoalRow[] {
     'min',
   )
 
-  const idle = (stack: string) => result.idle.find((r) => r.stack === stack)
-  const nextIdle = idle('Next SSE route')
-  const b2Idle = idle('B2 raw SSE')
-  if (nextIdle && b2Idle) {
+  /** The first idle row with one of these names. */
+  const idle = (...names: string[]) =>
+    names.map((name) => result.idle.find((r) => r.stack === name)).find((r) => r !== undefined)
+  const idleMemory = (id: string, text: string, target: number, row?: IdleRow, base?: IdleRow) => {
+    if (!row || !base) return
     add(
-      'next-idle-memory',
-      'Next memory per idle stream ÷ B2 (RSS)',
-      `N=${nextIdle.connections}`,
-      ratio(nextIdle.rssPerConnBytes, b2Idle.rssPerConnBytes),
-      2,
+      id,
+      text,
+      `N=${row.connections}`,
+      ratio(row.rssPerConnBytes, base.rssPerConnBytes),
+      target,
       'max',
     )
   }
-  // Runs before the library-alone row existed named the chat server's row plain 'Socket.IO'.
-  const sioIdle = idle('Socket.IO chat server') ?? idle('Socket.IO')
-  const b1Idle = idle('B1 raw ws')
-  if (sioIdle && b1Idle) {
-    add(
-      'sio-idle-memory',
-      'Socket.IO memory per idle socket ÷ B1 (RSS)',
-      `N=${sioIdle.connections}`,
-      ratio(sioIdle.rssPerConnBytes, b1Idle.rssPerConnBytes),
-      3,
-      'max',
-    )
-  }
+  idleMemory(
+    'next-idle-memory',
+    'Next memory per idle stream ÷ B2 (RSS)',
+    2,
+    idle('Next SSE route'),
+    idle('B2 raw SSE'),
+  )
+  idleMemory(
+    'sio-idle-memory',
+    'Socket.IO memory per idle socket ÷ B1 (RSS)',
+    3,
+    // Runs before the library-alone row existed named the chat server's row plain 'Socket.IO'.
+    idle('Socket.IO chat server', 'Socket.IO'),
+    idle('B1 raw ws'),
+  )
 
   const chat = result.rtt.find((r) => r.stack === 'Socket.IO chat')
   const echo = result.rtt.find((r) => r.stack === 'B1 raw ws echo')
