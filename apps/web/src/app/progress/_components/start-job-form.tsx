@@ -26,13 +26,16 @@ export function StartJobForm({
       onSubmit={async (e) => {
         e.preventDefault()
         setBusy(true)
+        const submitted = name
         try {
           await onStart({
-            ...(name.trim() ? { name: name.trim() } : {}),
+            ...(submitted.trim() ? { name: submitted.trim() } : {}),
             durationMs: seconds * 1000,
             ...(fail ? { simulateFailure: true } : {}),
           })
-          setName('')
+          // Only clear what was sent: a name typed for the next job while this one was starting
+          // stays (seen as a flaky e2e run where "Beta" was wiped and the job got a default name).
+          setName((current) => (current === submitted ? '' : current))
         } finally {
           setBusy(false)
         }
