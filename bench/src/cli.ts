@@ -59,9 +59,12 @@ installCleanupHandlers()
 if (cpuCount() < 2) console.warn('[bench] fewer than 2 cores: servers and load share one core')
 pinSelfToLoadCore()
 
-const benchRoute = path.join(REPO_ROOT, 'apps/web/.next/server/app/api/bench/ticker/route.js')
+// Build output the scenarios need beyond the servers' own (a build from before it was added).
+const needed = [
+  path.join(REPO_ROOT, 'apps/web/.next/server/app/api/bench/ticker/route.js'), // demo:ticker
+]
 const missing = missingBuilds()
-if (args.has('--build') || missing.length > 0 || !existsSync(benchRoute)) {
+if (args.has('--build') || missing.length > 0 || needed.some((file) => !existsSync(file))) {
   console.info(
     `[bench] ${missing.length > 0 ? `missing ${missing.join(', ')}` : 'building'}: running \`pnpm build\` (production builds; the bench never runs dev mode)`,
   )

@@ -4,88 +4,36 @@
  * missed goal's time goes. Writes a `.cpuprofile` (open it in Chrome DevTools' Performance panel,
  * or speedscope) and prints the functions with the most self time, grouped by where they live.
  *
- *   stack: next | b2 | b1 | sio | yjs
+ *   stack: b2 | b1, or a demo's (bench/src/scenarios/<demo>/scenario.ts `profiled`):
+ *          next   the ticker's route  // demo:ticker
+ *          sio    the chat's room     // demo:chat
+ *          yjs    the editor's relay  // demo:editor
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { CpuProfile } from './lib/inspector.ts'
 import { installCleanupHandlers, pinSelfToLoadCore } from './lib/proc.ts'
 import { BENCH_SEQ_BASE } from './lib/payload.ts'
-import { b1Spec, b2Spec, nextSpec } from './load/endpoints.ts'
 import { publishAtRate, publishOpenEnded } from './load/phases.ts'
 import { LoadPool } from './load/pool.ts'
-import type { ConnSpec } from './load/messages.ts'
-import {
-  b1Publisher,
-  b2Publisher,
-  chatPublisher,
-  nextPublisher,
-  yjsPublisher,
-  type Publisher,
-} from './load/publishers.ts'
-import {
-  BENCH_DIR,
-  createBenchEnv,
-  startBaseline,
-  startRealtime,
-  startWeb,
-  type ServerHandle,
-} from './servers/start.ts'
+import { BASELINE_PROFILED } from './harness/baselines.ts'
+import type { ProfiledStack } from './harness/scenario.ts'
+import { startServer } from './run.ts'
+import { SCENARIOS } from './scenarios/index.ts'
+import { BENCH_DIR, createBenchEnv } from './servers/start.ts'
 
-type Env = ReturnType<typeof createBenchEnv>
-
-interface ProfiledStack {
-  start(env: Env): Promise<ServerHandle>
-  spec(server: ServerHandle, env: Env, index: number): ConnSpec
-  publisher(server: ServerHandle, env: Env): Promise<Publisher>
-}
-
-const room = `profile-${Date.now()}`
-const STACKS: Record<string, ProfiledStack> = {
-  next: {
-    start: startWeb,
-    spec: (server) => nextSpec(server.url),
-    publisher: async (server) => nextPublisher(server.url),
-  },
-  b2: {
-    start: (env) => startBaseline('b2-sse', env),
-    spec: (server) => b2Spec(server.url),
-    publisher: async (server) => b2Publisher(server.url),
-  },
-  b1: {
-    start: (env) => startBaseline('b1-ws', env),
-    spec: (server) => b1Spec(server.url),
-    publisher: (server) => b1Publisher(server.url),
-  },
-  sio: {
-    start: startRealtime,
-    spec: (server, env, index) => ({
-      kind: 'sio-chat',
-      url: server.url,
-      room,
-      secret: env.sessionSecret,
-      user: `profile-viewer-${index}`,
-    }),
-    publisher: (server, env) => chatPublisher(server.url, env.sessionSecret, room),
-  },
-  yjs: {
-    start: startRealtime,
-    spec: (server, env) => ({
-      kind: 'yjs',
-      url: server.url,
-      doc: room,
-      secret: env.sessionSecret,
-      user: 'profile-viewer',
-    }),
-    publisher: (server, env) => yjsPublisher(server.url, env.sessionSecret, room),
-  },
-}
+// The demos' stacks first: the first one is the default.
+const STACKS: Record<string, ProfiledStack> = Object.assign(
+  {},
+  ...SCENARIOS.map((s) => s.profiled),
+  BASELINE_PROFILED,
+)
 
 const args = process.argv.slice(2)
 const rateIndex = args.indexOf('--rate')
 // `--rate <msgs/s>`: the fixed-rate phase (one message per turn, for latency) instead of open-ended.
 const rate = rateIndex === -1 ? undefined : Number(args.splice(rateIndex, 2)[1])
-const [stackName = 'next', subscribersArg = '1000', secondsArg = '5'] = args
+const [stackName = Object.keys(STACKS)[0] ?? 'b2', subscribersArg = '1000', secondsArg = '5'] = args
 const stack = STACKS[stackName as keyof typeof STACKS]
 if (!stack) {
   console.error(`unknown stack ${stackName}; one of ${Object.keys(STACKS).join(', ')}`)
@@ -98,7 +46,7 @@ installCleanupHandlers()
 pinSelfToLoadCore()
 const env = createBenchEnv(5000)
 const pool = LoadPool.start(3)
-const server = await stack.start(env)
+const server = await startServer(stack.server, env)
 try {
   await pool.open(stack.spec(server, env, 0), subscribers)
   const publisher = await stack.publisher(server, env)

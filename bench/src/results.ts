@@ -77,6 +77,8 @@ export interface RttRow extends Counted {
   refused: number
 }
 
+// demo:editor:start
+/** Scenario 5, the editor's own (bench/src/scenarios/editor). */
 export interface YjsResult {
   latency: LatencySummary & Counted
   trace: {
@@ -91,6 +93,7 @@ export interface YjsResult {
   }
   reload: { ms: number; complete: boolean; textLength: number }
 }
+// demo:editor:end
 
 export interface CleanupRow {
   stack: string
@@ -131,7 +134,7 @@ export interface RunResult {
   fanout: FanoutRow[]
   idle: IdleRow[]
   rtt: RttRow[]
-  yjs?: YjsResult
+  yjs?: YjsResult // demo:editor
   cleanup: CleanupRow[]
   goals: GoalRow[]
   /** Anything the reader must know about this run (load-bound phases, failures). */

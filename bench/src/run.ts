@@ -1,25 +1,24 @@
-import { randomUUID } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
+import { baselineRows } from './harness/baselines.ts'
+import {
+  placeRows,
+  type Beside,
+  type FanoutStack,
+  type Scenario,
+  type ScenarioContext,
+  type ScenarioRows,
+} from './harness/scenario.ts'
+import { round, summary } from './harness/summary.ts'
 import { Histogram } from './lib/histogram.ts'
 import type { HeapReading } from './lib/inspector.ts'
 import { sleep, waitFor } from './lib/net.ts'
 import { BENCH_SEQ_BASE } from './lib/payload.ts'
 import { cpuMeter, cpuSeconds, machineBusyShare, rssBytes } from './lib/proc.ts'
-import type { ConnSpec } from './load/messages.ts'
-import { b1Spec, b2Spec, nextSpec } from './load/endpoints.ts'
 import { publishAtRate, publishOpenEnded } from './load/phases.ts'
 import { LoadPool, type PoolStats } from './load/pool.ts'
-import {
-  b1Publisher,
-  b2Publisher,
-  chatPublisher,
-  nextPublisher,
-  yjsPublisher,
-  yjsUpdateBytes,
-  type Publisher,
-} from './load/publishers.ts'
+import type { Publisher } from './load/publishers.ts'
 import type { Profile } from './profiles.ts'
 import type {
   CleanupRow,
@@ -27,34 +26,35 @@ import type {
   FanoutRow,
   FloodRow,
   IdleRow,
-  LatencySummary,
   Machine,
   RttRow,
   RunResult,
-  YjsResult,
 } from './results.ts'
 import { evaluateGoals } from './report/goals.ts'
+import { SCENARIOS } from './scenarios/index.ts'
 import {
   BENCH_DIR,
   createBenchEnv,
-  REALTIME_RECOVERY_WINDOW_MS,
-  startBaseline,
-  startRealtime,
-  startWeb,
+  SERVERS,
   type BenchEnv,
   type ServerHandle,
+  type ServerId,
 } from './servers/start.ts'
 
 /** Above this CPU share the load core is the bottleneck, not the server. */
 const LOAD_BOUND = 0.85
 const SSE_HEARTBEAT_MS = 5000
-/** How often socket.io-adapter drops expired recovery sessions and packets (not configurable). */
-const SOCKET_IO_SWEEP_MS = 60_000
+type Placed = { name: string; beside?: Beside }
+
+/** The baselines' servers: every run has them, whatever demos are left. */
+const BASELINE_SERVERS: readonly ServerId[] = ['b2', 'b1', 'sio']
 
 export interface RunOptions {
   profile: Profile
   /** Progress lines; silent in tests. */
   log?: (line: string) => void
+  /** The demos' scenarios to run beside the baselines (default: bench/src/scenarios/index.ts). */
+  scenarios?: readonly Scenario[]
 }
 
 export function machine(): Machine {
@@ -78,32 +78,34 @@ function gitCommit(): string {
   }
 }
 
-const summary = (h: Histogram): LatencySummary => ({
-  n: h.count,
-  p50Ms: round(h.quantile(0.5)),
-  p99Ms: round(h.quantile(0.99)),
-  maxMs: round(h.maxMs),
-})
+/** Variables every scenario asks for in one server's environment. */
+function serverEnv(scenarios: readonly Scenario[], id: ServerId): Record<string, string> {
+  return Object.assign({}, ...scenarios.map((s) => s.serverEnv?.[id]))
+}
 
-export const round = (x: number, digits = 3) =>
-  Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : 0
+/** The servers of a run: the baselines' and those the scenarios need, in the order they start. */
+export function serversOf(scenarios: readonly Scenario[]): ServerId[] {
+  const needed = new Set([...BASELINE_SERVERS, ...scenarios.flatMap((s) => s.servers)])
+  return (Object.keys(SERVERS) as ServerId[]).filter((id) => needed.has(id))
+}
 
-/** A stack of scenario 2: how subscribers connect and who publishes. */
-interface Stack {
-  name: string
-  server: () => ServerHandle
-  spec: () => ConnSpec
-  publisher: () => Promise<Publisher>
-  /** The server's own count of open subscriber connections. */
-  count: () => Promise<number>
+/** Starts one server the way a run does, with what every scenario adds to its environment. */
+export function startServer(
+  id: ServerId,
+  env: BenchEnv,
+  scenarios: readonly Scenario[] = SCENARIOS,
+): Promise<ServerHandle> {
+  return SERVERS[id](env, serverEnv(scenarios, id))
 }
 
 /**
- * Runs every scenario of the profile against production builds and returns the figures. Starts
- * every server and load process it needs and stops them all before returning, error or not.
+ * Runs every scenario of the profile (the baselines' and each listed demo's) against production
+ * builds and returns the figures. Starts every server and load process it needs and stops them
+ * all before returning, error or not.
  */
 export async function runBench(options: RunOptions): Promise<RunResult> {
   const { profile } = options
+  const scenarios = options.scenarios ?? SCENARIOS
   const log = options.log ?? (() => {})
   // Before this run starts anything of its own: what else is using the cores.
   const busyAtStart = round(await machineBusyShare(2000), 3)
@@ -112,6 +114,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
   const env = createBenchEnv(SSE_HEARTBEAT_MS)
   const pool = LoadPool.start(profile.workers)
   const servers: ServerHandle[] = []
+  const byId = new Map<ServerId, ServerHandle>()
   const notes: string[] = []
   let nextSeq = BENCH_SEQ_BASE
   const seqs = (count: number) => {
@@ -121,14 +124,23 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
   }
   const loadPids = () => [process.pid, ...pool.pids()]
 
-  async function start(starter: () => Promise<ServerHandle>): Promise<ServerHandle> {
-    const server = await starter()
+  async function start(id: ServerId): Promise<ServerHandle> {
+    const server = await startServer(id, env, scenarios)
     servers.push(server)
+    byId.set(id, server)
     return server
   }
-  async function stop(server: ServerHandle): Promise<void> {
+  async function stop(id: ServerId): Promise<void> {
+    const server = byId.get(id)
+    if (!server) return
     await server.stop()
     servers.splice(servers.indexOf(server), 1)
+    byId.delete(id)
+  }
+  const serverOf = (id: ServerId): ServerHandle => {
+    const server = byId.get(id)
+    if (!server) throw new Error(`server ${id} is not running`)
+    return server
   }
 
   /** Measures server and load CPU around `fn`. */
@@ -167,39 +179,52 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
     notes,
   }
 
+  const ctx: ScenarioContext = {
+    profile,
+    env,
+    pool,
+    result,
+    server: serverOf,
+    restart: async (id) => {
+      await stop(id)
+      return start(id)
+    },
+    seqs,
+    log,
+  }
+
   try {
+    log(`1/6 flood: one client, ${profile.floodCount} messages as fast as the server sends`)
+    for (const id of serversOf(scenarios)) await start(id)
+    const base = baselineRows(ctx)
+    const added = scenarios.map((s) => s.rows(ctx))
+    /** One table's rows: the baselines', with every scenario's placed beside their anchors. */
+    const rows = <K extends 'flood' | 'fanout' | 'idle' | 'rtt'>(phase: K) => {
+      const of = (r: ScenarioRows): Placed[] => r[phase] ?? []
+      return placeRows(of(base), added.flatMap(of)) as NonNullable<ScenarioRows[K]>
+    }
+
     // ---------------------------------------------------------------------------------------
     // Scenario 1: the guide's test
-    log(`1/6 flood: one client, ${profile.floodCount} messages as fast as the server sends`)
-    const web = await start(() => startWeb(env))
-    const b2 = await start(() => startBaseline('b2-sse', env))
-    const b1 = await start(() => startBaseline('b1-ws', env))
-    const realtime = await start(() => startRealtime(env))
-    const sio = await start(() => startBaseline('sio-flood', env))
-    const floods = [
-      { stack: 'Next SSE route', kind: 'sse-next', server: web },
-      { stack: 'B2 raw SSE', kind: 'sse-b2', server: b2 },
-      { stack: 'Socket.IO', kind: 'sio', server: sio },
-      { stack: 'B1 raw ws', kind: 'ws-b1', server: b1 },
-    ] as const
-    for (const f of floods) {
+    for (const f of rows('flood')) {
+      const server = serverOf(f.server)
       // A short unmeasured run first, so every server has compiled its hot path.
       await pool.task('flood', {
         kind: f.kind,
-        url: f.server.url,
+        url: server.url,
         count: Math.min(1000, profile.floodCount),
         firstSeq: seqs(1000),
       })
-      const run = await metered(f.server, () =>
+      const run = await metered(server, () =>
         pool.task<{ ms: number } & PoolStats>('flood', {
           kind: f.kind,
-          url: f.server.url,
+          url: server.url,
           count: profile.floodCount,
           firstSeq: seqs(profile.floodCount),
         }),
       )
       const row: FloodRow = {
-        stack: f.stack,
+        stack: f.name,
         messages: profile.floodCount,
         ms: round(run.value.ms, 1),
         msgsPerS: Math.round(run.value.delivered / (run.value.ms / 1000)),
@@ -214,96 +239,23 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
 
     // ---------------------------------------------------------------------------------------
     // Scenario 2: fan-out; scenario 6 (cleanup) is checked on the same servers afterwards
-    const chatRoom = `bench-${randomUUID().slice(0, 8)}`
-    const yjsDoc = `bench-${randomUUID().slice(0, 8)}`
-    const yjsBytes = yjsUpdateBytes()
-    const secret = env.sessionSecret
-    let userIndex = 0
-    const stacks: Stack[] = [
-      {
-        name: 'B2 raw SSE',
-        server: () => b2,
-        spec: () => b2Spec(b2.url),
-        publisher: async () => b2Publisher(b2.url),
-        count: async () => Number((await b2.health()).connections),
-      },
-      {
-        name: 'Next SSE route',
-        server: () => web,
-        spec: () => nextSpec(web.url),
-        publisher: async () => nextPublisher(web.url),
-        count: async () => {
-          const h = (await web.health()) as { openStreams: number; ticker: { connections: number } }
-          return Math.max(h.openStreams, h.ticker.connections)
-        },
-      },
-      {
-        name: 'B1 raw ws',
-        server: () => b1,
-        spec: () => b1Spec(b1.url),
-        publisher: () => b1Publisher(b1.url),
-        count: async () => Number((await b1.health()).connections),
-      },
-      {
-        name: 'Socket.IO room',
-        server: () => realtime,
-        spec: () => ({
-          kind: 'sio-chat',
-          url: realtime.url,
-          room: chatRoom,
-          secret,
-          // One user per worker: a viewer with many tabs. Distinct users would each trigger a
-          // presence broadcast to the whole room on join (see docs/benchmarks.md).
-          user: `bench-viewer-${userIndex++ % profile.workers}`,
-        }),
-        publisher: () => chatPublisher(realtime.url, secret, chatRoom),
-        count: async () => realtimeCount(realtime, 'socketio'),
-      },
-      {
-        name: 'B1 raw ws (Yjs-sized binary)',
-        server: () => b1,
-        spec: () => b1Spec(b1.url),
-        publisher: () => b1Publisher(b1.url, yjsBytes),
-        count: async () => Number((await b1.health()).connections),
-      },
-      {
-        name: 'Yjs relay',
-        server: () => realtime,
-        spec: () => ({ kind: 'yjs', url: realtime.url, doc: yjsDoc, secret, user: 'bench-viewer' }),
-        publisher: () => yjsPublisher(realtime.url, secret, yjsDoc),
-        count: async () => realtimeCount(realtime, 'yjs'),
-      },
-    ]
-
-    const heapAtStart = new Map<ServerHandle, HeapReading>()
+    const stacks = rows('fanout')
+    const heapAtStart = new Map<ServerId, HeapReading>()
     for (const stack of stacks) {
-      const server = stack.server()
-      if (!heapAtStart.has(server)) {
+      if (!heapAtStart.has(stack.server)) {
         // Warm every code path the server will run (each of its stacks) with a small run, then
         // take the heap it idles at: code compiled later would otherwise read as a leak.
-        for (const own of stacks.filter((s) => s.server() === server)) {
+        for (const own of stacks.filter((s) => s.server === stack.server)) {
           await fanoutRun(own, Math.min(10, profile.fanout[0] ?? 10), true)
           await waitFor(async () => (await own.count()) === 0, 5000)
         }
-        heapAtStart.set(server, await server.heap())
+        heapAtStart.set(stack.server, await serverOf(stack.server).heap())
       }
       for (const n of profile.fanout) await fanoutRun(stack, n, false)
     }
 
-    /**
-     * Socket.IO keeps a dropped connection's session, and every broadcast packet, for the recovery
-     * window, and sweeps expired ones once a minute (socket.io-adapter's fixed interval): a
-     * window and a sweep later they must be gone. Only the second reading waits; the baseline may
-     * still hold the warm-up's few sessions, which makes the check slightly stricter, not looser.
-     */
-    async function recoverySessionsSwept(server: ServerHandle): Promise<void> {
-      if (server === realtime && profile.awaitRecoverySweep) {
-        await sleep(REALTIME_RECOVERY_WINDOW_MS + SOCKET_IO_SWEEP_MS + 1000)
-      }
-    }
-
-    async function fanoutRun(stack: Stack, n: number, warmup: boolean): Promise<void> {
-      const server = stack.server()
+    async function fanoutRun(stack: FanoutStack, n: number, warmup: boolean): Promise<void> {
+      const server = serverOf(stack.server)
       const connectStart = performance.now()
       const opened = await pool.open(stack.spec(), n)
       const connectMs = Math.round(performance.now() - connectStart)
@@ -382,7 +334,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
     }
 
     function pushFanout(
-      stack: Stack,
+      stack: FanoutStack,
       n: number,
       phase: 'fixed' | 'open',
       rate: number | undefined,
@@ -422,19 +374,19 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
 
     // Scenario 6: every server's own counts back to zero, heap back near where it started.
     log('6/6 cleanup after every client left')
-    const checked = new Set<ServerHandle>()
+    const checked = new Set<ServerId>()
     for (const stack of stacks) {
-      const server = stack.server()
-      if (checked.has(server)) continue
-      checked.add(server)
-      const counts = stacks.filter((s) => s.server() === server).map((s) => s.count)
+      if (checked.has(stack.server)) continue
+      checked.add(stack.server)
+      const server = serverOf(stack.server)
+      const own = stacks.filter((s) => s.server === stack.server)
       const zeroMs = await waitFor(
-        async () => (await Promise.all(counts.map((c) => c()))).every((c) => c === 0),
+        async () => (await Promise.all(own.map((s) => s.count()))).every((c) => c === 0),
         5000,
         25,
       )
-      await recoverySessionsSwept(server)
-      const before = heapAtStart.get(server)
+      for (const s of own) await s.settle?.()
+      const before = heapAtStart.get(stack.server)
       const after = await server.heap()
       const heapStart = before?.heapUsed ?? 0
       const heapEnd = after.heapUsed
@@ -456,33 +408,12 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
     // ---------------------------------------------------------------------------------------
     // Scenario 4: chat round trip next to a raw ws echo
     log(`4/6 chat round trip, ${profile.chatCount} messages one at a time`)
-    const rttRuns = [
-      {
-        stack: 'Socket.IO chat',
-        run: () =>
-          pool.task<RttTaskResult>('chat-rtt', {
-            url: realtime.url,
-            chat: { secret, room: `rtt-${randomUUID().slice(0, 8)}` },
-            count: profile.chatCount,
-          }),
-      },
-      {
-        // The same clients and events against Socket.IO with nothing of ours, so the chat's
-        // figure splits into what the library and its client cost and what the chat adds.
-        stack: 'Socket.IO library alone',
-        run: () => pool.task<RttTaskResult>('chat-rtt', { url: sio.url, count: profile.chatCount }),
-      },
-      {
-        stack: 'B1 raw ws echo',
-        run: () => pool.task<RttTaskResult>('ws-echo', { url: b1.url, count: profile.chatCount }),
-      },
-    ]
-    for (const r of rttRuns) {
+    for (const r of rows('rtt')) {
       const value = await r.run()
       const sender = Histogram.from([value.ack])
       const member = Histogram.from([value.latency])
       const row: RttRow = {
-        stack: r.stack,
+        stack: r.name,
         messages: profile.chatCount,
         sender: summary(sender),
         member: summary(member),
@@ -501,65 +432,21 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
     // ---------------------------------------------------------------------------------------
     // Scenario 3: idle connections
     log(`3/6 idle: ${profile.idle} connections per stack for ${profile.idleMs} ms`)
-    const idleStacks: {
-      name: string
-      server: ServerHandle
-      spec: ConnSpec
-      heartbeatMs: number
-    }[] = [
-      {
-        name: 'B2 raw SSE',
-        server: b2,
-        spec: b2Spec(b2.url),
-        heartbeatMs: SSE_HEARTBEAT_MS,
-      },
-      {
-        name: 'Next SSE route',
-        server: web,
-        spec: nextSpec(web.url),
-        heartbeatMs: SSE_HEARTBEAT_MS,
-      },
-      {
-        name: 'B1 raw ws',
-        server: b1,
-        spec: b1Spec(b1.url),
-        heartbeatMs: 25_000,
-      },
-      {
-        // The library with nothing of ours, so the realtime server's figure can be split into
-        // what Socket.IO costs by itself and what the chat adds.
-        name: 'Socket.IO, library alone',
-        server: sio,
-        spec: { kind: 'sio', url: sio.url },
-        heartbeatMs: 25_000,
-      },
-      {
-        name: 'Socket.IO chat server',
-        server: realtime,
-        spec: {
-          kind: 'sio-chat',
-          url: realtime.url,
-          room: `idle-${randomUUID().slice(0, 8)}`,
-          secret,
-          user: 'bench-idle',
-        },
-        heartbeatMs: 25_000,
-      },
-    ]
-    for (const s of idleStacks) {
-      const before = await s.server.heap()
-      const rssBefore = rssBytes(s.server.pid)
-      const opened = await pool.open(s.spec, profile.idle)
+    for (const s of rows('idle')) {
+      const server = serverOf(s.server)
+      const before = await server.heap()
+      const rssBefore = rssBytes(server.pid)
+      const opened = await pool.open(s.spec(), profile.idle)
       if (opened.opened < profile.idle) {
         notes.push(`idle ${s.name}: only ${opened.opened} of ${profile.idle} connected`)
       }
       await sleep(500)
-      const cpuStart = cpuSeconds(s.server.pid)
+      const cpuStart = cpuSeconds(server.pid)
       const tIdle = performance.now()
       await sleep(profile.idleMs)
-      const idleCpu = (cpuSeconds(s.server.pid) - cpuStart) / ((performance.now() - tIdle) / 1000)
-      const after = await s.server.heap()
-      const rssAfter = rssBytes(s.server.pid)
+      const idleCpu = (cpuSeconds(server.pid) - cpuStart) / ((performance.now() - tIdle) / 1000)
+      const after = await server.heap()
+      const rssAfter = rssBytes(server.pid)
       await pool.closeAll()
       const row: IdleRow = {
         stack: s.name,
@@ -578,72 +465,11 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
         `  ${row.stack.padEnd(16)} ${row.rssPerConnBytes} B RSS/conn, ${row.heapPerConnBytes} B heap/conn, CPU ${round(row.idleCpu * 100, 2)}%`,
       )
     }
-    await stop(sio)
+    await stop('sio')
 
     // ---------------------------------------------------------------------------------------
-    // Scenario 5: Yjs
-    log(
-      `5/6 Yjs: ${profile.yjsCount} update round trips, then a ${profile.traceOps}-op editing trace`,
-    )
-    const latencyDoc = `lat-${randomUUID().slice(0, 8)}`
-    const lat = await pool.task<
-      PoolStats & { latency: Parameters<typeof Histogram.from>[0][number] }
-    >('yjs-latency', { url: realtime.url, secret, doc: latencyDoc, count: profile.yjsCount })
-    const traceDoc = `trace-${randomUUID().slice(0, 8)}`
-    const trace = await pool.task<{
-      ops: number
-      ms: number
-      converged: boolean
-      textLength: number
-      docBytes: number
-    }>('yjs-trace', {
-      url: realtime.url,
-      secret,
-      doc: traceDoc,
-      count: 0,
-      ops: profile.traceOps,
-      seed: 42,
-    })
-    await sleep(500)
-    const traceHeap = await realtime.heap()
-    const traceRss = rssBytes(realtime.pid)
-    // Reload: a fresh server process loads the document from storage.
-    await stop(realtime)
-    const reloaded = await start(() => startRealtime(env))
-    const reload = await pool.task<{ ms: number; complete: boolean; length: number }>(
-      'yjs-reload',
-      {
-        url: reloaded.url,
-        secret,
-        doc: traceDoc,
-        count: 0,
-        expectLength: trace.textLength,
-      },
-    )
-    const yjs: YjsResult = {
-      latency: {
-        ...summary(Histogram.from([lat.latency as never])),
-        delivered: lat.delivered,
-        expected: profile.yjsCount,
-        duplicates: lat.duplicates,
-        missing: Math.max(0, profile.yjsCount - lat.delivered),
-      },
-      trace: {
-        ops: trace.ops,
-        ms: round(trace.ms, 1),
-        opsPerS: Math.round(trace.ops / (trace.ms / 1000)),
-        converged: trace.converged,
-        textLength: trace.textLength,
-        docBytes: trace.docBytes,
-        serverRssBytes: traceRss,
-        serverHeapBytes: traceHeap.heapUsed,
-      },
-      reload: { ms: round(reload.ms, 1), complete: reload.complete, textLength: reload.length },
-    }
-    result.yjs = yjs
-    log(
-      `  update→remote p50 ${yjs.latency.p50Ms} ms p99 ${yjs.latency.p99Ms} ms; trace ${yjs.trace.ms} ms, ${yjs.trace.docBytes} B, reload ${yjs.reload.ms} ms`,
-    )
+    // Scenario 5 and on: each demo's own (the editor's Yjs)
+    for (const r of added) await r.own?.()
   } finally {
     await pool.stop().catch(() => undefined)
     for (const server of [...servers].reverse()) await server.stop().catch(() => undefined)
@@ -668,19 +494,8 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
       )
     }
   }
-  result.goals = evaluateGoals(result)
+  result.goals = evaluateGoals(result, scenarios)
   return result
-}
-
-interface RttTaskResult extends Omit<PoolStats, 'latency'> {
-  ack: Parameters<typeof Histogram.from>[0][number]
-  latency: Parameters<typeof Histogram.from>[0][number]
-  refused: number
-}
-
-async function realtimeCount(server: ServerHandle, transport: 'socketio' | 'yjs'): Promise<number> {
-  const health = (await server.health()) as { connections: Record<string, number> }
-  return health.connections[transport] ?? 0
 }
 
 export type { BenchEnv }

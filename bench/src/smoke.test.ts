@@ -20,27 +20,34 @@ describe.skipIf(builds.length > 0)('pnpm bench (smoke, tiny N)', () => {
     })
 
     expect(result.flood.map((r) => r.stack)).toEqual([
-      'Next SSE route',
+      'Next SSE route', // demo:ticker
       'B2 raw SSE',
       'Socket.IO',
       'B1 raw ws',
     ])
     const stacks = new Set(result.fanout.map((r) => `${r.stack}/${r.phase}`))
-    expect(stacks.size).toBe(12)
+    // Fan-out stacks, each with a fixed-rate and an open-ended row.
+    const fanoutStacks = [
+      2, // B2 raw SSE, B1 raw ws
+      1, // Next SSE route  demo:ticker
+      1, // Socket.IO room  demo:chat
+      2, // B1 raw ws (Yjs-sized binary), Yjs relay  demo:editor
+    ]
+    expect(stacks.size).toBe(fanoutStacks.reduce((a, b) => a + b, 0) * 2)
     expect(result.idle.map((r) => r.stack)).toEqual([
       'B2 raw SSE',
-      'Next SSE route',
+      'Next SSE route', // demo:ticker
       'B1 raw ws',
       'Socket.IO, library alone',
-      'Socket.IO chat server',
+      'Socket.IO chat server', // demo:chat
     ])
     expect(result.rtt.map((r) => r.stack)).toEqual([
-      'Socket.IO chat',
+      'Socket.IO chat', // demo:chat
       'Socket.IO library alone',
       'B1 raw ws echo',
     ])
-    expect(result.yjs?.trace.converged).toBe(true)
-    expect(result.yjs?.reload.complete).toBe(true)
+    expect(result.yjs?.trace.converged).toBe(true) // demo:editor
+    expect(result.yjs?.reload.complete).toBe(true) // demo:editor
 
     for (const row of [...result.flood, ...result.fanout, ...result.rtt]) {
       expect({ row: row.stack, delivered: row.delivered }).toEqual({
@@ -51,8 +58,8 @@ describe.skipIf(builds.length > 0)('pnpm bench (smoke, tiny N)', () => {
       expect(row.missing).toBe(0)
       expect(row.duplicates).toBe(0)
     }
-    expect(result.yjs?.latency.missing).toBe(0)
-    expect(result.yjs?.latency.duplicates).toBe(0)
+    expect(result.yjs?.latency.missing).toBe(0) // demo:editor
+    expect(result.yjs?.latency.duplicates).toBe(0) // demo:editor
     for (const idle of result.idle) expect(idle.connections).toBe(PROFILES.smoke.idle)
     for (const c of result.cleanup) expect(c.zeroMs).not.toBeNull()
     expect(result.goals.length).toBeGreaterThan(0)

@@ -3,12 +3,8 @@ import { createParser } from 'eventsource-parser'
 import { io, type Socket } from 'socket.io-client'
 import { Agent, request } from 'undici'
 import WebSocket from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import { Awareness } from 'y-protocols/awareness'
-import * as Y from 'yjs'
 import { SOURCE_ADDRESSES } from '../lib/net.ts'
 import { readBinaryPayload } from '../lib/payload.ts'
-import type { ConnSpec } from './messages.ts'
 
 /** Called for every message a connection receives that carries a bench seq. */
 export type OnDelivery = (seq: number, ts: number) => void
@@ -105,7 +101,8 @@ export function closeWs(ws: WebSocket): Promise<void> {
   })
 }
 
-function sioOptions(index: number, token?: string) {
+/** Socket.IO client options of every bench socket: WebSocket only, from a spread source address. */
+export function sioOptions(index: number, token?: string) {
   return {
     transports: ['websocket'],
     reconnection: false,
@@ -116,14 +113,14 @@ function sioOptions(index: number, token?: string) {
   }
 }
 
-async function connected(socket: Socket): Promise<void> {
+export async function connected(socket: Socket): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve())
     socket.once('connect_error', reject)
   })
 }
 
-function closeSocket(socket: Socket): Promise<void> {
+export function closeSocket(socket: Socket): Promise<void> {
   return new Promise((resolve) => {
     if (socket.disconnected) return resolve()
     socket.once('disconnect', () => resolve())
@@ -144,7 +141,7 @@ export async function openSioMember(
   url: string,
   index: number,
   onDelivery: OnDelivery,
-): Promise<ChatConn> {
+): Promise<SioConn> {
   const socket = io(url, sioOptions(index))
   onRoomMessage(socket, onDelivery)
   await connected(socket)
@@ -158,121 +155,16 @@ export async function tokenFor(user: string, secret: string): Promise<string> {
   return token
 }
 
-export interface ChatConn extends Conn {
+export interface SioConn extends Conn {
   socket: Socket
 }
 
 /** Reports every `room-message` (whose text holds `{ seq }`) the socket receives. */
-function onRoomMessage(socket: Socket, onDelivery: OnDelivery): void {
+export function onRoomMessage(socket: Socket, onDelivery: OnDelivery): void {
   socket.on('room-message', (message: { text: string; ts: number }) => {
     const { seq } = JSON.parse(message.text) as { seq: number }
     onDelivery(seq, message.ts)
   })
-}
-
-/** A chat member: connects with a session, joins `room`, and reports every `room-message`. */
-export async function openChat(
-  spec: Extract<ConnSpec, { kind: 'sio-chat' }>,
-  index: number,
-  onDelivery: OnDelivery,
-): Promise<ChatConn> {
-  const socket = io(spec.url, sioOptions(index, await tokenFor(spec.user, spec.secret)))
-  onRoomMessage(socket, onDelivery)
-  await connected(socket)
-  const ack = (await socket.emitWithAck('join-room', { roomId: spec.room })) as {
-    ok: boolean
-    error?: { message: string }
-  }
-  if (!ack.ok) throw new Error(`join-room: ${ack.error?.message ?? 'refused'}`)
-  return { socket, close: () => closeSocket(socket) }
-}
-
-export interface YjsConn extends Conn {
-  doc: Y.Doc
-  provider: WebsocketProvider
-}
-
-/** A `ws` WebSocket class bound to one source address, for y-websocket's `WebSocketPolyfill`. */
-function boundWebSocket(localAddress: string) {
-  return class extends WebSocket {
-    constructor(address: string | URL, protocols?: string | string[]) {
-      super(address, protocols, { localAddress, perMessageDeflate: false })
-    }
-  }
-}
-
-/**
- * A Yjs peer through y-websocket's WebsocketProvider. `viewer`: no awareness state of its own, as
- * a read-only viewer would have (otherwise every peer's presence is relayed to every other peer).
- * Resolves once synced.
- */
-export async function openYjs(
-  spec: Extract<ConnSpec, { kind: 'yjs' }>,
-  index: number,
-  onDelivery: OnDelivery | undefined,
-  viewer = true,
-): Promise<YjsConn> {
-  const doc = new Y.Doc()
-  const awareness = new Awareness(doc)
-  if (viewer) awareness.setLocalState(null)
-  const token = await tokenFor(spec.user, spec.secret)
-  if (onDelivery) {
-    const map = doc.getMap<[number, number]>('bench')
-    map.observe((event) => {
-      if (!event.keysChanged.has('m')) return
-      const value = map.get('m')
-      if (value) onDelivery(value[0], value[1])
-    })
-  }
-  const provider = new WebsocketProvider(`${spec.url.replace(/^http/, 'ws')}/yjs`, spec.doc, doc, {
-    params: { token },
-    awareness,
-    disableBc: true,
-    WebSocketPolyfill: boundWebSocket(
-      sourceAddress(index),
-    ) as unknown as typeof globalThis.WebSocket,
-  })
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`yjs ${spec.doc}: no sync in 30 s`)), 30_000)
-    provider.once('sync', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-  })
-  return {
-    doc,
-    provider,
-    close: async () => {
-      const ws = provider.ws as unknown as WebSocket | null
-      const closed =
-        ws && ws.readyState !== WebSocket.CLOSED
-          ? new Promise<void>((resolve) => ws.once('close', () => resolve()))
-          : Promise.resolve()
-      provider.destroy()
-      awareness.destroy()
-      doc.destroy()
-      await closed
-    },
-  }
-}
-
-export async function openConn(
-  spec: ConnSpec,
-  index: number,
-  onDelivery: OnDelivery,
-): Promise<Conn> {
-  switch (spec.kind) {
-    case 'sse':
-      return openSse(spec.url, index, onDelivery)
-    case 'ws':
-      return openWs(spec.url, index, onDelivery)
-    case 'sio':
-      return openSio(spec.url, index, onDelivery)
-    case 'sio-chat':
-      return openChat(spec, index, onDelivery)
-    case 'yjs':
-      return openYjs(spec, index, onDelivery)
-  }
 }
 
 export async function closeAgents(): Promise<void> {

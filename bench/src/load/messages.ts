@@ -1,17 +1,15 @@
 import type { HistogramData } from '../lib/histogram.ts'
 
-/** How one load connection reaches its server and reads deliveries from it. */
-export type ConnSpec =
-  /** An event stream (Next route or B2); `tick` events carry `{ seq, ts }`. */
-  | { kind: 'sse'; url: string }
-  /** A raw WebSocket (B1); text `{ seq, ts }` or a binary bench payload. */
-  | { kind: 'ws'; url: string }
-  /** Socket.IO without auth (the flood server); `tick` events. */
-  | { kind: 'sio'; url: string }
-  /** A chat member of the real realtime server; `room-message` whose text holds `{ seq }`. */
-  | { kind: 'sio-chat'; url: string; room: string; secret: string; user: string }
-  /** A Yjs peer of the real realtime server; watches `bench` map key `m` = `[seq, ts]`. */
-  | { kind: 'yjs'; url: string; doc: string; secret: string; user: string }
+/**
+ * How one load connection reaches its server and reads deliveries from it. `kind` names the
+ * worker connector that opens it (load/baseline-tasks.ts, bench/src/scenarios/<demo>/tasks.ts):
+ * `sse` an event stream whose `tick` events carry `{ seq, ts }` (Next route or B2), `ws` a raw
+ * WebSocket (B1), `sio` Socket.IO without auth (the flood server); a demo's kinds add fields.
+ */
+export interface ConnSpec {
+  kind: string
+  url: string
+}
 
 export interface DeliveryStats {
   connections: number
@@ -27,15 +25,13 @@ export interface DeliveryStats {
   latency: HistogramData
 }
 
-export type TaskName = 'flood' | 'chat-rtt' | 'ws-echo' | 'yjs-latency' | 'yjs-trace' | 'yjs-reload'
-
 export type ToWorker =
   | { type: 'open'; id: number; spec: ConnSpec; count: number; addressOffset: number }
   | { type: 'expect'; id: number; firstSeq: number; count: number }
   | { type: 'collect'; id: number }
   | { type: 'close'; id: number }
   | { type: 'progress'; id: number; everyMs: number }
-  | { type: 'task'; id: number; name: TaskName; params: Record<string, unknown> }
+  | { type: 'task'; id: number; name: string; params: Record<string, unknown> }
 
 export type FromWorker =
   | { type: 'reply'; id: number; value: unknown }

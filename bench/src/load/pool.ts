@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Histogram } from '../lib/histogram.ts'
 import { adoptGroup, stopGroup, type Group } from '../lib/proc.ts'
-import type { ConnSpec, DeliveryStats, FromWorker, TaskName, ToWorker } from './messages.ts'
+import type { ConnSpec, DeliveryStats, FromWorker, ToWorker } from './messages.ts'
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url))
 const BENCH_DIR = path.resolve(path.dirname(WORKER), '../..')
@@ -150,7 +150,7 @@ export class LoadPool {
   }
 
   /** Runs a single-client task in the first worker. */
-  task<T>(name: TaskName, params: Record<string, unknown>): Promise<T> {
+  task<T>(name: string, params: Record<string, unknown>): Promise<T> {
     const worker = this.workers[0]
     if (!worker) throw new Error('no load worker')
     return this.call<T, 'task'>(worker, 'task', { name, params })

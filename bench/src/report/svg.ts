@@ -2,11 +2,11 @@ import type { RunResult } from '../results.ts'
 
 const COLORS: Record<string, string> = {
   'B2 raw SSE': '#94a3b8',
-  'Next SSE route': '#0ea5e9',
+  'Next SSE route': '#0ea5e9', // demo:ticker
   'B1 raw ws': '#a3a3a3',
-  'Socket.IO room': '#8b5cf6',
-  'B1 raw ws (Yjs-sized binary)': '#d4d4d4',
-  'Yjs relay': '#f59e0b',
+  'Socket.IO room': '#8b5cf6', // demo:chat
+  'B1 raw ws (Yjs-sized binary)': '#d4d4d4', // demo:editor
+  'Yjs relay': '#f59e0b', // demo:editor
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')

@@ -99,6 +99,7 @@ export function tablesOf(result: RunResult): Table[] {
       int(r.refused),
     ]),
   })
+  // demo:editor:start
   if (result.yjs) {
     const y = result.yjs
     tables.push({
@@ -129,6 +130,7 @@ export function tablesOf(result: RunResult): Table[] {
       ],
     })
   }
+  // demo:editor:end
   tables.push({
     title: '6. Cleanup after every client left',
     header: [

@@ -111,8 +111,11 @@ async function handle(
 
 const INSPECT = '--inspect=127.0.0.1:0'
 
-/** `next start` in apps/web with the bench route switched on. */
-export async function startWeb(env: BenchEnv): Promise<ServerHandle> {
+/** Variables a scenario adds to a server's environment (bench/src/harness/scenario.ts). */
+type ExtraEnv = Record<string, string>
+
+/** `next start` in apps/web. */
+export async function startWeb(env: BenchEnv, extra: ExtraEnv = {}): Promise<ServerHandle> {
   const port = await freePort()
   const group = spawnGroup({
     name: 'web',
@@ -131,22 +134,17 @@ export async function startWeb(env: BenchEnv): Promise<ServerHandle> {
       ...baseEnv(),
       NODE_ENV: 'production',
       PORT: String(port),
-      DUPLEX_BENCH: '1',
       DUPLEX_DATA_DIR: env.dataDir,
       SESSION_SECRET: env.sessionSecret,
-      // The market ticks once a minute: the bench, not the simulation, drives the streams.
-      TICKER_INTERVAL_MS: '60000',
       SSE_HEARTBEAT_MS: String(env.sseHeartbeatMs),
+      ...extra,
     },
   })
   return handle('web', group, `http://127.0.0.1:${port}`, '/api/health')
 }
 
-/** Socket.IO connection-state recovery window of the realtime server under test. */
-export const REALTIME_RECOVERY_WINDOW_MS = 3000
-
 /** `node apps/realtime/dist/index.js`, as `pnpm --filter @duplex/realtime start` runs it. */
-export async function startRealtime(env: BenchEnv): Promise<ServerHandle> {
+export async function startRealtime(env: BenchEnv, extra: ExtraEnv = {}): Promise<ServerHandle> {
   const port = await freePort()
   const group = spawnGroup({
     name: 'realtime',
@@ -160,12 +158,7 @@ export async function startRealtime(env: BenchEnv): Promise<ServerHandle> {
       REALTIME_HOST: '127.0.0.1',
       DUPLEX_DATA_DIR: env.dataDir,
       SESSION_SECRET: env.sessionSecret,
-      // Raised so the limiter is exercised on every message but never refuses one.
-      CHAT_RATE_POINTS: '10000',
-      CHAT_RATE_SECONDS: '1',
-      // Recovery sessions are kept in memory for this long by design; shortened so the cleanup
-      // check can see them released instead of waiting out the two-minute default.
-      CHAT_RECOVERY_WINDOW_MS: String(REALTIME_RECOVERY_WINDOW_MS),
+      ...extra,
     },
   })
   return handle('realtime', group, `http://127.0.0.1:${port}`, '/healthz')
@@ -194,4 +187,24 @@ export async function startBaseline(name: Baseline, env: BenchEnv): Promise<Serv
     throw new Error(`${name} did not start:\n${group.output().slice(-3000)}`)
   }
   return handle(name, group, `http://127.0.0.1:${match[1]}`, '/healthz')
+}
+
+/**
+ * The servers a run can start: the apps under test and the bench's baselines, in the order a
+ * run starts them.
+ */
+export const SERVERS = {
+  web: (env: BenchEnv, extra?: ExtraEnv) => startWeb(env, extra),
+  b2: (env: BenchEnv) => startBaseline('b2-sse', env),
+  b1: (env: BenchEnv) => startBaseline('b1-ws', env),
+  realtime: (env: BenchEnv, extra?: ExtraEnv) => startRealtime(env, extra),
+  sio: (env: BenchEnv) => startBaseline('sio-flood', env),
+} satisfies Record<string, (env: BenchEnv, extra?: ExtraEnv) => Promise<ServerHandle>>
+
+export type ServerId = keyof typeof SERVERS
+
+/** The realtime server's own count of open connections of one transport (`socketio`, `yjs`). */
+export async function realtimeCount(server: ServerHandle, transport: string): Promise<number> {
+  const health = (await server.health()) as { connections: Record<string, number> }
+  return health.connections[transport] ?? 0
 }

@@ -1,0 +1,22 @@
+import { BENCH_SYMBOL } from '../../lib/payload.ts'
+import type { ConnSpec } from '../../load/messages.ts'
+import { postJson, TICK_BYTES, type Publisher } from '../../load/publishers.ts'
+
+/** The ticker's Next route handler, following the bench symbol. */
+export const nextStreamUrl = (base: string) => `${base}/api/ticker/stream?symbols=${BENCH_SYMBOL}`
+
+/** Where the bench hands ticks to the ticker hub (on with `DUPLEX_BENCH=1`). */
+export const nextBenchUrl = (base: string) => `${base}/api/bench/ticker`
+
+export const nextSpec = (base: string): ConnSpec => ({ kind: 'sse', url: nextStreamUrl(base) })
+
+/** Next's ticker route: `POST /api/bench/ticker` → the hub's own `publish`. */
+export function nextPublisher(url: string): Publisher {
+  return {
+    publish: (firstSeq, count) =>
+      postJson(nextBenchUrl(url), { symbol: BENCH_SYMBOL, count, firstSeq }),
+    payloadBytes: TICK_BYTES,
+    maxBatch: 100,
+    close: async () => {},
+  }
+}
