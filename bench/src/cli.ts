@@ -60,7 +60,7 @@ if (cpuCount() < 2) console.warn('[bench] fewer than 2 cores: servers and load s
 pinSelfToLoadCore()
 
 // Build output the scenarios need beyond the servers' own (a build from before it was added).
-const needed = [
+const needed: string[] = [
   path.join(REPO_ROOT, 'apps/web/.next/server/app/api/bench/ticker/route.js'), // demo:ticker
 ]
 const missing = missingBuilds()
