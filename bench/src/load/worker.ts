@@ -120,6 +120,7 @@ function send(message: FromWorker) {
   process.send?.(message)
 }
 
+// What this worker can open and run: the baselines' part, then each listed demo's.
 const parts = [baselineTasks, ...SCENARIO_TASKS]
 const connectors: Record<string, Connector> = Object.assign({}, ...parts.map((p) => p.connectors))
 const floods: Record<string, Flood> = Object.assign({}, ...parts.map((p) => p.floods))
