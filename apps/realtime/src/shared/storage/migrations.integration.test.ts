@@ -1,5 +1,4 @@
 import type { Kysely, Migration } from 'kysely'
-import { sql } from 'kysely'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -8,10 +7,10 @@ import { clusterServices, createTestSchema, type TestSchema } from '../cluster-t
 import {
   SQLITE_FILE,
   migrateDatabase,
-  openDatabase,
   type DatabaseOptions,
   type StorageDialect,
 } from './database.ts'
+import { tablesOf } from './legacy.fixture.ts'
 import { collectMigrations, type MigratingFeature } from './migrations.ts'
 import type { RetiredFeature } from './retired-features.ts'
 
@@ -60,25 +59,6 @@ const notesRetired: RetiredFeature = {
   feature: 'notes',
   migrations: ['notes_0001_initial'],
   dropTables: ['notes', 'notebooks'],
-}
-
-async function tablesOf(options: DatabaseOptions): Promise<string[]> {
-  const database = await openDatabase(options)
-  try {
-    const { rows } =
-      database.dialect === 'sqlite'
-        ? await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
-            database.db,
-          )
-        : await sql<{ name: string }>`select table_name as name from information_schema.tables
-            where table_schema = current_schema()`.execute(database.db)
-    return rows
-      .map((row) => row.name)
-      .filter((name) => !name.startsWith('kysely_') && !name.startsWith('sqlite_'))
-      .sort()
-  } finally {
-    await database.close()
-  }
 }
 
 describe.each([
