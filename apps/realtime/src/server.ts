@@ -31,7 +31,7 @@ export interface RealtimeServerOptions {
   /** Development conveniences: same-host origins are allowed when no list is configured. */
   dev?: boolean
   /**
-   * Where the features read their variables (`CHAT_*`, `YJS_*`…; see each feature's `env.ts`):
+   * Where the features read their variables (see each feature's `env.ts`):
    * `process.env` in production, a few overrides in tests. Defaults when undefined.
    */
   env?: EnvSource
@@ -49,9 +49,9 @@ export interface RealtimeServer {
   /** Opens storage, attaches every feature, and listens. Resolves with the bound port. */
   start(): Promise<{ port: number }>
   /**
-   * Stops accepting connections, stops every feature (collab closes its Yjs connections, so
-   * clients reconnect, in cluster mode to another instance, and writes every document to
-   * storage), closes the Socket.IO connections without telling clients to stay away (in cluster
+   * Stops accepting connections, stops every feature (each closes its own connections, so
+   * clients reconnect, in cluster mode to another instance, and stores what it holds), closes
+   * the Socket.IO connections without telling clients to stay away (in cluster
    * mode their state is left in Redis for the instance they reconnect to), then closes Redis and
    * the database. Safe to call more than once, and before or during start.
    */
@@ -232,8 +232,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const listenerClosed = httpServer?.listening
       ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
       : undefined
-    // Features first, in reverse order: what they hold (Yjs documents) is stored while the
-    // database is still open.
+    // Features first, in reverse order: what they hold in memory is stored while the database
+    // is still open.
     for (const { name, feature } of [...attached].reverse()) {
       await feature.stop().catch((error: unknown) => log.error(`[${name}] stop failed`, error))
     }

@@ -41,7 +41,7 @@ export type DatabaseOptions =
 export interface Database {
   /**
    * Kysely over SQLite or PostgreSQL, with camelCase names in code and snake_case in SQL. A
-   * feature narrows it to its own tables: `db.withTables<ChatTables>()`.
+   * feature narrows it to its own tables: `db.withTables<ItsTables>()`.
    */
   readonly db: Kysely<unknown>
   readonly dialect: StorageDialect
@@ -63,7 +63,7 @@ export const SQLITE_FILE = 'duplex.sqlite'
  *
  * @example
  * const database = await openDatabase({ kind: 'sqlite', file: path.join(dataDir, SQLITE_FILE) }, migrations)
- * const rooms = createChatRepository(database.db.withTables<ChatTables>())
+ * const repository = createItsRepository(database.db.withTables<ItsTables>())
  */
 export async function openDatabase(
   options: DatabaseOptions,
@@ -218,7 +218,7 @@ function createMigrator(
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
-    // Each feature's migrations are numbered on their own (`chat_0001_…`, `collab_0001_…`), so a
+    // Each feature's migrations are numbered on their own (`<feature>_0001_…`), so a
     // feature added later sorts before ones that already ran; that is expected, not an error.
     allowUnorderedMigrations: true,
     ...(migrationTableSchema !== undefined && { migrationTableSchema }),
