@@ -30,8 +30,8 @@ import {
   createTestSchema,
   type TestRedisPrefix,
   type TestSchema,
-} from './cluster-test-helpers.ts'
-import { createStorage } from './storage/storage.ts'
+} from './shared/cluster-test-helpers.ts'
+import { openDocs } from './features/collab/test-docs.ts'
 import { TEST_SECRET, sleep, waitFor } from './test-helpers.ts'
 
 // Several realtime instances as separate processes (the Yjs server library keeps its documents in
@@ -344,7 +344,7 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
     await waitFor(() => onC.text.toString() === final, 'C to load the document')
     for (const { provider } of [onA, onB, onC]) provider.destroy()
 
-    const storage = await createStorage({
+    const storage = await openDocs({
       kind: 'postgres',
       url: services.databaseUrl,
       schema: schema.name,
@@ -513,7 +513,12 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
         const { rows } = await client.query<{ name: string }>(
           `select name from ${fresh.name}.kysely_migration`,
         )
-        expect(rows.map((r) => r.name)).toEqual(['0001_initial'])
+        // The shared no-op first, then each feature's own (see src/shared/storage/migrations.ts).
+        expect(rows.map((r) => r.name).sort()).toEqual([
+          '0001_initial',
+          'chat_0001_initial',
+          'collab_0001_initial',
+        ])
       } finally {
         await client.end()
       }

@@ -1,16 +1,15 @@
 import { resolveDataDir } from '@duplex/auth'
-import { parseEnv, type Env } from './env.ts'
-import { redactUrl } from './redact-url.ts'
+import { clusterModeOf, describeMode, redactUrl } from '@duplex/cluster'
+import { features } from './features/index.ts'
 import { createRealtimeServer } from './server.ts'
+import { parseEnv, type Env } from './shared/env.ts'
 
 // The only file that reads process.env, installs signal handlers or exits.
 
-/** A second signal, or a stop that hangs this long, ends the process without waiting. */
-const FORCE_EXIT_MS = 10_000
-
 let env: Env
 try {
-  env = parseEnv(process.env)
+  // The features' variables are checked here too, so every bad one is named in one error.
+  env = parseEnv(process.env, features)
 } catch (error) {
   console.error(`[realtime] ${error instanceof Error ? error.message : String(error)}`)
   process.exit(1)
@@ -24,13 +23,8 @@ const server = createRealtimeServer({
   sessionSecret: env.SESSION_SECRET,
   allowedOrigins: env.ALLOWED_ORIGINS,
   dev: env.NODE_ENV !== 'production',
-  chat: {
-    maxLength: env.CHAT_MAX_LENGTH,
-    ratePoints: env.CHAT_RATE_POINTS,
-    rateSeconds: env.CHAT_RATE_SECONDS,
-  },
-  recoveryWindowMs: env.CHAT_RECOVERY_WINDOW_MS,
-  compactAfter: env.YJS_COMPACT_AFTER,
+  env: process.env,
+  features,
   // The env schema accepts both URLs or neither.
   ...(env.DATABASE_URL !== undefined &&
     env.REDIS_URL !== undefined && {
@@ -43,10 +37,11 @@ const server = createRealtimeServer({
       },
     }),
 })
-const mode =
-  env.DATABASE_URL !== undefined
-    ? `cluster mode: PostgreSQL ${redactUrl(env.DATABASE_URL)}, Redis ${redactUrl(env.REDIS_URL ?? '')}`
-    : `embedded mode: SQLite in ${dataDir}`
+const mode = clusterModeOf(env)
+const runsOn =
+  mode === 'cluster'
+    ? `PostgreSQL ${redactUrl(env.DATABASE_URL ?? '')}, Redis ${redactUrl(env.REDIS_URL ?? '')}`
+    : `SQLite in ${dataDir}`
 
 let shuttingDown = false
 function shutdown(signal: NodeJS.Signals): void {
@@ -59,10 +54,11 @@ function shutdown(signal: NodeJS.Signals): void {
     `[realtime] ${signal}: stopping (health answers 503, new connections refused); ` +
       `a second signal exits at once`,
   )
+  // SHUTDOWN_TIMEOUT_MS bounds a stop that hangs; the web app reads the same variable.
   setTimeout(() => {
-    console.error(`[realtime] still stopping after ${FORCE_EXIT_MS} ms; exiting`)
+    console.error(`[realtime] still stopping after ${env.SHUTDOWN_TIMEOUT_MS} ms; exiting`)
     process.exit(1)
-  }, FORCE_EXIT_MS).unref()
+  }, env.SHUTDOWN_TIMEOUT_MS).unref()
   server.stop().then(
     () => {
       console.info('[realtime] stopped')
@@ -79,7 +75,7 @@ process.on('SIGTERM', shutdown)
 
 try {
   const { port } = await server.start()
-  console.info(`[realtime] listening on http://localhost:${port} (${mode})`)
+  console.info(`[realtime] listening on http://localhost:${port} (${describeMode(mode, runsOn)})`)
 } catch (error) {
   console.error('[realtime] failed to start', error)
   process.exit(1)

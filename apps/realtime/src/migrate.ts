@@ -1,13 +1,15 @@
 import { resolveDataDir } from '@duplex/auth'
+import { redactUrl } from '@duplex/cluster'
 import path from 'node:path'
-import { parseMigrateEnv } from './env.ts'
-import { redactUrl } from './redact-url.ts'
+import { features } from './features/index.ts'
+import { parseMigrateEnv } from './shared/env.ts'
 import {
   DEFAULT_SCHEMA,
   SQLITE_FILE,
-  migrateStorage,
-  type StorageOptions,
-} from './storage/storage.ts'
+  migrateDatabase,
+  type DatabaseOptions,
+} from './shared/storage/database.ts'
+import { collectMigrations } from './shared/storage/migrations.ts'
 
 // `pnpm db:migrate`: applies pending migrations and exits. An entry file, like index.ts: it reads
 // process.env and exits. The server applies pending migrations on start too; this is for
@@ -15,7 +17,7 @@ import {
 
 try {
   const env = parseMigrateEnv(process.env)
-  const options: StorageOptions =
+  const options: DatabaseOptions =
     env.DATABASE_URL !== undefined
       ? { kind: 'postgres', url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA }
       : {
@@ -26,7 +28,7 @@ try {
     options.kind === 'postgres'
       ? `PostgreSQL ${redactUrl(options.url)}, schema ${options.schema ?? DEFAULT_SCHEMA}`
       : `SQLite ${options.file}`
-  const applied = await migrateStorage(options)
+  const applied = await migrateDatabase(options, (dialect) => collectMigrations(dialect, features))
   console.info(
     applied.length === 0
       ? `[migrate] ${where}: already up to date`

@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { io as connectClient } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { silentLogger } from './log.ts'
+import { silentLogger } from './shared/log.ts'
 import { createRealtimeServer } from './server.ts'
 import {
   TEST_SECRET,
@@ -28,6 +28,7 @@ describe('createRealtimeServer', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/)
     expect(await res.json()).toEqual({
       status: 'ok',
+      mode: 'single',
       uptimeSeconds: expect.any(Number),
       connections: { socketio: 0, yjs: 0 },
     })

@@ -1,23 +1,21 @@
 import { loadSessionSecret, verifySessionToken } from '@duplex/auth'
-import { DEFAULT_ROOM_ID } from '@duplex/protocol/chat'
-import { COLLAB_PATH } from '@duplex/protocol/collab'
+import type { ClusterMode } from '@duplex/cluster'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Duplex } from 'node:stream'
-import { createAdapter } from '@socket.io/redis-streams-adapter'
-import { Server } from 'socket.io'
-import { attachChat, type ChatLimits, type ChatServer } from './chat/attach-chat.ts'
-import { createRedisPresence } from './chat/redis-presence.ts'
-import { connectCluster, type ClusterNode, type ClusterOptions } from './cluster/cluster.ts'
-import { FROM_STORAGE, attachCollab, type Collab } from './collab/attach-collab.ts'
-import { createDocRelay } from './collab/doc-relay.ts'
-import { createDocsRoutes } from './collab/docs-routes.ts'
-import { handleCors, sendError, sendJson } from './http.ts'
-import type { Logger } from './log.ts'
-import { createMetrics } from './metrics.ts'
-import { createOriginPolicy } from './origins.ts'
-import { SQLITE_FILE, createStorage, type Storage } from './storage/storage.ts'
+import type { ServerOptions } from 'socket.io'
+import { features as allFeatures } from './features/index.ts'
+import { connectCluster, type ClusterNode, type ClusterOptions } from './shared/cluster/cluster.ts'
+import { parseFeatureEnv, type EnvSource } from './shared/env.ts'
+import type { AttachedFeature, FeatureCluster, RealtimeFeature } from './shared/feature.ts'
+import { handleCors, sendError, sendJson } from './shared/http.ts'
+import type { Logger } from './shared/log.ts'
+import { createMetrics } from './shared/metrics.ts'
+import { createOriginPolicy } from './shared/origins.ts'
+import { createSocketIo, type SharedSocketServer } from './shared/socket-io.ts'
+import { SQLITE_FILE, openDatabase, type Database } from './shared/storage/database.ts'
+import { collectMigrations } from './shared/storage/migrations.ts'
 
 export interface RealtimeServerOptions {
   /** `REALTIME_PORT`; 0 picks a free port (tests). */
@@ -32,43 +30,46 @@ export interface RealtimeServerOptions {
   allowedOrigins?: readonly string[] | '*' | undefined
   /** Development conveniences: same-host origins are allowed when no list is configured. */
   dev?: boolean
-  chat?: Partial<ChatLimits>
-  /** `YJS_COMPACT_AFTER`. */
-  compactAfter?: number
-  /** How long Socket.IO keeps a dropped socket's rooms and missed events for it. */
-  recoveryWindowMs?: number
+  /**
+   * Where the features read their variables (see each feature's `env.ts`):
+   * `process.env` in production, a few overrides in tests. Defaults when undefined.
+   */
+  env?: EnvSource
+  /** The features to run; `src/features/index.ts` when undefined. */
+  features?: readonly RealtimeFeature[]
   /**
    * Cluster mode: several stateless instances behind a load balancer share PostgreSQL (instead of
-   * the SQLite file in `dataDir`) and Redis. Embedded mode when undefined.
+   * the SQLite file in `dataDir`) and Redis. Single mode when undefined.
    */
   cluster?: ClusterOptions
   log?: Logger
 }
 
 export interface RealtimeServer {
-  /** Opens storage, attaches chat and collab, and listens. Resolves with the bound port. */
+  /** Opens storage, attaches every feature, and listens. Resolves with the bound port. */
   start(): Promise<{ port: number }>
   /**
-   * Stops accepting connections, closes every Yjs connection (clients reconnect, in cluster mode
-   * to another instance) and writes every document to storage, closes the Socket.IO connections
-   * without telling clients to stay away (in cluster mode their state is left in Redis for the
-   * instance they reconnect to), then closes Redis and the database. Safe to call more than once,
-   * and before or during start.
+   * Stops accepting connections, stops every feature (each closes its own connections, so
+   * clients reconnect, in cluster mode to another instance, and stores what it holds), closes
+   * the Socket.IO connections without telling clients to stay away (in cluster
+   * mode their state is left in Redis for the instance they reconnect to), then closes Redis and
+   * the database. Safe to call more than once, and before or during start.
    */
   stop(): Promise<void>
 }
 
 interface Running {
-  storage: Storage
+  database: Database
   cluster?: ClusterNode
-  io?: ChatServer
-  collab?: Collab
+  io?: SharedSocketServer
+  /** Attached so far, in list order. */
+  attached: { name: string; feature: AttachedFeature }[]
   httpServer?: ReturnType<typeof createServer>
 }
 
 /**
- * The realtime server: Socket.IO chat, Yjs collaboration, `/healthz`, `/metrics` and `/api/docs`
- * on one HTTP server and one port.
+ * The realtime server: the features in `src/features/index.ts` on one HTTP server and one port,
+ * with `/healthz`, `/metrics`, one Socket.IO server and one database shared by all of them.
  *
  * @example
  * const server = createRealtimeServer({ port: 0, dataDir })
@@ -77,52 +78,55 @@ interface Running {
  */
 export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
   const log = options.log ?? console
-  const limits: ChatLimits = {
-    maxLength: options.chat?.maxLength ?? 2000,
-    ratePoints: options.chat?.ratePoints ?? 10,
-    rateSeconds: options.chat?.rateSeconds ?? 10,
-  }
+  const features = options.features ?? allFeatures
+  const mode: ClusterMode = options.cluster ? 'cluster' : 'single'
   const startedAt = Date.now()
   let running: Running | undefined
   let starting: Promise<{ port: number }> | undefined
   let stopping: Promise<void> | undefined
 
   async function runStart(): Promise<{ port: number }> {
+    // Before anything opens: a bad variable is a configuration error, not a half-started server.
+    const configs = features.map((feature) =>
+      feature.env ? parseFeatureEnv(feature.env, options.env ?? {}) : undefined,
+    )
     const secret = await loadSessionSecret({
       dataDir: options.dataDir,
       secret: options.sessionSecret,
     })
     const cluster = options.cluster
-    const storage = await createStorage(
+    const database = await openDatabase(
       cluster
         ? { kind: 'postgres', url: cluster.databaseUrl, schema: cluster.databaseSchema }
         : { kind: 'sqlite', file: path.join(options.dataDir, SQLITE_FILE) },
+      (dialect) => collectMigrations(dialect, features),
     )
-    const state: Running = { storage }
+    const state: Running = { database, attached: [] }
     running = state
     try {
       if (cluster) state.cluster = await connectCluster(cluster, log)
       const node = state.cluster
-      await storage.ensureRoom(DEFAULT_ROOM_ID, null)
       const metrics = createMetrics()
       const originPolicy = createOriginPolicy({
         allowed: options.allowedOrigins,
         sameHostInDev: options.dev ?? false,
       })
       const verifyToken = (token: string | undefined) => verifySessionToken(token, secret)
-      const handleDocs = createDocsRoutes({ store: storage, verifyToken })
 
       async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const url = new URL(req.url ?? '/', 'http://localhost')
         if (url.pathname === '/healthz') {
           const ok = stopping === undefined
+          const connections: Record<string, number> = {
+            socketio: state.io?.of('/').sockets.size ?? 0,
+          }
+          for (const { feature } of state.attached)
+            Object.assign(connections, feature.connections?.())
           return sendJson(res, ok ? 200 : 503, {
             status: ok ? 'ok' : 'stopping',
+            mode,
             uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-            connections: {
-              socketio: state.io?.of('/').sockets.size ?? 0,
-              yjs: state.collab?.connectionCount() ?? 0,
-            },
+            connections,
           })
         }
         if (url.pathname === '/metrics' && req.method === 'GET') {
@@ -141,7 +145,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
               `origin ${req.headers.origin ?? ''} is not allowed`,
             )
           }
-          if (await handleDocs(req, res, url)) return
+          for (const { feature } of state.attached) {
+            if (await feature.handleHttp?.(req, res, url)) return
+          }
         }
         sendError(res, 404, 'not_found', `nothing at ${url.pathname}`)
       }
@@ -155,95 +161,52 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       })
       state.httpServer = httpServer
 
-      const io: ChatServer = new Server(httpServer, {
-        serveClient: false,
-        // A short drop (tab asleep, Wi-Fi hiccup) gets its rooms and missed events back.
-        connectionStateRecovery: {
-          maxDisconnectionDuration: options.recoveryWindowMs ?? 2 * 60 * 1000,
-          // Run the auth middleware on recovery too: an expired session must not sneak back in.
-          skipMiddlewares: false,
-        },
-        // Browsers skip CORS for WebSockets, so origins are checked for every transport here…
-        allowRequest: (req, callback) => {
-          const allowed = originPolicy.isAllowed(req.headers.origin, req.headers.host)
-          if (!allowed) metrics.rejected.inc({ transport: 'socketio', code: 'forbidden' })
-          callback(allowed ? null : 'origin not allowed', allowed)
-        },
-        // …and CORS headers (with credentials, for the cookie) are sent for polling requests.
-        cors: (req, callback) => {
-          const origin = req.headers.origin
-          callback(null, {
-            origin:
-              origin !== undefined && originPolicy.isAllowed(origin, req.headers.host)
-                ? origin
-                : false,
-            credentials: true,
-          })
-        },
-        // Upgrades that are not ours are answered below instead of being cut after a timeout.
-        destroyUpgrade: false,
-        // Cluster mode: rooms, broadcasts and recovery sessions go through one Redis stream, so a
-        // client that reconnects to another instance still gets its rooms and missed events.
-        ...(node && {
-          adapter: createAdapter(node.redis, {
-            streamName: `${node.keyPrefix}socket.io`,
-            channelPrefix: `${node.keyPrefix}socket.io`,
-            sessionKeyPrefix: `${node.keyPrefix}sio:session:`,
-          }),
-        }),
+      const socketIoOptions: Partial<ServerOptions> = {}
+      features.forEach((feature, i) =>
+        Object.assign(socketIoOptions, feature.socketIoOptions?.(configs[i])),
+      )
+      const io = createSocketIo(httpServer, {
+        originPolicy,
+        verifyToken,
+        metrics,
+        log,
+        redis: node && { client: node.redis, keyPrefix: node.keyPrefix },
+        options: socketIoOptions,
       })
       state.io = io
-      const presence = node
-        ? createRedisPresence({
-            redis: node.redis,
-            keyPrefix: node.keyPrefix,
-            instanceId: node.instanceId,
-          })
-        : undefined
-      attachChat(io, {
-        store: storage,
-        verifyToken,
-        limits,
-        metrics,
-        log,
-        presence,
-        ...(node && { redis: { client: node.redis, keyPrefix: node.keyPrefix } }),
-      })
-      const relay = node
-        ? createDocRelay({
-            redis: node.redis,
-            subscriber: node.subscriber,
-            keyPrefix: node.keyPrefix,
-            instanceId: node.instanceId,
-            ignoreOrigins: [FROM_STORAGE],
-            log,
-          })
-        : undefined
-      state.collab = attachCollab(httpServer, {
-        store: storage,
-        verifyToken,
-        originPolicy,
-        compactAfter: options.compactAfter ?? 200,
-        metrics,
-        log,
-        relay,
-      })
-      if (node && presence) {
-        node.instances.onTick(async ({ live, dead, rejoined }) => {
-          if (rejoined) await presence.republish()
-          for (const id of dead) {
-            const left = await presence.sweep(id)
-            log.info(
-              `[cluster] instance ${id} stopped heartbeating; ${left.length} room member(s) removed`,
-            )
-          }
-          relay?.pruneAwareness((id) => live.has(id))
-        })
-        await node.instances.start()
+
+      const featureCluster: FeatureCluster | undefined = node && {
+        redis: node.redis,
+        subscriber: node.subscriber,
+        keyPrefix: node.keyPrefix,
+        instanceId: node.instanceId,
+        onTick: (listener) => node.instances.onTick(listener),
       }
+      for (const [i, feature] of features.entries()) {
+        const attached = await feature.attach({
+          config: configs[i],
+          httpServer,
+          io,
+          db: database.db,
+          dialect: database.dialect,
+          verifyToken,
+          originPolicy,
+          metrics,
+          log,
+          cluster: featureCluster,
+        })
+        state.attached.push({ name: feature.name, feature: attached })
+      }
+      // Every feature has registered its heartbeat listener by now.
+      if (node) await node.instances.start()
+
+      const upgradePrefixes = [
+        '/socket.io/',
+        ...state.attached.flatMap(({ feature }) => feature.upgradePrefixes ?? []),
+      ]
       httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
         const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
-        if (pathname.startsWith('/socket.io/') || pathname.startsWith(`${COLLAB_PATH}/`)) return
+        if (upgradePrefixes.some((prefix) => pathname.startsWith(prefix))) return
         socket.on('error', () => undefined)
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       })
@@ -264,16 +227,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   }
 
   async function teardown(state: Running): Promise<void> {
-    const { httpServer, io, collab, cluster, storage } = state
+    const { httpServer, io, attached, cluster, database } = state
     // New connections go to another instance (the load balancer sees the port closed).
     const listenerClosed = httpServer?.listening
       ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
       : undefined
-    // Yjs first: its documents are flushed to storage while the database is still open.
-    if (collab) {
-      const yjs = collab.connectionCount()
-      await collab.stop()
-      log.info(`[realtime] closed ${yjs} Yjs connection(s) and stored every open document`)
+    // Features first, in reverse order: what they hold in memory is stored while the database
+    // is still open.
+    for (const { name, feature } of [...attached].reverse()) {
+      await feature.stop().catch((error: unknown) => log.error(`[${name}] stop failed`, error))
     }
     if (io) {
       const sockets = io.of('/').sockets.size
@@ -292,7 +254,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       await cluster.close()
       log.info('[realtime] left the cluster and closed Redis')
     }
-    await storage.close()
+    await database.close()
   }
 
   async function runStop(): Promise<void> {

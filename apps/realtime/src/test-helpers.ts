@@ -9,18 +9,18 @@ import {
   createTestSchema,
   type TestRedisPrefix,
   type TestSchema,
-} from './cluster-test-helpers.ts'
-import { silentLogger } from './log.ts'
+} from './shared/cluster-test-helpers.ts'
+import { silentLogger } from './shared/log.ts'
 import { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from './server.ts'
-import { SQLITE_FILE, type StorageOptions } from './storage/storage.ts'
+import { SQLITE_FILE, type DatabaseOptions } from './shared/storage/database.ts'
 
 // Shared by the integration tests: a real server on a free port over a temp data folder, in
-// embedded mode or, with `mode: 'cluster'`, over a fresh PostgreSQL schema and Redis prefix.
+// single mode or, with `mode: 'cluster'`, over a fresh PostgreSQL schema and Redis prefix.
 
-export type TestMode = 'embedded' | 'cluster'
+export type TestMode = 'single' | 'cluster'
 
 /**
- * The modes an integration suite runs in: embedded always, cluster when PostgreSQL and Redis are
+ * The modes an integration suite runs in: single always, cluster when PostgreSQL and Redis are
  * reachable (skipped, with the reason printed once, when they are not).
  *
  * @example
@@ -29,7 +29,7 @@ export type TestMode = 'embedded' | 'cluster'
 export async function testModes(): Promise<{ mode: TestMode; skip: boolean }[]> {
   const services = await clusterServices()
   return [
-    { mode: 'embedded', skip: false },
+    { mode: 'single', skip: false },
     { mode: 'cluster', skip: !services.ok },
   ]
 }
@@ -44,7 +44,7 @@ export interface TestServer {
   url: string
   dataDir: string
   /** Where this server keeps its data, for opening it from the test. */
-  storageOptions: StorageOptions
+  storageOptions: DatabaseOptions
   server: RealtimeServer
   token(user: SessionUser, ttlSeconds?: number): Promise<string>
   /** Stops the server; the data folder stays until {@link TestServer.cleanup}. */
@@ -59,9 +59,9 @@ export async function makeDataDir(): Promise<string> {
 export async function startTestServer(
   options: Partial<RealtimeServerOptions> & { dataDir?: string; mode?: TestMode } = {},
 ): Promise<TestServer> {
-  const { mode = 'embedded', ...serverOptions } = options
+  const { mode = 'single', ...serverOptions } = options
   const dataDir = options.dataDir ?? (await makeDataDir())
-  let storageOptions: StorageOptions = { kind: 'sqlite', file: path.join(dataDir, SQLITE_FILE) }
+  let storageOptions: DatabaseOptions = { kind: 'sqlite', file: path.join(dataDir, SQLITE_FILE) }
   let cluster: RealtimeServerOptions['cluster']
   if (mode === 'cluster') {
     const services = await clusterServices()

@@ -1,0 +1,293 @@
+import {
+  CHAT_HISTORY_PAGE,
+  ClientEventSchemas,
+  chatTextLength,
+  type AckError,
+  type ChatErrorCode,
+  type ClientAckSchemas,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type Room,
+  type RoomId,
+  type ServerToClientEvents,
+  type SocketData,
+} from '@duplex/protocol/chat'
+import type { SessionUser } from '@duplex/protocol/session'
+import { describeZodError } from '@duplex/protocol/errors'
+import type { Redis } from 'ioredis'
+import type { Server, Socket } from 'socket.io'
+import type { z } from 'zod'
+import type { Logger } from '../../shared/log.ts'
+import type { Metrics } from '../../shared/metrics.ts'
+import type { ChatStore, StoredRoom } from './repository.ts'
+import { createPresence, type Departure, type Presence } from './presence.ts'
+import { createRateLimiter } from './rate-limit.ts'
+
+export type ChatServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+
+export interface ChatLimits {
+  /** `CHAT_MAX_LENGTH`: longest message, in characters. */
+  maxLength: number
+  /** `CHAT_RATE_POINTS` messages per `CHAT_RATE_SECONDS`, per user. */
+  ratePoints: number
+  rateSeconds: number
+}
+
+export interface ChatDeps {
+  store: ChatStore
+  limits: ChatLimits
+  metrics: Metrics
+  log: Logger
+  /** Cluster mode: presence shared through Redis. In-process presence when absent. */
+  presence?: Presence
+  /** Cluster mode: rate limits counted in Redis under this prefix. In memory when absent. */
+  redis?: { client: Redis; keyPrefix: string }
+}
+
+export interface Chat {
+  presence: Presence
+}
+
+type Payload<E extends ClientEventName> = z.output<(typeof ClientEventSchemas)[E]>
+type AckOf<E extends ClientEventName> = z.infer<(typeof ClientAckSchemas)[E]>
+
+/** Typing events are relayed, not stored; this only stops a runaway client from flooding a room. */
+const TYPING_RATE = { points: 30, seconds: 10 }
+
+/** Socket.IO room of a chat room, prefixed so it can never collide with a socket id. */
+function roomKey(roomId: RoomId): string {
+  return `room:${roomId}`
+}
+
+function fail(code: ChatErrorCode, message: string): AckError {
+  return { ok: false, error: { code, message } }
+}
+
+/**
+ * The chat of the guide's section 5.1 over Socket.IO: rooms, history, presence, typing and read
+ * receipts. Validates every event with its protocol schema and answers every request through its
+ * ack. The handshake (session, origin) is the shared Socket.IO server's (`createSocketIo`).
+ *
+ * @example
+ * const io = createSocketIo(httpServer, deps) as unknown as ChatServer
+ * attachChat(io, { store, limits, metrics, log })
+ */
+export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
+  const { store, limits, metrics, log } = deps
+  const presence = deps.presence ?? createPresence()
+  const sendLimiter = createRateLimiter({
+    points: limits.ratePoints,
+    seconds: limits.rateSeconds,
+    ...(deps.redis && { redis: { ...deps.redis, keyPrefix: `${deps.redis.keyPrefix}rl:send` } }),
+  })
+  const typingLimiter = createRateLimiter({
+    ...TYPING_RATE,
+    ...(deps.redis && { redis: { ...deps.redis, keyPrefix: `${deps.redis.keyPrefix}rl:typing` } }),
+  })
+
+  // Members of an instance that died (or came back) are announced by whoever noticed.
+  presence.onExternalChange(({ joined, left }) => {
+    for (const { roomId, user } of joined) void announce('user-joined', roomId, user)
+    for (const { roomId, user } of left) void announce('user-left', roomId, user)
+  })
+
+  io.on('connection', (socket) => {
+    const user = socket.data.user
+
+    if (socket.recovered) {
+      // Connection state recovery gave the socket its rooms back (possibly on another instance
+      // than before), but presence forgot it on disconnect; put it back so the member list matches.
+      for (const key of socket.rooms) {
+        if (key.startsWith('room:')) void joinPresence(socket, key.slice('room:'.length), user)
+      }
+    }
+
+    handle(socket, 'join-room', async ({ roomId }) => {
+      const { room, created } = await store.ensureRoom(roomId, user.id)
+      if (created) io.emit('room-created', await roomInfo(room))
+      // The socket may have gone while we awaited; joining now would leave a ghost member.
+      if (!socket.connected) return fail('not_in_room', 'disconnected')
+      void socket.join(roomKey(roomId))
+      await joinPresence(socket, roomId, user)
+      const [page, reads, members] = await Promise.all([
+        store.listMessages(roomId, { limit: CHAT_HISTORY_PAGE }),
+        store.listReads(roomId),
+        presence.members(roomId),
+      ])
+      return { ok: true, history: page.messages, hasMore: page.hasMore, members, reads }
+    })
+
+    handle(socket, 'leave-room', async ({ roomId }) => {
+      void socket.leave(roomKey(roomId))
+      if ((await presence.leave(roomId, user.id, socket.id)).changed) {
+        await announce('user-left', roomId, user)
+      }
+      return { ok: true }
+    })
+
+    handle(socket, 'send-message', async ({ roomId, text, clientId }) => {
+      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+      const length = chatTextLength(text)
+      if (length > limits.maxLength) {
+        return fail(
+          'too_large',
+          `text: must be at most ${limits.maxLength} characters, got ${length}`,
+        )
+      }
+      // A retry after a lost ack: answer with what was stored, without spending rate points, and
+      // broadcast it again. The first broadcast may have died with the instance that stored the
+      // message; clients merge messages by id, so members who got it already see no change.
+      const existing = await store.findMessageByClientId(roomId, user.id, clientId)
+      if (existing) {
+        socket.to(roomKey(roomId)).emit('room-message', existing)
+        return { ok: true, message: existing }
+      }
+      const allowed = await sendLimiter.consume(user.id)
+      if (!allowed.ok) {
+        const seconds = Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))
+        return fail(
+          'rate_limited',
+          `at most ${limits.ratePoints} messages per ${limits.rateSeconds} s; retry in ${seconds} s`,
+        )
+      }
+      // Stored first: a message somebody saw is never lost by a crash before the insert.
+      const { message, created } = await store.insertMessage({
+        roomId,
+        user,
+        text,
+        clientId,
+        ts: Date.now(),
+      })
+      // The sender's socket gets it in the ack; its other tabs get it from the room.
+      if (created) socket.to(roomKey(roomId)).emit('room-message', message)
+      return { ok: true, message }
+    })
+
+    handle(socket, 'load-history', async ({ roomId, before, limit }) => {
+      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+      const page = await store.listMessages(roomId, { before, limit: limit ?? CHAT_HISTORY_PAGE })
+      return { ok: true, messages: page.messages, hasMore: page.hasMore }
+    })
+
+    handle(socket, 'typing', async ({ roomId, typing }) => {
+      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+      const allowed = await typingLimiter.consume(user.id)
+      if (!allowed.ok) return fail('rate_limited', 'typing events are throttled')
+      socket
+        .to(roomKey(roomId))
+        .emit('user-typing', { roomId, userId: user.id, userName: user.name, typing })
+      return { ok: true }
+    })
+
+    handle(socket, 'mark-read', async ({ roomId, messageId }) => {
+      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+      if (!(await store.hasMessage(roomId, messageId))) {
+        return fail('invalid', `messageId: no message ${messageId} in room ${roomId}`)
+      }
+      const receipt = { roomId, userId: user.id, userName: user.name, messageId }
+      if (await store.markRead(receipt)) socket.to(roomKey(roomId)).emit('read-receipt', receipt)
+      return { ok: true }
+    })
+
+    handle(socket, 'list-rooms', async () => {
+      const rooms = await store.listRooms()
+      return { ok: true, rooms: await Promise.all(rooms.map(roomInfo)) }
+    })
+
+    handle(socket, 'create-room', async ({ roomId }) => {
+      const { room, created } = await store.ensureRoom(roomId, user.id)
+      const info = await roomInfo(room)
+      if (created) io.emit('room-created', info)
+      return { ok: true, room: info, created }
+    })
+
+    socket.on('disconnect', (reason) => {
+      // This server is stopping and the client will reconnect (to another instance in cluster
+      // mode, recovering this socket): leaving now would flash "left" and "joined" at the room.
+      if (reason === 'server shutting down') return presence.forget(socket.id)
+      // Covers closed and crashed tabs alike: the socket is gone, so is its share of presence.
+      void presence
+        .leaveAll(socket.id)
+        .then((left: Departure[]) =>
+          Promise.all(left.map(({ roomId, user }) => announce('user-left', roomId, user))),
+        )
+        .catch((error: unknown) => log.error(`[chat] presence of ${socket.id} not cleared`, error))
+    })
+  })
+
+  async function joinPresence(socket: ChatSocket, roomId: RoomId, user: SessionUser) {
+    if (!(await presence.join(roomId, user, socket.id)).changed) return
+    await announce('user-joined', roomId, user, socket)
+  }
+
+  /**
+   * Tells the room that a user arrived or left, then sends everyone the member list. `except`
+   * skips the socket that joined: its join ack already says who is there.
+   */
+  async function announce(
+    event: 'user-joined' | 'user-left',
+    roomId: RoomId,
+    user: SessionUser,
+    except?: ChatSocket,
+  ): Promise<void> {
+    // Read first, so the two events leave back to back (a reader that saw one sees the other).
+    const members = await presence.members(roomId)
+    const payload = { roomId, userId: user.id, userName: user.name }
+    if (except) except.to(roomKey(roomId)).emit(event, payload)
+    else io.to(roomKey(roomId)).emit(event, payload)
+    io.to(roomKey(roomId)).emit('presence', { roomId, members })
+  }
+
+  async function roomInfo(room: StoredRoom): Promise<Room> {
+    return { id: room.id, createdAt: room.createdAt, online: await presence.count(room.id) }
+  }
+
+  /**
+   * Registers one request handler: validates the payload with the event's schema, runs the
+   * handler, and acks the result. Nothing a client sends can crash the server: a bad payload is
+   * acked `invalid`, a thrown error `internal`, and a missing ack is simply not called.
+   */
+  function handle<E extends ClientEventName>(
+    socket: ChatSocket,
+    event: E,
+    handler: (payload: Payload<E>) => Promise<AckOf<E>>,
+  ): void {
+    const schema: z.ZodType = ClientEventSchemas[event]
+    const listener = async (...args: unknown[]): Promise<void> => {
+      const last = args.at(-1)
+      const ack = typeof last === 'function' ? (last as (response: unknown) => void) : undefined
+      // `emit('list-rooms', ack)` has no payload: then the ack is the first argument.
+      const payload = ack !== undefined && args.length === 1 ? undefined : args[0]
+      let response: AckOf<E> | AckError
+      try {
+        const parsed = schema.safeParse(payload)
+        response = parsed.success
+          ? await handler(parsed.data as Payload<E>)
+          : fail('invalid', describeZodError(parsed.error))
+      } catch (error) {
+        log.error(`[chat] ${event} from ${socket.data.user.id} failed`, error)
+        response = fail('internal', 'an unknown error has occurred')
+      }
+      if (!response.ok) metrics.rejected.inc({ transport: 'socketio', code: response.error.code })
+      if (ack) {
+        metrics.messagesOut.inc({ transport: 'socketio' })
+        ack(response)
+      }
+    }
+    // At the edge arguments are whatever the client sent; the listener takes `unknown` on purpose.
+    socket.on(event, listener as never)
+  }
+
+  return { presence }
+}
+
+function notInRoom(roomId: RoomId): AckError {
+  return fail('not_in_room', `join room ${roomId} first`)
+}

@@ -1,0 +1,66 @@
+import { DEFAULT_ROOM_ID } from '@duplex/protocol/chat'
+import { defineFeature } from '../../shared/feature.ts'
+import { attachChat, type ChatServer } from './attach-chat.ts'
+import { ChatEnvSchema, type ChatEnv } from './env.ts'
+import { chatMigrations } from './migrations.ts'
+import { createRedisPresence } from './redis-presence.ts'
+import { createChatRepository, type ChatTables } from './repository.ts'
+
+/**
+ * Chat over Socket.IO (rooms, history, presence, typing, read receipts), with its tables and,
+ * in cluster mode, presence and rate limits in Redis.
+ */
+export const chat = defineFeature<ChatEnv>({
+  name: 'chat',
+  env: ChatEnvSchema,
+  migrations: chatMigrations,
+
+  socketIoOptions: (config) => ({
+    // A short drop (tab asleep, Wi-Fi hiccup) gets its rooms and missed events back.
+    connectionStateRecovery: {
+      maxDisconnectionDuration: config.CHAT_RECOVERY_WINDOW_MS,
+      // Run the auth middleware on recovery too: an expired session must not sneak back in.
+      skipMiddlewares: false,
+    },
+  }),
+
+  async attach({ config, io, db, metrics, log, cluster }) {
+    const store = createChatRepository(db.withTables<ChatTables>())
+    await store.ensureRoom(DEFAULT_ROOM_ID, null)
+    metrics.declare('socketio', ['invalid', 'rate_limited', 'too_large', 'not_in_room'])
+    const presence = cluster
+      ? createRedisPresence({
+          redis: cluster.redis,
+          keyPrefix: cluster.keyPrefix,
+          instanceId: cluster.instanceId,
+        })
+      : undefined
+    // The shared server carries no event types; these are chat's (see SharedSocketServer).
+    attachChat(io as unknown as ChatServer, {
+      store,
+      limits: {
+        maxLength: config.CHAT_MAX_LENGTH,
+        ratePoints: config.CHAT_RATE_POINTS,
+        rateSeconds: config.CHAT_RATE_SECONDS,
+      },
+      metrics,
+      log,
+      presence,
+      ...(cluster && { redis: { client: cluster.redis, keyPrefix: cluster.keyPrefix } }),
+    })
+    if (cluster && presence) {
+      cluster.onTick(async ({ dead, rejoined }) => {
+        if (rejoined) await presence.republish()
+        for (const id of dead) {
+          const left = await presence.sweep(id)
+          log.info(
+            `[cluster] instance ${id} stopped heartbeating; ${left.length} room member(s) removed`,
+          )
+        }
+      })
+    }
+    // Nothing to close: the shared server closes the sockets, and presence is left for the
+    // instance they reconnect to.
+    return { stop: async () => undefined }
+  },
+})

@@ -1,0 +1,115 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  clusterServices,
+  createTestSchema,
+  type TestSchema,
+} from '../../shared/cluster-test-helpers.ts'
+import {
+  SQLITE_FILE,
+  migrateDatabase,
+  openDatabase,
+  type DatabaseOptions,
+  type StorageDialect,
+} from '../../shared/storage/database.ts'
+import { legacyInitial, tablesOf } from '../../shared/storage/legacy.fixture.ts'
+import { collectMigrations } from '../../shared/storage/migrations.ts'
+import type { RetiredFeature } from '../../shared/storage/retired-features.ts'
+import { CHAT_TABLES, chatMigrations } from './migrations.ts'
+import { createChatRepository, type ChatTables } from './repository.ts'
+
+const services = await clusterServices()
+const chat = { name: 'chat', migrations: chatMigrations }
+const withChat = (dialect: StorageDialect) => collectMigrations(dialect, [chat])
+const ada = { id: 'u_ada', name: 'Ada' }
+
+/** The entry `pnpm remove-demo chat` appends to retired-features.ts. */
+const chatRetired: RetiredFeature = {
+  feature: 'chat',
+  migrations: Object.keys(chatMigrations('sqlite')),
+  dropTables: [...CHAT_TABLES],
+}
+
+describe.each([
+  { kind: 'sqlite' as const, skip: false },
+  { kind: 'postgres' as const, skip: !services.ok },
+])('$kind chat migrations', ({ kind, skip }) => {
+  let dir: string | undefined
+  let schema: TestSchema | undefined
+  let options: DatabaseOptions
+
+  beforeEach(async (context) => {
+    if (skip) return context.skip()
+    if (kind === 'sqlite') {
+      dir = await mkdtemp(path.join(tmpdir(), 'duplex-chat-migrations-'))
+      options = { kind: 'sqlite', file: path.join(dir, SQLITE_FILE) }
+    } else {
+      schema = await createTestSchema(services.databaseUrl)
+      options = { kind: 'postgres', url: services.databaseUrl, schema: schema.name }
+    }
+    // A database made before the tables moved into the features.
+    await migrateDatabase(options, (dialect) => ({ '0001_initial': legacyInitial(dialect) }))
+  })
+
+  afterEach(async () => {
+    if (skip) return
+    if (dir) await rm(dir, { recursive: true, force: true })
+    await schema?.drop()
+  })
+
+  it('migrates a database made by the old 0001_initial cleanly, keeping its messages', async () => {
+    const old = await openDatabase(options)
+    const before = createChatRepository(old.db.withTables<ChatTables>())
+    await before.ensureRoom('general', null)
+    await before.insertMessage({ roomId: 'general', user: ada, text: 'old', clientId: 'o1', ts: 1 })
+    await old.close()
+
+    expect(await migrateDatabase(options, withChat)).toEqual(['chat_0001_initial'])
+    const database = await openDatabase(options, withChat)
+    try {
+      const store = createChatRepository(database.db.withTables<ChatTables>())
+      expect(
+        (await store.listMessages('general', { limit: 10 })).messages.map((m) => m.text),
+      ).toEqual(['old'])
+      // The dedupe index is still the one 0001_initial made.
+      const retry = { roomId: 'general', user: ada, text: 'old', clientId: 'o1', ts: 2 }
+      expect((await store.insertMessage(retry)).created).toBe(false)
+    } finally {
+      await database.close()
+    }
+  })
+
+  it('drops chat’s tables once chat is retired, and leaves the other tables alone', async () => {
+    await migrateDatabase(options, withChat)
+    const retired = (dialect: StorageDialect) => collectMigrations(dialect, [], [chatRetired])
+    expect(await migrateDatabase(options, retired)).toEqual(['chat_9999_drop'])
+    // What is left is collab's, made by the old 0001_initial.
+    expect(await tablesOf(options)).toEqual(['doc_updates', 'docs'])
+    expect(await migrateDatabase(options, retired)).toEqual([])
+  })
+})
+
+describe('chat migrations on PostgreSQL', () => {
+  it('runs twice at once on one PostgreSQL schema: one applies, the other finds nothing to do', async (context) => {
+    if (!services.ok) return context.skip()
+    const schema = await createTestSchema(services.databaseUrl)
+    try {
+      const options = { kind: 'postgres' as const, url: services.databaseUrl, schema: schema.name }
+      const [first, second] = await Promise.all([
+        migrateDatabase(options, withChat),
+        migrateDatabase(options, withChat),
+      ])
+      // 0001_initial (the shared no-op) and chat_0001_initial.
+      expect([first, second].map((applied) => applied.length).sort()).toEqual([0, 2])
+      expect(await migrateDatabase(options, withChat)).toEqual([])
+      const database = await openDatabase(options, withChat)
+      const store = createChatRepository(database.db.withTables<ChatTables>())
+      expect((await store.ensureRoom('general', null)).created).toBe(true)
+      await database.close()
+    } finally {
+      await schema.drop()
+    }
+  })
+})

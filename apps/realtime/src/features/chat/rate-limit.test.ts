@@ -1,0 +1,54 @@
+import { Redis } from 'ioredis'
+import { describe, expect, it } from 'vitest'
+import { clusterServices, createTestRedisPrefix } from '../../shared/cluster-test-helpers.ts'
+import { createRateLimiter } from './rate-limit.ts'
+
+describe('createRateLimiter', () => {
+  it('refuses the 11th message in a 10-per-10s window and says when to retry', async () => {
+    const limiter = createRateLimiter({ points: 10, seconds: 10 })
+    for (let i = 0; i < 10; i++) expect(await limiter.consume('u_ada')).toEqual({ ok: true })
+    const eleventh = await limiter.consume('u_ada')
+    expect(eleventh.ok).toBe(false)
+    if (!eleventh.ok) {
+      expect(eleventh.retryAfterMs).toBeGreaterThan(0)
+      expect(eleventh.retryAfterMs).toBeLessThanOrEqual(10_000)
+    }
+  })
+
+  it('counts each user on their own', async () => {
+    const limiter = createRateLimiter({ points: 1, seconds: 10 })
+    expect((await limiter.consume('u_ada')).ok).toBe(true)
+    expect((await limiter.consume('u_bob')).ok).toBe(true)
+    expect((await limiter.consume('u_ada')).ok).toBe(false)
+  })
+
+  it('allows messages again once the window has passed', async () => {
+    const limiter = createRateLimiter({ points: 1, seconds: 1 })
+    expect((await limiter.consume('u_ada')).ok).toBe(true)
+    expect((await limiter.consume('u_ada')).ok).toBe(false)
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    expect((await limiter.consume('u_ada')).ok).toBe(true)
+  })
+})
+
+describe('createRateLimiter in Redis', () => {
+  it('shares a user’s quota between instances', async (context) => {
+    const services = await clusterServices()
+    if (!services.ok) return context.skip()
+    const prefix = createTestRedisPrefix(services.redisUrl)
+    const redis = new Redis(services.redisUrl)
+    try {
+      const options = { points: 2, seconds: 10, redis: { client: redis, keyPrefix: prefix.prefix } }
+      const onA = createRateLimiter(options)
+      const onB = createRateLimiter(options)
+      expect((await onA.consume('u_ada')).ok).toBe(true)
+      expect((await onB.consume('u_ada')).ok).toBe(true)
+      const third = await onA.consume('u_ada')
+      expect(third.ok === false && third.retryAfterMs).toBeGreaterThan(0)
+      expect((await onB.consume('u_bob')).ok).toBe(true)
+    } finally {
+      await prefix.clean()
+      redis.disconnect()
+    }
+  })
+})

@@ -1,0 +1,214 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  clusterServices,
+  createTestSchema,
+  type TestSchema,
+} from '../../shared/cluster-test-helpers.ts'
+import { SQLITE_FILE, openDatabase, type Database } from '../../shared/storage/database.ts'
+import { collectMigrations } from '../../shared/storage/migrations.ts'
+import { chatMigrations } from './migrations.ts'
+import { createChatRepository, type ChatStore, type ChatTables } from './repository.ts'
+
+const ada = { id: 'u_ada', name: 'Ada' }
+const bob = { id: 'u_bob', name: 'Bob' }
+
+const services = await clusterServices()
+
+// The same contract, run against SQLite (single mode) and PostgreSQL (cluster mode).
+describe.each([
+  { kind: 'sqlite' as const, skip: false },
+  { kind: 'postgres' as const, skip: !services.ok },
+])('$kind chat repository', ({ kind, skip }) => {
+  let dir: string
+  let schema: TestSchema | undefined
+  let database: Database
+  let storage: ChatStore
+
+  async function open(): Promise<ChatStore> {
+    database = await openDatabase(
+      kind === 'sqlite'
+        ? { kind: 'sqlite', file: path.join(dir, SQLITE_FILE) }
+        : { kind: 'postgres', url: services.databaseUrl, schema: schema?.name },
+      (dialect) => collectMigrations(dialect, [{ name: 'chat', migrations: chatMigrations }]),
+    )
+    return createChatRepository(database.db.withTables<ChatTables>())
+  }
+
+  beforeEach(async (context) => {
+    if (skip) return context.skip()
+    if (kind === 'sqlite') dir = await mkdtemp(path.join(tmpdir(), 'duplex-storage-'))
+    else schema = await createTestSchema(services.databaseUrl)
+    storage = await open()
+  })
+
+  afterEach(async () => {
+    if (skip) return
+    await database.close()
+    if (kind === 'sqlite') await rm(dir, { recursive: true, force: true })
+    else await schema?.drop()
+  })
+
+  describe('chat storage', () => {
+    it('creates a room once', async () => {
+      expect((await storage.ensureRoom('general', ada.id)).created).toBe(true)
+      expect((await storage.ensureRoom('general', bob.id)).created).toBe(false)
+      expect((await storage.listRooms()).map((room) => room.id)).toEqual(['general'])
+    })
+
+    it('assigns growing ids and returns the stored message', async () => {
+      await storage.ensureRoom('general', null)
+      const first = await storage.insertMessage({
+        roomId: 'general',
+        user: ada,
+        text: 'hi',
+        clientId: 'c1',
+        ts: 1,
+      })
+      const second = await storage.insertMessage({
+        roomId: 'general',
+        user: bob,
+        text: 'yo',
+        clientId: 'c1',
+        ts: 2,
+      })
+      expect(first).toEqual({
+        created: true,
+        message: {
+          id: expect.any(Number),
+          roomId: 'general',
+          userId: 'u_ada',
+          userName: 'Ada',
+          text: 'hi',
+          ts: 1,
+          clientId: 'c1',
+        },
+      })
+      // The same clientId from another user is another message.
+      expect(second.created).toBe(true)
+      expect(second.message.id).toBeGreaterThan(first.message.id)
+    })
+
+    it('stores a message once when the same user sends the same clientId again', async () => {
+      await storage.ensureRoom('general', null)
+      const input = { roomId: 'general', user: ada, text: 'once', clientId: 'retry-1', ts: 5 }
+      const [a, b] = await Promise.all([
+        storage.insertMessage(input),
+        storage.insertMessage({ ...input, ts: 6 }),
+      ])
+      expect([a.created, b.created].sort()).toEqual([false, true])
+      expect(a.message).toEqual(b.message)
+      expect((await storage.listMessages('general', { limit: 10 })).messages).toHaveLength(1)
+    })
+
+    it('pages history backwards with before and limit, oldest first in each page', async () => {
+      await storage.ensureRoom('general', null)
+      await storage.ensureRoom('other', null)
+      const ids: number[] = []
+      for (let i = 0; i < 7; i++) {
+        const { message } = await storage.insertMessage({
+          roomId: 'general',
+          user: ada,
+          text: `m${i}`,
+          clientId: `c${i}`,
+          ts: i,
+        })
+        ids.push(message.id)
+        // Interleave another room, so ids of one room are not contiguous.
+        await storage.insertMessage({
+          roomId: 'other',
+          user: ada,
+          text: 'x',
+          clientId: `o${i}`,
+          ts: i,
+        })
+      }
+      const latest = await storage.listMessages('general', { limit: 3 })
+      expect(latest.messages.map((m) => m.text)).toEqual(['m4', 'm5', 'm6'])
+      expect(latest.hasMore).toBe(true)
+      const older = await storage.listMessages('general', {
+        before: latest.messages[0]?.id,
+        limit: 3,
+      })
+      expect(older.messages.map((m) => m.text)).toEqual(['m1', 'm2', 'm3'])
+      const oldest = await storage.listMessages('general', {
+        before: older.messages[0]?.id,
+        limit: 3,
+      })
+      expect(oldest.messages.map((m) => m.text)).toEqual(['m0'])
+      expect(oldest.hasMore).toBe(false)
+      expect(await storage.hasMessage('general', ids[0] ?? 0)).toBe(true)
+      expect(await storage.hasMessage('other', ids[0] ?? 0)).toBe(false)
+    })
+
+    it('only moves read receipts forward', async () => {
+      await storage.ensureRoom('general', null)
+      expect(
+        await storage.markRead({
+          roomId: 'general',
+          userId: ada.id,
+          userName: ada.name,
+          messageId: 5,
+        }),
+      ).toBe(true)
+      expect(
+        await storage.markRead({
+          roomId: 'general',
+          userId: ada.id,
+          userName: ada.name,
+          messageId: 3,
+        }),
+      ).toBe(false)
+      expect(
+        await storage.markRead({
+          roomId: 'general',
+          userId: ada.id,
+          userName: ada.name,
+          messageId: 5,
+        }),
+      ).toBe(false)
+      expect(
+        await storage.markRead({
+          roomId: 'general',
+          userId: ada.id,
+          userName: ada.name,
+          messageId: 9,
+        }),
+      ).toBe(true)
+      expect(await storage.listReads('general')).toEqual([
+        { roomId: 'general', userId: 'u_ada', userName: 'Ada', messageId: 9 },
+      ])
+    })
+  })
+
+  describe('reopening the database', () => {
+    it('keeps rooms and messages', async () => {
+      await storage.ensureRoom('general', null)
+      await storage.insertMessage({
+        roomId: 'general',
+        user: ada,
+        text: 'persisted',
+        clientId: 'p1',
+        ts: 1,
+      })
+      await database.close()
+
+      storage = await open()
+      expect((await storage.listRooms()).map((r) => r.id)).toEqual(['general'])
+      expect(
+        (await storage.listMessages('general', { limit: 10 })).messages.map((m) => m.text),
+      ).toEqual(['persisted'])
+      // And the dedupe index survived too.
+      const retry = await storage.insertMessage({
+        roomId: 'general',
+        user: ada,
+        text: 'persisted',
+        clientId: 'p1',
+        ts: 2,
+      })
+      expect(retry.created).toBe(false)
+    })
+  })
+})

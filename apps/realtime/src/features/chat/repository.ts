@@ -1,0 +1,204 @@
+import type { ChatMessage, MessageId, ReadReceipt, RoomId } from '@duplex/protocol/chat'
+import type { SessionUser } from '@duplex/protocol/session'
+import type { Generated, Kysely } from 'kysely'
+
+// Table and column names are camelCase here and snake_case in the database (CamelCasePlugin).
+// Timestamps are ms since the epoch. The tables are created by `chat_0001_initial`.
+
+export interface RoomsTable {
+  id: string
+  createdAt: number
+  createdBy: string | null
+}
+
+export interface MessagesTable {
+  /** One global sequence for all rooms (see MessageIdSchema). */
+  id: Generated<number>
+  roomId: string
+  userId: string
+  userName: string
+  text: string
+  clientId: string
+  ts: number
+}
+
+export interface ReadReceiptsTable {
+  roomId: string
+  userId: string
+  userName: string
+  messageId: number
+  updatedAt: number
+}
+
+/** Chat's tables, for `database.db.withTables<ChatTables>()`. */
+export type ChatTables = {
+  rooms: RoomsTable
+  messages: MessagesTable
+  readReceipts: ReadReceiptsTable
+}
+
+/** A room as stored; who is online is not the store's business. */
+export interface StoredRoom {
+  id: RoomId
+  createdAt: number
+}
+
+export interface NewMessage {
+  roomId: RoomId
+  user: SessionUser
+  text: string
+  clientId: string
+  ts: number
+}
+
+export interface HistoryPage {
+  /** Oldest first. */
+  messages: ChatMessage[]
+  /** Whether messages older than the first one exist. */
+  hasMore: boolean
+}
+
+/** What chat needs from storage. */
+export interface ChatStore {
+  /** Creates the room unless it exists. */
+  ensureRoom(
+    roomId: RoomId,
+    createdBy: string | null,
+  ): Promise<{ room: StoredRoom; created: boolean }>
+  listRooms(): Promise<StoredRoom[]>
+  /**
+   * Stores a message with a new id, or, when this user already sent `clientId` in this room,
+   * returns the message stored then (`created: false`). The unique index decides, so two racing
+   * retries still yield one row.
+   */
+  insertMessage(message: NewMessage): Promise<{ message: ChatMessage; created: boolean }>
+  findMessageByClientId(
+    roomId: RoomId,
+    userId: string,
+    clientId: string,
+  ): Promise<ChatMessage | undefined>
+  /** The `limit` newest messages older than `before` (or than anything, when absent). */
+  listMessages(
+    roomId: RoomId,
+    options: { before?: MessageId | undefined; limit: number },
+  ): Promise<HistoryPage>
+  hasMessage(roomId: RoomId, messageId: MessageId): Promise<boolean>
+  /** Moves a user's read marker forward. False when it already was at or past `messageId`. */
+  markRead(receipt: ReadReceipt): Promise<boolean>
+  listReads(roomId: RoomId): Promise<ReadReceipt[]>
+}
+
+/**
+ * Chat's queries: rooms, messages and read receipts, the same on SQLite and PostgreSQL.
+ *
+ * @example
+ * const store = createChatRepository(database.db.withTables<ChatTables>())
+ * await store.ensureRoom('general', null)
+ */
+export function createChatRepository(db: Kysely<ChatTables>): ChatStore {
+  const messageColumns = ['id', 'roomId', 'userId', 'userName', 'text', 'ts', 'clientId'] as const
+
+  const findMessageByClientId: ChatStore['findMessageByClientId'] = (roomId, userId, clientId) =>
+    db
+      .selectFrom('messages')
+      .select(messageColumns)
+      .where('roomId', '=', roomId)
+      .where('userId', '=', userId)
+      .where('clientId', '=', clientId)
+      .executeTakeFirst()
+
+  return {
+    async ensureRoom(roomId, createdBy) {
+      const inserted = await db
+        .insertInto('rooms')
+        .values({ id: roomId, createdAt: Date.now(), createdBy })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning(['id', 'createdAt'])
+        .executeTakeFirst()
+      if (inserted) return { room: inserted, created: true }
+      const room = await db
+        .selectFrom('rooms')
+        .select(['id', 'createdAt'])
+        .where('id', '=', roomId)
+        .executeTakeFirstOrThrow()
+      return { room, created: false }
+    },
+
+    listRooms() {
+      return db
+        .selectFrom('rooms')
+        .select(['id', 'createdAt'])
+        .orderBy('createdAt')
+        .orderBy('id')
+        .execute()
+    },
+
+    async insertMessage({ roomId, user, text, clientId, ts }) {
+      const inserted = await db
+        .insertInto('messages')
+        .values({ roomId, userId: user.id, userName: user.name, text, clientId, ts })
+        .onConflict((oc) => oc.columns(['roomId', 'userId', 'clientId']).doNothing())
+        .returning(messageColumns)
+        .executeTakeFirst()
+      if (inserted) return { message: inserted, created: true }
+      const existing = await findMessageByClientId(roomId, user.id, clientId)
+      if (!existing) throw new Error(`message ${clientId} conflicted but cannot be found`)
+      return { message: existing, created: false }
+    },
+
+    findMessageByClientId,
+
+    async listMessages(roomId, { before, limit }) {
+      let query = db
+        .selectFrom('messages')
+        .select(messageColumns)
+        .where('roomId', '=', roomId)
+        .orderBy('id', 'desc')
+        // One extra row tells whether there is an older page without a second query.
+        .limit(limit + 1)
+      if (before !== undefined) query = query.where('id', '<', before)
+      const rows = await query.execute()
+      const hasMore = rows.length > limit
+      return { messages: rows.slice(0, limit).reverse(), hasMore }
+    },
+
+    async hasMessage(roomId, messageId) {
+      const row = await db
+        .selectFrom('messages')
+        .select('id')
+        .where('roomId', '=', roomId)
+        .where('id', '=', messageId)
+        .executeTakeFirst()
+      return row !== undefined
+    },
+
+    async markRead({ roomId, userId, userName, messageId }) {
+      const row = await db
+        .insertInto('readReceipts')
+        .values({ roomId, userId, userName, messageId, updatedAt: Date.now() })
+        .onConflict((oc) =>
+          oc
+            .columns(['roomId', 'userId'])
+            .doUpdateSet((eb) => ({
+              messageId: eb.ref('excluded.messageId'),
+              userName: eb.ref('excluded.userName'),
+              updatedAt: eb.ref('excluded.updatedAt'),
+            }))
+            // Receipts only move forward: a late, older mark-read from another tab changes nothing.
+            .where('readReceipts.messageId', '<', (eb) => eb.ref('excluded.messageId')),
+        )
+        .returning('messageId')
+        .executeTakeFirst()
+      return row !== undefined
+    },
+
+    listReads(roomId) {
+      return db
+        .selectFrom('readReceipts')
+        .select(['roomId', 'userId', 'userName', 'messageId'])
+        .where('roomId', '=', roomId)
+        .orderBy('updatedAt')
+        .execute()
+    },
+  }
+}

@@ -1,0 +1,234 @@
+import type { WSSharedDoc } from '@y/websocket-server/utils'
+import type { Redis } from 'ioredis'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import type { Logger } from '../../shared/log.ts'
+
+/** Transaction and awareness origin of everything that arrived from another instance. */
+export const FROM_RELAY = Symbol('duplex:from-relay')
+
+/** What travels on a document's channel. */
+const MessageType = {
+  /** A Yjs update made on the sending instance. */
+  update: 0,
+  /** An awareness update (cursors) of the sending instance's clients. */
+  awareness: 1,
+  /** "I just opened this document with this state vector; send me what I lack." */
+  syncRequest: 2,
+} as const
+
+export interface DocRelayOptions {
+  /** Publishes; any ordinary connection. */
+  redis: Redis
+  /** Subscribes; a connection of its own (Redis allows nothing else on it once subscribed). */
+  subscriber: Redis
+  /** `REDIS_KEY_PREFIX`; a document's channel is `<prefix>yjs:<name>`. */
+  keyPrefix: string
+  /** Names this instance in every message, so it ignores its own echo. */
+  instanceId: string
+  /** Update origins that are not news for other instances (state loaded from storage). */
+  ignoreOrigins: readonly unknown[]
+  log: Logger
+}
+
+export interface DocRelay {
+  /**
+   * Starts relaying a document this instance has opened: its updates and its clients' awareness
+   * go out, other instances' come in (with origin {@link FROM_RELAY}). Resolves once subscribed,
+   * so nothing published after that is missed.
+   */
+  attach(name: string, doc: WSSharedDoc): Promise<void>
+  /**
+   * Asks the instances that have the document open for whatever this copy lacks: updates they
+   * made that had not reached storage yet when it was loaded, and their clients' awareness.
+   */
+  requestSync(name: string, doc: WSSharedDoc): void
+  /** Stops relaying the document (its last client here left). */
+  detach(name: string, doc: WSSharedDoc): void
+  /** Drops the cursors of clients whose instance stopped heartbeating. */
+  pruneAwareness(isLive: (instanceId: string) => boolean): void
+  /** Detaches every document. The Redis connections belong to the caller. */
+  close(): Promise<void>
+}
+
+interface Relayed {
+  doc: WSSharedDoc
+  /** Awareness client id → instance its state came from. Absent: one of ours. */
+  owners: Map<number, string>
+  dispose(): void
+}
+
+/**
+ * Keeps the copies of a Yjs document on several instances in step through Redis pub/sub, one
+ * channel per document: every instance that has the document open publishes its clients' updates
+ * and awareness there and applies everyone else's. Yjs updates are idempotent and commute, so
+ * order and duplicates do not matter; pub/sub loses messages only while a connection is down,
+ * and then every open document is synced again through a sync request.
+ *
+ * Each update is stored by the instance it was made on; a copy that received relayed updates
+ * writes its whole state when it is closed, so an update whose instance died before storing it
+ * still reaches storage.
+ *
+ * @example
+ * const relay = createDocRelay({ redis, subscriber, keyPrefix: 'duplex:', instanceId, ignoreOrigins: [FROM_STORAGE], log })
+ * await relay.attach(name, doc) // then load from storage
+ * relay.requestSync(name, doc)
+ */
+export function createDocRelay(options: DocRelayOptions): DocRelay {
+  const { redis, subscriber, keyPrefix, instanceId, log } = options
+  const channelPrefix = `${keyPrefix}yjs:`
+  const relayed = new Map<string, Relayed>()
+  const ignored = new Set(options.ignoreOrigins)
+  let everReady = subscriber.status === 'ready'
+
+  function publish(name: string, type: number, payload: Uint8Array): void {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, type)
+    encoding.writeVarString(encoder, instanceId)
+    encoding.writeVarUint8Array(encoder, payload)
+    redis
+      .publish(`${channelPrefix}${name}`, Buffer.from(encoding.toUint8Array(encoder)))
+      .catch((error: unknown) => log.error(`[collab] relaying ${name} failed`, error))
+  }
+
+  /** Awareness states of the clients connected to this instance (not relayed ones). */
+  function publishLocalAwareness(name: string, entry: Relayed): void {
+    const ids = [...entry.doc.awareness.getStates().keys()].filter((id) => !entry.owners.has(id))
+    if (ids.length === 0) return
+    publish(
+      name,
+      MessageType.awareness,
+      awarenessProtocol.encodeAwarenessUpdate(entry.doc.awareness, ids),
+    )
+  }
+
+  function onMessage(channel: Buffer, message: Buffer): void {
+    const name = channel.toString().slice(channelPrefix.length)
+    const entry = relayed.get(name)
+    if (!entry) return
+    try {
+      const decoder = decoding.createDecoder(new Uint8Array(message))
+      const type = decoding.readVarUint(decoder)
+      const sender = decoding.readVarString(decoder)
+      if (sender === instanceId) return
+      const payload = decoding.readVarUint8Array(decoder)
+      switch (type) {
+        case MessageType.update:
+          Y.applyUpdate(entry.doc, payload, FROM_RELAY)
+          break
+        case MessageType.awareness:
+          for (const id of awarenessClientIds(payload)) entry.owners.set(id, sender)
+          awarenessProtocol.applyAwarenessUpdate(entry.doc.awareness, payload, FROM_RELAY)
+          break
+        case MessageType.syncRequest: {
+          const missing = Y.encodeStateAsUpdate(entry.doc, payload)
+          // An empty update is two zero bytes: nothing the requester lacks.
+          if (missing.length > 2) publish(name, MessageType.update, missing)
+          publishLocalAwareness(name, entry)
+          break
+        }
+      }
+    } catch (error) {
+      // A bad message costs that message, never the document or the process.
+      log.error(`[collab] bad relay message for ${name}`, error)
+    }
+  }
+  subscriber.on('messageBuffer', onMessage)
+
+  // After a Redis outage ioredis subscribes again by itself, but what was published meanwhile is
+  // gone: ask for it.
+  function onReady(): void {
+    if (!everReady) {
+      everReady = true
+      return
+    }
+    log.warn('[collab] Redis subscriber reconnected; syncing every open document again')
+    for (const [name, entry] of relayed) requestSync(name, entry.doc)
+  }
+  subscriber.on('ready', onReady)
+
+  function requestSync(name: string, doc: WSSharedDoc): void {
+    publish(name, MessageType.syncRequest, Y.encodeStateVector(doc))
+  }
+
+  function detach(name: string, doc: WSSharedDoc): void {
+    const entry = relayed.get(name)
+    // A newer copy of the same document may have taken over the channel already.
+    if (!entry || entry.doc !== doc) return
+    relayed.delete(name)
+    entry.dispose()
+    subscriber
+      .unsubscribe(`${channelPrefix}${name}`)
+      .catch((error: unknown) => log.warn(`[collab] unsubscribing ${name} failed`, error))
+  }
+
+  return {
+    async attach(name, doc) {
+      relayed.get(name)?.dispose()
+      const owners = new Map<number, string>()
+      const onUpdate = (update: Uint8Array, origin: unknown) => {
+        if (origin === FROM_RELAY || ignored.has(origin)) return
+        publish(name, MessageType.update, update)
+      }
+      const onAwareness = (
+        { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+        origin: unknown,
+      ) => {
+        // Relayed changes are the sender's to publish; timeouts happen on every instance alike.
+        if (origin === FROM_RELAY || origin === 'timeout') return
+        const changed = [...added, ...updated, ...removed]
+        for (const id of changed) owners.delete(id)
+        publish(
+          name,
+          MessageType.awareness,
+          awarenessProtocol.encodeAwarenessUpdate(doc.awareness, changed),
+        )
+      }
+      doc.on('update', onUpdate)
+      doc.awareness.on('update', onAwareness)
+      const dispose = () => {
+        doc.off('update', onUpdate)
+        doc.awareness.off('update', onAwareness)
+      }
+      relayed.set(name, { doc, owners, dispose })
+      doc.once('destroy', () => detach(name, doc))
+      await subscriber.subscribe(`${channelPrefix}${name}`)
+    },
+
+    requestSync,
+    detach,
+
+    pruneAwareness(isLive) {
+      for (const { doc, owners } of relayed.values()) {
+        const gone = [...owners].filter(([, owner]) => !isLive(owner)).map(([id]) => id)
+        if (gone.length === 0) continue
+        for (const id of gone) owners.delete(id)
+        const present = gone.filter((id) => doc.awareness.getStates().has(id))
+        if (present.length > 0) {
+          awarenessProtocol.removeAwarenessStates(doc.awareness, present, FROM_RELAY)
+        }
+      }
+    },
+
+    async close() {
+      subscriber.off('messageBuffer', onMessage)
+      subscriber.off('ready', onReady)
+      for (const [name, { doc }] of [...relayed]) detach(name, doc)
+    },
+  }
+}
+
+/** The client ids an encoded awareness update is about. */
+function awarenessClientIds(update: Uint8Array): number[] {
+  const decoder = decoding.createDecoder(update)
+  const count = decoding.readVarUint(decoder)
+  const ids: number[] = []
+  for (let i = 0; i < count; i++) {
+    ids.push(decoding.readVarUint(decoder))
+    decoding.readVarUint(decoder) // clock
+    decoding.readVarString(decoder) // state as JSON
+  }
+  return ids
+}

@@ -1,0 +1,125 @@
+import { ClusterEnvShape, refineClusterEnv } from '@duplex/cluster'
+import { describeZodError } from '@duplex/protocol/errors'
+import { z } from 'zod'
+
+/** An unset and an empty variable mean the same: use the default. */
+export function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
+}
+
+/** A whole number from an environment string, within bounds. */
+export function integer(min: number, max: number) {
+  return z.coerce.number().int().min(min).max(max)
+}
+
+/** Where the variables come from: `process.env`, or a plain object in tests. */
+export type EnvSource = Record<string, string | undefined>
+
+/**
+ * `ALLOWED_ORIGINS`: comma-separated origins (`https://duplex.example,http://localhost:3000`), or
+ * `*` for any. Each entry is normalised to `scheme://host[:port]` so a trailing slash cannot cause
+ * a mismatch.
+ */
+const OriginsSchema = z.string().transform((raw, ctx) => {
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+  if (entries.includes('*')) return '*' as const
+  const origins: string[] = []
+  for (const entry of entries) {
+    try {
+      origins.push(new URL(entry).origin)
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is not an origin like http://localhost:3000`,
+      })
+      return z.NEVER
+    }
+  }
+  return origins
+})
+
+/**
+ * The variables of the server itself. Each feature parses its own (`CHAT_*`, `YJS_*`) with the
+ * schema in its `env.ts`; {@link parseEnv} checks them all at once.
+ */
+const EnvObjectSchema = z.object({
+  NODE_ENV: optional(z.enum(['development', 'production', 'test'])).transform(
+    (v) => v ?? 'development',
+  ),
+  /** Interface to bind; all of them when unset. */
+  REALTIME_HOST: optional(z.string()),
+  REALTIME_PORT: optional(integer(0, 65535)).transform((v) => v ?? 3001),
+  /** Resolved by `resolveDataDir` from @duplex/auth (default: `data/` at the repo root). */
+  DUPLEX_DATA_DIR: optional(z.string()),
+  /** When unset, a secret is generated once in the data folder and shared with the web app. */
+  SESSION_SECRET: optional(z.string()),
+  ALLOWED_ORIGINS: optional(OriginsSchema),
+  /**
+   * `DATABASE_URL` (PostgreSQL instead of SQLite), `REDIS_URL` (Socket.IO adapter, presence,
+   * rate limits, Yjs relay), `DATABASE_SCHEMA`, `REDIS_KEY_PREFIX` and `SHUTDOWN_TIMEOUT_MS`,
+   * shared with the web app (see @duplex/cluster).
+   */
+  ...ClusterEnvShape,
+  /** Cluster mode: an instance silent this long is dead; its members leave presence (default 10000). */
+  CLUSTER_INSTANCE_TIMEOUT_MS: optional(integer(500, 600_000)),
+})
+
+const EnvSchema = EnvObjectSchema.superRefine(refineClusterEnv)
+export type Env = z.infer<typeof EnvSchema>
+
+/** Anything with its own environment schema: the features (see `RealtimeFeature.env`). */
+export interface EnvConsumer {
+  readonly name: string
+  readonly env?: z.ZodType | undefined
+}
+
+/**
+ * Reads the realtime server's configuration from `source` (normally `process.env`), once, at
+ * startup, and checks every feature's variables with it. Throws one error listing every bad
+ * variable, the features' included, so a typo fails fast instead of falling back to a default.
+ *
+ * @example
+ * const env = parseEnv(process.env, features)
+ */
+export function parseEnv(source: EnvSource, features: readonly EnvConsumer[] = []): Env {
+  const result = EnvSchema.safeParse(source)
+  const problems = result.success ? [] : [describeZodError(result.error)]
+  for (const feature of features) {
+    const parsed = feature.env?.safeParse(source)
+    if (parsed && !parsed.success) problems.push(describeZodError(parsed.error))
+  }
+  if (!result.success || problems.length > 0) {
+    throw new Error(`invalid environment: ${problems.join('; ')}`)
+  }
+  return result.data
+}
+
+/**
+ * One feature's variables (its `env` schema) from `source`, with the same error as
+ * {@link parseEnv}.
+ */
+export function parseFeatureEnv<Config>(schema: z.ZodType<Config>, source: EnvSource): Config {
+  const result = schema.safeParse(source)
+  if (!result.success) throw new Error(`invalid environment: ${describeZodError(result.error)}`)
+  return result.data
+}
+
+const MigrateEnvSchema = EnvObjectSchema.pick({
+  DATABASE_URL: true,
+  DATABASE_SCHEMA: true,
+  DUPLEX_DATA_DIR: true,
+})
+export type MigrateEnv = z.infer<typeof MigrateEnvSchema>
+
+/**
+ * What `pnpm db:migrate` needs: the database only (PostgreSQL with `DATABASE_URL`, else the
+ * SQLite file in the data folder). Redis plays no part in migrating.
+ */
+export function parseMigrateEnv(source: EnvSource): MigrateEnv {
+  const result = MigrateEnvSchema.safeParse(source)
+  if (!result.success) throw new Error(`invalid environment: ${describeZodError(result.error)}`)
+  return result.data
+}

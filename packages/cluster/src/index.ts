@@ -1,0 +1,6 @@
+// Server-only: what apps/web and apps/realtime both need to run as one of several instances.
+export * from './env.ts'
+export * from './instance-id.ts'
+export * from './mode.ts'
+export * from './redact-url.ts'
+export * from './redis.ts'
