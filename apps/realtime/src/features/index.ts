@@ -1,7 +1,7 @@
 import type { RealtimeFeature } from '../shared/feature.ts'
-import { chat } from './chat/feature.ts'
-import { collab } from './collab/feature.ts'
-import { compare } from './compare/feature.ts'
+import { chat } from './chat/feature.ts' // demo:chat
+import { collab } from './collab/feature.ts' // demo:editor
+import { compare } from './compare/feature.ts' // demo:compare
 
 // The features the server runs, one line each. Removing one: delete its folder, its import line
 // and its list entry, and add it to src/shared/storage/retired-features.ts (its tables go).
@@ -10,7 +10,7 @@ import { compare } from './compare/feature.ts'
 // One entry per line, so removing a feature is deleting a line (prettier would join them).
 // prettier-ignore
 export const features: readonly RealtimeFeature[] = [
-  chat,
-  collab,
-  compare,
+  chat, // demo:chat
+  collab, // demo:editor
+  compare, // demo:compare
 ]

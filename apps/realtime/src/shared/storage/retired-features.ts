@@ -21,4 +21,7 @@ export interface RetiredFeature {
  * @example
  * { feature: 'chat', migrations: ['chat_0001_initial'], dropTables: ['read_receipts', 'messages', 'rooms'] },
  */
-export const RETIRED_FEATURES: readonly RetiredFeature[] = []
+// prettier-ignore
+export const RETIRED_FEATURES: readonly RetiredFeature[] = [
+  // remove-demo: new entries go above this line
+]
