@@ -1,6 +1,5 @@
 'use client'
 
-import type { Route } from 'next'
 import Link from 'next/link'
 import { useChat } from '@/features/chat/hooks/use-chat'
 import { useSession } from '@/shared/hooks/use-session'
@@ -29,7 +28,7 @@ export function ChatRoom({ roomId }: { roomId: string }) {
       <div className="min-w-0 space-y-4">
         <ChatStatusBar>
           <Link
-            href={'/chat' as Route}
+            href="/chat"
             className="rounded-md px-2 py-1 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-100 dark:text-slate-200 dark:ring-slate-700 dark:hover:bg-slate-800"
           >
             ← All rooms

@@ -2,7 +2,7 @@
 
 import type { ChatMessage } from '@duplex/protocol/chat'
 import { UserAvatar } from '@/shared/ui/session/user-avatar'
-import type { OutgoingMessage } from '@/features/chat/hooks/use-chat'
+import type { OutgoingMessage } from '../lib/chat-state'
 
 function clock(ts: number): string {
   return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })

@@ -2,7 +2,7 @@
 
 import type { ChatMessage, ReadReceipt } from '@duplex/protocol/chat'
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react'
-import type { OutgoingMessage } from '@/features/chat/hooks/use-chat'
+import type { OutgoingMessage } from '../lib/chat-state'
 import { MessageItem } from './message-item'
 
 /**

@@ -1,7 +1,6 @@
 'use client'
 
 import { RoomIdSchema } from '@duplex/protocol/chat'
-import type { Route } from 'next'
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useId, useState, type FormEvent } from 'react'
@@ -42,7 +41,7 @@ export function RoomList() {
       return
     }
     setDraft('')
-    router.push(`/chat/${result.room.id}` as Route)
+    router.push(`/chat/${result.room.id}`)
   }
 
   return (
@@ -111,7 +110,7 @@ export function RoomList() {
           {rooms.map((room) => (
             <li key={room.id}>
               <Link
-                href={`/chat/${room.id}` as Route}
+                href={`/chat/${room.id}`}
                 className="flex h-14 items-center gap-3 px-4 hover:bg-slate-50 dark:hover:bg-slate-800/60"
               >
                 <span

@@ -1,4 +1,4 @@
-import type { TypingUser } from '@/features/chat/hooks/use-chat'
+import type { TypingUser } from '../lib/chat-state'
 
 function sentence(typing: TypingUser[]): string {
   const names = typing.map((t) => t.userName)

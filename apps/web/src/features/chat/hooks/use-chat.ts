@@ -3,9 +3,7 @@
 import {
   CHAT_HISTORY_MAX_PAGE,
   CHAT_HISTORY_PAGE,
-  TYPING_EXPIRE_MS,
   TYPING_THROTTLE_MS,
-  type ChatError,
   type ChatMessage,
   type LoadHistoryAck,
   type Member,
@@ -14,172 +12,10 @@ import {
 } from '@duplex/protocol/chat'
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react'
 import { newClientId } from '@/shared/lib/realtime-ids'
-import type { ChatConnection } from '@/features/chat/lib/chat-connection'
+import type { ChatConnection } from '../lib/chat-connection'
+import { chatReducer, INITIAL_CHAT_STATE, type OutgoingMessage } from '../lib/chat-state'
+import { useMarkRead } from './use-mark-read'
 import { useRealtimeSocket } from './use-realtime-socket'
-
-/** A message the server has not stored yet, as far as this tab knows. */
-export interface OutgoingMessage {
-  clientId: string
-  text: string
-  /** `queued`: waiting for the connection; `sending`: emitted, no ack yet; `failed`: see `error`. */
-  status: 'queued' | 'sending' | 'failed'
-  error?: ChatError | { code: 'timeout'; message: string }
-  createdAt: number
-}
-
-export interface TypingUser {
-  userId: string
-  userName: string
-}
-
-/** Something the user should read: why a message was refused, or that the room could not be joined. */
-export interface ChatNotice {
-  code: string
-  message: string
-}
-
-interface State {
-  joined: boolean
-  /** True once the first join answered, so the page can tell "empty room" from "loading". */
-  loaded: boolean
-  messages: ChatMessage[]
-  hasMore: boolean
-  loadingOlder: boolean
-  members: Member[]
-  reads: Record<string, ReadReceipt>
-  typing: Record<string, TypingUser & { until: number }>
-  outbox: OutgoingMessage[]
-  notice: ChatNotice | null
-  /** Bumped whenever older messages were put in front, so the list can keep its scroll position. */
-  prepended: number
-}
-
-type Action =
-  | { type: 'reset' }
-  | {
-      type: 'joined'
-      history: ChatMessage[]
-      hasMore: boolean
-      members: Member[]
-      reads: ReadReceipt[]
-    }
-  | { type: 'recovered' }
-  | { type: 'left' }
-  | { type: 'messages'; messages: ChatMessage[]; hasMore?: boolean; older?: boolean }
-  | { type: 'loading-older'; loading: boolean }
-  | { type: 'members'; members: Member[] }
-  | { type: 'read'; receipt: ReadReceipt }
-  | { type: 'typing'; user: TypingUser; typing: boolean }
-  | { type: 'expire-typing'; now: number }
-  | { type: 'outbox'; clientId: string; patch: Partial<OutgoingMessage> | null }
-  | { type: 'queue'; message: OutgoingMessage }
-  | { type: 'notice'; notice: ChatNotice | null }
-
-const INITIAL: State = {
-  joined: false,
-  loaded: false,
-  messages: [],
-  hasMore: false,
-  loadingOlder: false,
-  members: [],
-  reads: {},
-  typing: {},
-  outbox: [],
-  notice: null,
-  prepended: 0,
-}
-
-/** Merges messages by server id (a replay or a refetch must never show one twice), oldest first. */
-function mergeMessages(current: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
-  if (incoming.length === 0) return current
-  const byId = new Map(current.map((m) => [m.id, m]))
-  for (const m of incoming) byId.set(m.id, m)
-  return [...byId.values()].sort((a, b) => a.id - b.id)
-}
-
-/** Drops outgoing entries the server turns out to have stored (an ack lost, then a refetch). */
-function settleOutbox(outbox: OutgoingMessage[], stored: ChatMessage[]): OutgoingMessage[] {
-  if (outbox.length === 0) return outbox
-  const ids = new Set(stored.map((m) => m.clientId))
-  const left = outbox.filter((o) => !ids.has(o.clientId))
-  return left.length === outbox.length ? outbox : left
-}
-
-function reducer(state: State, action: Action): State {
-  switch (action.type) {
-    case 'reset':
-      return INITIAL
-    case 'joined': {
-      const messages = mergeMessages(state.messages, action.history)
-      const reads: Record<string, ReadReceipt> = {}
-      for (const r of action.reads) reads[r.userId] = r
-      return {
-        ...state,
-        joined: true,
-        loaded: true,
-        messages,
-        // Keep "older exists" when we already hold older pages than the join returned.
-        hasMore: state.loaded ? state.hasMore : action.hasMore,
-        members: action.members,
-        reads,
-        outbox: settleOutbox(state.outbox, messages),
-      }
-    }
-    case 'recovered':
-      return { ...state, joined: true }
-    case 'left':
-      return { ...state, joined: false, typing: {} }
-    case 'messages': {
-      const messages = mergeMessages(state.messages, action.messages)
-      // A new message ends its author's typing indicator without waiting for `typing: false`.
-      const typing = { ...state.typing }
-      if (!action.older) for (const m of action.messages) delete typing[m.userId]
-      return {
-        ...state,
-        messages,
-        typing,
-        hasMore: action.hasMore ?? state.hasMore,
-        outbox: settleOutbox(state.outbox, action.messages),
-        prepended: action.older ? state.prepended + 1 : state.prepended,
-      }
-    }
-    case 'loading-older':
-      return { ...state, loadingOlder: action.loading }
-    case 'members':
-      return { ...state, members: action.members }
-    case 'read': {
-      const previous = state.reads[action.receipt.userId]
-      if (previous && previous.messageId >= action.receipt.messageId) return state
-      return { ...state, reads: { ...state.reads, [action.receipt.userId]: action.receipt } }
-    }
-    case 'typing': {
-      const typing = { ...state.typing }
-      if (action.typing)
-        typing[action.user.userId] = { ...action.user, until: Date.now() + TYPING_EXPIRE_MS }
-      else delete typing[action.user.userId]
-      return { ...state, typing }
-    }
-    case 'expire-typing': {
-      const entries = Object.entries(state.typing).filter(([, t]) => t.until > action.now)
-      if (entries.length === Object.keys(state.typing).length) return state
-      return { ...state, typing: Object.fromEntries(entries) }
-    }
-    case 'queue':
-      return { ...state, outbox: [...state.outbox, action.message] }
-    case 'outbox': {
-      const { patch } = action
-      return {
-        ...state,
-        outbox:
-          patch === null
-            ? state.outbox.filter((o) => o.clientId !== action.clientId)
-            : state.outbox.map((o) => (o.clientId === action.clientId ? { ...o, ...patch } : o)),
-      }
-    }
-    case 'notice':
-      return { ...state, notice: action.notice }
-  }
-}
 
 /** How long to wait for an ack before calling a request failed. */
 const ACK_TIMEOUT_MS = 10_000
@@ -203,12 +39,11 @@ const timeoutError = { code: 'timeout' as const, message: 'The server did not an
  */
 export function useChat(roomId: RoomId, selfId: string | undefined) {
   const { connection, state: connectionState } = useRealtimeSocket()
-  const [state, dispatch] = useReducer(reducer, INITIAL)
+  const [state, dispatch] = useReducer(chatReducer, INITIAL_CHAT_STATE)
   const stateRef = useRef(state)
   stateRef.current = state
   const attempts = useRef(new Map<string, number>())
   const lastTypingSent = useRef(0)
-  const lastMarked = useRef(0)
 
   const transmit = useCallback(
     (conn: ChatConnection, message: Pick<OutgoingMessage, 'clientId' | 'text'>) => {
@@ -259,7 +94,6 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
   // Join, rejoin after reconnects, and listen to the room.
   useEffect(() => {
     dispatch({ type: 'reset' })
-    lastMarked.current = 0
     if (!connection) return
     const { socket } = connection
     let disposed = false
@@ -393,21 +227,7 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
     return () => clearTimeout(timer)
   }, [nextExpiry])
 
-  // Read receipts: mark the newest message read while the tab is visible.
-  const newest = state.messages.at(-1)
-  const newestId = newest?.id
-  const newestFromOther = newest !== undefined && newest.userId !== selfId
-  useEffect(() => {
-    if (!connection || !state.joined || newestId === undefined || !newestFromOther) return
-    const mark = () => {
-      if (document.visibilityState !== 'visible' || newestId <= lastMarked.current) return
-      lastMarked.current = newestId
-      connection.socket.emit('mark-read', { roomId, messageId: newestId })
-    }
-    mark()
-    document.addEventListener('visibilitychange', mark)
-    return () => document.removeEventListener('visibilitychange', mark)
-  }, [connection, state.joined, newestId, newestFromOther, roomId])
+  useMarkRead(connection, state.joined, state.messages, selfId, roomId)
 
   const send = useCallback(
     (text: string) => {

@@ -1,6 +1,5 @@
 'use client'
 
-import type { Route } from 'next'
 import Link from 'next/link'
 import { useCallback } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
@@ -38,7 +37,7 @@ export function CollabEditor({ docName }: { docName: string }) {
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
       <div className="min-w-0 space-y-4">
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-          <Link href={'/editor' as Route} className={toolButton}>
+          <Link href="/editor" className={toolButton}>
             ← All documents
           </Link>
           <ConnectionBadge status={collab.status} detail={detail} />

@@ -1,7 +1,6 @@
 'use client'
 
 import { DocNameSchema } from '@duplex/protocol/collab'
-import type { Route } from 'next'
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useId, useState, type FormEvent } from 'react'
@@ -54,7 +53,7 @@ export function DocList() {
       return
     }
     setDraft('')
-    router.push(`/editor/${parsed.data}` as Route)
+    router.push(`/editor/${parsed.data}`)
   }
 
   return (
@@ -130,7 +129,7 @@ export function DocList() {
             {docs.map((doc) => (
               <li key={doc.name}>
                 <Link
-                  href={`/editor/${doc.name}` as Route}
+                  href={`/editor/${doc.name}`}
                   className="flex h-14 items-center gap-3 px-4 hover:bg-slate-50 dark:hover:bg-slate-800/60"
                 >
                   <span
