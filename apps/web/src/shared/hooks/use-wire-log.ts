@@ -3,8 +3,6 @@
 import { useCallback, useMemo, useRef, useSyncExternalStore } from 'react'
 import type { WireEntry, WireLog } from '@/shared/lib/wire-log'
 
-export type { WireEntry, WireLog }
-
 interface State {
   entries: WireEntry[]
   counts: Record<string, number>

@@ -2,8 +2,8 @@ import { TickerStreamQuerySchema } from '@duplex/protocol/ticker'
 import { env } from '@/shared/env'
 import { invalid, jsonError, lastEventIdOf } from '@/shared/server/http'
 import { services } from '@/shared/server/services'
-import { tickerServer } from '../feature.ts'
 import { comeBackLater } from '@/shared/server/sse/come-back'
+import { tickerServer } from '../feature.ts'
 
 /** `GET /api/ticker/stream?symbols=AAPL,MSFT` — the live ticker as Server-Sent Events. */
 export async function GET(request: Request) {
