@@ -11,7 +11,7 @@ import {
   type RoomId,
 } from '@duplex/protocol/chat'
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react'
-import { newClientId } from '@/shared/lib/realtime-ids'
+import { newClientId } from '../lib/client-id'
 import type { ChatConnection } from '../lib/chat-connection'
 import { chatReducer, INITIAL_CHAT_STATE, type OutgoingMessage } from '../lib/chat-state'
 import { useMarkRead } from './use-mark-read'

@@ -15,7 +15,8 @@ import type { ConnectionStatus } from '@/shared/lib/connection-status'
 import { realtimeAuthToken } from '@/shared/lib/realtime-auth'
 import { userColor } from '@/shared/lib/realtime-colors'
 import { toWebSocketUrl } from '@/shared/lib/realtime-url'
-import { describeYjsFrame, type WireFrame } from '@/shared/lib/realtime-wire'
+import type { WireFrame } from '@/shared/lib/realtime-wire'
+import { describeYjsFrame } from '../lib/yjs-wire'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 
 /** Someone with the document open, from their awareness state. */
