@@ -8,7 +8,7 @@ export async function register() {
   // NEXT_RUNTIME is set by Next itself, not by the user, so it is not part of the validated env.
   // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME === 'nodejs') {
-    const { startServices } = await import('./server/lifecycle')
-    await startServices()
+    const { start } = await import('./features/server')
+    await start()
   }
 }

@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
-import { SiteHeader } from '@/components/site-header'
+import { SiteHeader } from '@/shared/ui/site-header'
 import './globals.css'
 
 export const metadata: Metadata = {

@@ -1,6 +1,6 @@
 import Link from 'next/link'
 import type { Route } from 'next'
-import { TransportTag, type Transport } from '@/components/transport-tag'
+import { TransportTag, type Transport } from '@/shared/ui/transport-tag'
 import { ComparisonTable } from './_components/comparison-table'
 import { SameUpdateOnEachWire } from './_components/same-update'
 import { DecisionTree } from './_components/decision-tree'

@@ -3,7 +3,7 @@
 import Link from 'next/link'
 import type { Route } from 'next'
 import { useState } from 'react'
-import { TransportTag, type Transport } from '@/components/transport-tag'
+import { TransportTag, type Transport } from '@/shared/ui/transport-tag'
 
 interface Question {
   kind: 'question'

@@ -1,6 +1,3 @@
-import type { ReactNode } from 'react'
-import { RealtimeBoundary } from '@/components/session/realtime-boundary'
+import { EditorLayout } from '@/features/editor/components/editor-layout'
 
-export default function EditorLayout({ children }: { children: ReactNode }) {
-  return <RealtimeBoundary>{children}</RealtimeBoundary>
-}
+export default EditorLayout

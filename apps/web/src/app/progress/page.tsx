@@ -1,23 +1,4 @@
-import type { Metadata } from 'next'
-import { DemoHeader } from '@/components/demo-header'
-import { JobBoard } from './_components/job-board'
+import { ProgressPage, progressMetadata } from '@/features/progress/components/progress-page'
 
-export const metadata: Metadata = { title: 'Job progress over SSE' }
-
-export default function ProgressPage() {
-  return (
-    <>
-      <DemoHeader
-        transport="sse"
-        title="Job progress"
-        lede="Start a few long-running jobs and watch each one over its own event stream. Jobs run on the server whether you watch or not: reload the page and every bar comes back at its true state. A finished stream ends for good — no reconnect loop."
-        why={[
-          'Progress only ever flows server → browser.',
-          'Plain HTTP: passes proxies and firewalls.',
-          'A 204 tells EventSource to stop for good.',
-        ]}
-      />
-      <JobBoard />
-    </>
-  )
-}
+export const metadata = progressMetadata
+export default ProgressPage

@@ -1,4 +1,4 @@
-import { services } from '@/server/services'
+import { health } from '@/features/server'
 
 export const dynamic = 'force-dynamic'
 
@@ -7,17 +7,6 @@ export const dynamic = 'force-dynamic'
  * load balancer that checks it stops sending new clients here before the process exits.
  */
 export function GET() {
-  const { ticker, heartbeat, mode, instanceId, runsMarket, draining } = services()
-  return Response.json(
-    {
-      status: draining() ? 'draining' : 'ok',
-      uptimeSeconds: Math.round(process.uptime()),
-      mode,
-      instanceId,
-      runsMarket: runsMarket(),
-      ticker: ticker.stats(),
-      openStreams: heartbeat.size,
-    },
-    { status: draining() ? 503 : 200 },
-  )
+  const report = health()
+  return Response.json(report, { status: report.status === 'draining' ? 503 : 200 })
 }

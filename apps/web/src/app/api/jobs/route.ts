@@ -1,20 +1,3 @@
-import { CreateJobSchema, type JobList } from '@duplex/protocol/jobs'
-import { invalid, readJsonBody } from '@/server/http'
-import { services } from '@/server/services'
-
 export const dynamic = 'force-dynamic'
 
-/** `GET /api/jobs` — every job the server remembers, newest first. */
-export async function GET() {
-  return Response.json({ jobs: await services().jobs.list() } satisfies JobList)
-}
-
-/** `POST /api/jobs` — starts a job. The body is optional: `{ name?, durationMs?, simulateFailure? }`. */
-export async function POST(request: Request) {
-  const body = await readJsonBody(request)
-  if (!body.ok) return body.response
-  const parsed = CreateJobSchema.safeParse(body.value ?? {})
-  if (!parsed.success) return invalid(parsed.error, 'job')
-  const job = await services().jobs.create(parsed.data)
-  return Response.json(job, { status: 201, headers: { Location: `/api/jobs/${job.id}` } })
-}
+export { GET, POST } from '@/features/progress/server/routes/jobs'

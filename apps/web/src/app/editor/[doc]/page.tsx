@@ -1,25 +1,4 @@
-import { DocNameSchema } from '@duplex/protocol/collab'
-import type { Metadata } from 'next'
-import { notFound } from 'next/navigation'
-import { DemoHeader } from '@/components/demo-header'
-import { SessionGate } from '@/components/session/session-gate'
-import { CollabEditor } from '../_components/collab-editor'
-import { EDITOR_LEDE, EDITOR_WHY } from '../_components/editor-copy'
+import { EditorDocPage, editorDocMetadata } from '@/features/editor/components/editor-doc-page'
 
-export async function generateMetadata({ params }: PageProps<'/editor/[doc]'>): Promise<Metadata> {
-  const { doc } = await params
-  return { title: `${doc} · Editor` }
-}
-
-export default async function EditorDocPage({ params }: PageProps<'/editor/[doc]'>) {
-  const parsed = DocNameSchema.safeParse((await params).doc)
-  if (!parsed.success) notFound()
-  return (
-    <>
-      <DemoHeader transport="ws" title={parsed.data} lede={EDITOR_LEDE} why={EDITOR_WHY} />
-      <SessionGate purpose="edit">
-        <CollabEditor docName={parsed.data} />
-      </SessionGate>
-    </>
-  )
-}
+export const generateMetadata = editorDocMetadata
+export default EditorDocPage

@@ -1,25 +1,3 @@
-import { JobIdSchema } from '@duplex/protocol/jobs'
-import { invalid, notFound } from '@/server/http'
-import { services } from '@/server/services'
-
 export const dynamic = 'force-dynamic'
 
-async function jobIdOf(ctx: RouteContext<'/api/jobs/[id]'>) {
-  return JobIdSchema.safeParse((await ctx.params).id)
-}
-
-/** `GET /api/jobs/:id` — one job as it is now. */
-export async function GET(_request: Request, ctx: RouteContext<'/api/jobs/[id]'>) {
-  const id = await jobIdOf(ctx)
-  if (!id.success) return invalid(id.error, 'job id')
-  const job = await services().jobs.get(id.data)
-  return job ? Response.json(job) : notFound(`No job with id ${id.data}`)
-}
-
-/** `DELETE /api/jobs/:id` — cancels a running job; an ended job is returned unchanged. */
-export async function DELETE(_request: Request, ctx: RouteContext<'/api/jobs/[id]'>) {
-  const id = await jobIdOf(ctx)
-  if (!id.success) return invalid(id.error, 'job id')
-  const job = await services().jobs.cancel(id.data)
-  return job ? Response.json(job) : notFound(`No job with id ${id.data}`)
-}
+export { GET, DELETE } from '@/features/progress/server/routes/job'

@@ -1,6 +1,1 @@
-import type { SymbolList } from '@duplex/protocol/ticker'
-import { services } from '@/server/services'
-
-export function GET() {
-  return Response.json({ symbols: services().ticker.listings() } satisfies SymbolList)
-}
+export { GET } from '@/features/ticker/server/routes/symbols'

@@ -1,0 +1,93 @@
+'use client'
+
+import Link from 'next/link'
+import { useChat } from '@/features/chat/hooks/use-chat'
+import { useSession } from '@/shared/hooks/use-session'
+import { ChatStatusBar } from './chat-status-bar'
+import { ChatWirePanel } from './chat-wire-panel'
+import { Composer } from './composer'
+import { MessageList } from './message-list'
+import { PresencePanel } from './presence-panel'
+import { TypingIndicator } from './typing-indicator'
+
+const NOTICE_TEXT: Record<string, string> = {
+  rate_limited: 'Slow down, you are sending messages too fast',
+  too_large: 'That message is too long',
+  not_in_room: 'You are not in this room any more',
+  invalid: 'The server could not accept that',
+  timeout: 'The server is not answering',
+}
+
+export function ChatRoom({ roomId }: { roomId: string }) {
+  const { session } = useSession()
+  const selfId = session?.user.id
+  const chat = useChat(roomId, selfId)
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="min-w-0 space-y-4">
+        <ChatStatusBar>
+          <Link
+            href="/chat"
+            className="rounded-md px-2 py-1 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-100 dark:text-slate-200 dark:ring-slate-700 dark:hover:bg-slate-800"
+          >
+            ← All rooms
+          </Link>
+        </ChatStatusBar>
+        <section
+          aria-label={`Room ${roomId}`}
+          className="flex h-[min(72vh,42rem)] min-h-96 flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
+        >
+          {chat.notice && (
+            <div
+              role="alert"
+              data-testid="chat-notice"
+              data-code={chat.notice.code}
+              className="flex items-start gap-3 border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+            >
+              <p className="flex-1">
+                <span className="font-semibold">
+                  {NOTICE_TEXT[chat.notice.code] ?? 'Something went wrong'}.
+                </span>{' '}
+                {chat.notice.message}
+              </p>
+              <button
+                type="button"
+                onClick={chat.dismissNotice}
+                className="rounded px-1.5 text-xs font-medium underline-offset-2 hover:underline"
+              >
+                Dismiss
+              </button>
+            </div>
+          )}
+          <MessageList
+            selfId={selfId}
+            loaded={chat.loaded}
+            messages={chat.messages}
+            outbox={chat.outbox}
+            reads={chat.reads}
+            hasMore={chat.hasMore}
+            loadingOlder={chat.loadingOlder}
+            prepended={chat.prepended}
+            onLoadOlder={chat.loadOlder}
+            onRetry={chat.retry}
+            onDiscard={chat.discard}
+          />
+          <TypingIndicator typing={chat.typing} />
+          <Composer
+            roomId={roomId}
+            disabled={!session}
+            connected={chat.connection.status === 'open' && chat.joined}
+            onSend={chat.send}
+            onTyping={chat.notifyTyping}
+            onStopTyping={chat.stopTyping}
+          />
+        </section>
+      </div>
+      <aside className="min-w-0 space-y-4">
+        <PresencePanel members={chat.members} selfId={selfId} />
+        <ChatWirePanel />
+      </aside>
+    </div>
+  )
+}

@@ -1,0 +1,44 @@
+'use client'
+
+import type { ReactNode } from 'react'
+import { ConnectionBadge } from '@/shared/ui/connection-badge'
+import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
+import { UserMenu } from '@/shared/ui/session/user-menu'
+import { useRealtimeSocket } from '@/features/chat/hooks/use-realtime-socket'
+
+/** Connection state, round trip and transport of the chat socket, plus the user menu. */
+export function ChatStatusBar({ children }: { children?: ReactNode }) {
+  const { connection, state } = useRealtimeSocket()
+  const detail =
+    state.status === 'open'
+      ? (state.transport ?? undefined)
+      : state.status === 'reconnecting' && state.lastError
+        ? state.lastError
+        : undefined
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        {children}
+        <ConnectionBadge status={state.status} detail={detail} />
+        <div className="text-sm">
+          <span className="text-slate-500 dark:text-slate-400">RTT </span>
+          <span className="font-mono font-semibold tabular-nums" data-testid="latency">
+            {state.latencyMs === null ? '—' : `${state.latencyMs} ms`}
+          </span>
+        </div>
+        {state.connects > 1 && (
+          <div className="text-sm" data-testid="recovery">
+            <span className="text-slate-500 dark:text-slate-400">Last reconnect </span>
+            <span className="font-semibold">{state.recovered ? 'recovered' : 'rejoined'}</span>
+          </div>
+        )}
+        <div className="ml-auto">
+          <UserMenu />
+        </div>
+      </div>
+      {state.refusal && connection && (
+        <ConnectionRefused reason={state.refusal} onRetry={() => connection.retry()} />
+      )}
+    </div>
+  )
+}

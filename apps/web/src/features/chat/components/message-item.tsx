@@ -1,0 +1,144 @@
+'use client'
+
+import type { ChatMessage } from '@duplex/protocol/chat'
+import { UserAvatar } from '@/shared/ui/session/user-avatar'
+import type { OutgoingMessage } from '../lib/chat-state'
+
+function clock(ts: number): string {
+  return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+}
+
+/**
+ * One message. Its text is rendered as a text node, never as HTML, so `<img onerror=…>` shows up
+ * as those characters. A stored message shows its server id and time; an outgoing one shows
+ * whether it is waiting, on its way, or failed (with a retry that reuses its `clientId`).
+ */
+export function MessageItem({
+  mine,
+  userId,
+  userName,
+  text,
+  stored,
+  outgoing,
+  seenBy,
+  onRetry,
+  onDiscard,
+}: {
+  mine: boolean
+  userId: string
+  userName: string
+  text: string
+  stored?: ChatMessage
+  outgoing?: OutgoingMessage
+  seenBy?: string[]
+  onRetry?: () => void
+  onDiscard?: () => void
+}) {
+  const status = stored ? 'sent' : (outgoing?.status ?? 'queued')
+  const failed = outgoing?.status === 'failed'
+  return (
+    <li
+      data-testid="message"
+      data-status={status}
+      data-mine={mine || undefined}
+      data-id={stored?.id}
+      data-client-id={stored?.clientId ?? outgoing?.clientId}
+      className={`flex items-end gap-2 ${mine ? 'flex-row-reverse' : ''}`}
+    >
+      <UserAvatar userId={userId} name={userName} />
+      <div
+        className={`flex max-w-[85%] min-w-0 flex-col sm:max-w-[75%] ${mine ? 'items-end' : 'items-start'}`}
+      >
+        <div className="mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500 dark:text-slate-400">
+          <span
+            className="font-semibold text-slate-700 dark:text-slate-200"
+            data-testid="message-author"
+          >
+            {mine ? 'You' : userName}
+          </span>
+          {stored && (
+            <>
+              <time
+                dateTime={new Date(stored.ts).toISOString()}
+                title={new Date(stored.ts).toLocaleString()}
+              >
+                {clock(stored.ts)}
+              </time>
+              <span className="font-mono" title="Server-assigned message id">
+                #{stored.id}
+              </span>
+            </>
+          )}
+        </div>
+        <p
+          data-testid="message-text"
+          className={`rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap [overflow-wrap:anywhere] ${
+            mine
+              ? 'rounded-br-sm bg-ws-600 text-white'
+              : 'rounded-bl-sm bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'
+          } ${status === 'queued' || status === 'sending' ? 'opacity-70' : ''} ${
+            failed ? 'ring-2 ring-red-500' : ''
+          }`}
+        >
+          {text}
+        </p>
+        {mine && (
+          <div className="mt-0.5 flex items-center gap-2 px-1 text-xs" data-testid="message-status">
+            {status === 'queued' && (
+              <span className="text-slate-500 dark:text-slate-400">Waiting for connection…</span>
+            )}
+            {status === 'sending' && (
+              <span className="text-slate-500 dark:text-slate-400">Sending…</span>
+            )}
+            {status === 'sent' && !seenBy?.length && (
+              <span className="text-slate-500 dark:text-slate-400">Sent ✓</span>
+            )}
+            {failed && (
+              <>
+                <span className="text-red-700 dark:text-red-300">
+                  Not sent: {outgoing?.error?.message ?? 'unknown error'}
+                </span>
+                <button
+                  type="button"
+                  onClick={onRetry}
+                  className="rounded px-1.5 py-0.5 font-semibold text-ws-700 ring-1 ring-ws-500/40 hover:bg-ws-50 dark:text-ws-100 dark:hover:bg-ws-700/30"
+                >
+                  Retry
+                </button>
+                <button
+                  type="button"
+                  onClick={onDiscard}
+                  className="rounded px-1.5 py-0.5 text-slate-600 hover:underline dark:text-slate-300"
+                >
+                  Discard
+                </button>
+              </>
+            )}
+          </div>
+        )}
+        {seenBy && seenBy.length > 0 && (
+          <p
+            className="mt-0.5 px-1 text-xs text-slate-500 dark:text-slate-400"
+            data-testid="seen-by"
+          >
+            Seen by {describeReaders(seenBy)}
+          </p>
+        )}
+      </div>
+    </li>
+  )
+}
+
+/**
+ * "Ada", "Ada and Bob", "Ada, Bob and Chen", "Ada, Bob, Chen and 4 others": a busy room must not
+ * turn one receipt line into a paragraph.
+ */
+function describeReaders(names: string[]): string {
+  if (names.length <= 3) {
+    return names.length > 1
+      ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+      : names.join('')
+  }
+  const others = names.length - 3
+  return `${names.slice(0, 3).join(', ')} and ${others} other${others === 1 ? '' : 's'}`
+}

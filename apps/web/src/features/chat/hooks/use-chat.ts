@@ -1,0 +1,334 @@
+'use client'
+
+import {
+  CHAT_HISTORY_MAX_PAGE,
+  CHAT_HISTORY_PAGE,
+  TYPING_THROTTLE_MS,
+  type ChatMessage,
+  type LoadHistoryAck,
+  type Member,
+  type ReadReceipt,
+  type RoomId,
+} from '@duplex/protocol/chat'
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react'
+import { newClientId } from '../lib/client-id'
+import type { ChatConnection } from '../lib/chat-connection'
+import { chatReducer, INITIAL_CHAT_STATE, type OutgoingMessage } from '../lib/chat-state'
+import { useMarkRead } from './use-mark-read'
+import { useRealtimeSocket } from './use-realtime-socket'
+
+/** How long to wait for an ack before calling a request failed. */
+const ACK_TIMEOUT_MS = 10_000
+/** Pages fetched at most to close the gap after a reconnect that could not be recovered. */
+const MAX_GAP_PAGES = 10
+
+const timeoutError = { code: 'timeout' as const, message: 'The server did not answer in time.' }
+
+/**
+ * One chat room over the tab's Socket.IO connection: joins on connect, merges history and live
+ * messages by id, sends with a stable `clientId` (pending → sent, or failed and retryable),
+ * relays typing (throttled, self-expiring), read receipts and presence.
+ *
+ * After a reconnect, nothing is needed when Socket.IO recovered the session (`socket.recovered`:
+ * the server replays what was missed); otherwise the room is joined again and every message since
+ * the last one held is fetched.
+ *
+ * @example
+ * const chat = useChat('general')
+ * chat.send('Hello')
+ */
+export function useChat(roomId: RoomId, selfId: string | undefined) {
+  const { connection, state: connectionState } = useRealtimeSocket()
+  const [state, dispatch] = useReducer(chatReducer, INITIAL_CHAT_STATE)
+  const stateRef = useRef(state)
+  stateRef.current = state
+  const attempts = useRef(new Map<string, number>())
+  const lastTypingSent = useRef(0)
+
+  const transmit = useCallback(
+    (conn: ChatConnection, message: Pick<OutgoingMessage, 'clientId' | 'text'>) => {
+      const attempt = (attempts.current.get(message.clientId) ?? 0) + 1
+      attempts.current.set(message.clientId, attempt)
+      dispatch({
+        type: 'outbox',
+        clientId: message.clientId,
+        patch: { status: 'sending', error: undefined },
+      })
+      const started = performance.now()
+      conn.socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emit(
+          'send-message',
+          { roomId, text: message.text, clientId: message.clientId },
+          (err, ack) => {
+            // A newer attempt of the same message (a retry after reconnect) owns the outcome.
+            if (attempts.current.get(message.clientId) !== attempt) return
+            if (err) {
+              dispatch({
+                type: 'outbox',
+                clientId: message.clientId,
+                patch: { status: 'failed', error: timeoutError },
+              })
+              return
+            }
+            conn.recordLatency(performance.now() - started)
+            if (ack.ok) {
+              attempts.current.delete(message.clientId)
+              dispatch({ type: 'messages', messages: [ack.message] })
+              return
+            }
+            dispatch({
+              type: 'outbox',
+              clientId: message.clientId,
+              patch: { status: 'failed', error: ack.error },
+            })
+            if (ack.error.code === 'rate_limited' || ack.error.code === 'too_large') {
+              dispatch({ type: 'notice', notice: ack.error })
+            }
+          },
+        )
+    },
+    [roomId],
+  )
+
+  // Join, rejoin after reconnects, and listen to the room.
+  useEffect(() => {
+    dispatch({ type: 'reset' })
+    if (!connection) return
+    const { socket } = connection
+    let disposed = false
+
+    const flushOutbox = () => {
+      for (const message of stateRef.current.outbox) {
+        if (message.status !== 'failed') transmit(connection, message)
+      }
+    }
+
+    /** Pages back from the join's history until it meets what we held before the disconnect. */
+    const fillGap = async (heldUpTo: number, oldest: number | undefined, hasMore: boolean) => {
+      let before = oldest
+      for (
+        let page = 0;
+        page < MAX_GAP_PAGES && hasMore && before !== undefined && before > heldUpTo + 1;
+        page++
+      ) {
+        const ack: LoadHistoryAck | null = await socket
+          .timeout(ACK_TIMEOUT_MS)
+          .emitWithAck('load-history', { roomId, before, limit: CHAT_HISTORY_MAX_PAGE })
+          .catch(() => null)
+        if (disposed || !ack?.ok) return
+        const fresh = ack.messages.filter((m) => m.id > heldUpTo)
+        dispatch({ type: 'messages', messages: fresh })
+        if (fresh.length < ack.messages.length || ack.messages.length === 0) return
+        before = ack.messages[0]?.id
+        hasMore = ack.hasMore
+      }
+    }
+
+    const join = async () => {
+      const heldUpTo = stateRef.current.messages.at(-1)?.id ?? 0
+      const wasLoaded = stateRef.current.loaded
+      const started = performance.now()
+      const ack = await socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck('join-room', { roomId })
+        .catch(() => null)
+      if (disposed) return
+      if (!ack) {
+        dispatch({
+          type: 'notice',
+          notice: {
+            code: 'timeout',
+            message: 'Joining the room timed out; retrying on the next reconnect.',
+          },
+        })
+        return
+      }
+      if (!ack.ok) {
+        dispatch({ type: 'notice', notice: ack.error })
+        return
+      }
+      connection.recordLatency(performance.now() - started)
+      dispatch({
+        type: 'joined',
+        history: ack.history,
+        hasMore: ack.hasMore,
+        members: ack.members,
+        reads: ack.reads,
+      })
+      if (stateRef.current.notice?.code === 'timeout') dispatch({ type: 'notice', notice: null })
+      flushOutbox()
+      if (wasLoaded && heldUpTo > 0) await fillGap(heldUpTo, ack.history[0]?.id, ack.hasMore)
+    }
+
+    const onConnect = () => {
+      // Recovered: the server kept our rooms and replays what we missed. Nothing to fetch.
+      if (socket.recovered && stateRef.current.loaded) {
+        dispatch({ type: 'recovered' })
+        flushOutbox()
+      } else {
+        void join()
+      }
+    }
+    const onDisconnect = () => dispatch({ type: 'left' })
+    const onMessage = (message: ChatMessage) => {
+      if (message.roomId === roomId) dispatch({ type: 'messages', messages: [message] })
+    }
+    const onPresence = (event: { roomId: string; members: Member[] }) => {
+      if (event.roomId === roomId) dispatch({ type: 'members', members: event.members })
+    }
+    const onTyping = (event: {
+      roomId: string
+      userId: string
+      userName: string
+      typing: boolean
+    }) => {
+      if (event.roomId === roomId) {
+        dispatch({
+          type: 'typing',
+          user: { userId: event.userId, userName: event.userName },
+          typing: event.typing,
+        })
+      }
+    }
+    const onRead = (receipt: ReadReceipt) => {
+      if (receipt.roomId === roomId) dispatch({ type: 'read', receipt })
+    }
+
+    socket.on('connect', onConnect)
+    socket.on('disconnect', onDisconnect)
+    socket.on('room-message', onMessage)
+    socket.on('presence', onPresence)
+    socket.on('user-typing', onTyping)
+    socket.on('read-receipt', onRead)
+    if (socket.connected) void join()
+
+    return () => {
+      disposed = true
+      socket.off('connect', onConnect)
+      socket.off('disconnect', onDisconnect)
+      socket.off('room-message', onMessage)
+      socket.off('presence', onPresence)
+      socket.off('user-typing', onTyping)
+      socket.off('read-receipt', onRead)
+      if (socket.connected) socket.emit('leave-room', { roomId })
+    }
+  }, [connection, roomId, transmit])
+
+  // Typing indicators expire on their own: a closed tab never sends `typing: false`.
+  const typingEntries = Object.values(state.typing)
+  const nextExpiry = typingEntries.length ? Math.min(...typingEntries.map((t) => t.until)) : null
+  useEffect(() => {
+    if (nextExpiry === null) return
+    const timer = setTimeout(
+      () => dispatch({ type: 'expire-typing', now: Date.now() }),
+      Math.max(0, nextExpiry - Date.now()) + 50,
+    )
+    return () => clearTimeout(timer)
+  }, [nextExpiry])
+
+  useMarkRead(connection, state.joined, state.messages, selfId, roomId)
+
+  const send = useCallback(
+    (text: string) => {
+      if (text.trim() === '') return
+      const message: OutgoingMessage = {
+        clientId: newClientId(),
+        text,
+        status: 'queued',
+        createdAt: Date.now(),
+      }
+      dispatch({ type: 'queue', message })
+      // The user sent; they are no longer typing.
+      if (lastTypingSent.current && connection?.socket.connected) {
+        connection.socket.emit('typing', { roomId, typing: false })
+      }
+      lastTypingSent.current = 0
+      if (connection?.socket.connected && stateRef.current.joined) transmit(connection, message)
+    },
+    [connection, roomId, transmit],
+  )
+
+  /** Sends the same message again with the same `clientId`, so the server stores it at most once. */
+  const retry = useCallback(
+    (clientId: string) => {
+      const message = stateRef.current.outbox.find((o) => o.clientId === clientId)
+      if (!message) return
+      if (connection?.socket.connected && stateRef.current.joined) transmit(connection, message)
+      else dispatch({ type: 'outbox', clientId, patch: { status: 'queued', error: undefined } })
+    },
+    [connection, transmit],
+  )
+
+  const discard = useCallback(
+    (clientId: string) => dispatch({ type: 'outbox', clientId, patch: null }),
+    [],
+  )
+
+  /** Call on every keystroke: sends `typing: true` at most once per {@link TYPING_THROTTLE_MS}. */
+  const notifyTyping = useCallback(() => {
+    if (!connection?.socket.connected || !stateRef.current.joined) return
+    const now = Date.now()
+    if (now - lastTypingSent.current < TYPING_THROTTLE_MS) return
+    lastTypingSent.current = now
+    connection.socket.emit('typing', { roomId, typing: true })
+  }, [connection, roomId])
+
+  /** Call on blur or when the draft is emptied. */
+  const stopTyping = useCallback(() => {
+    if (!lastTypingSent.current) return
+    lastTypingSent.current = 0
+    if (connection?.socket.connected) connection.socket.emit('typing', { roomId, typing: false })
+  }, [connection, roomId])
+
+  const loadOlder = useCallback(async () => {
+    const current = stateRef.current
+    const before = current.messages[0]?.id
+    if (
+      !connection ||
+      !current.joined ||
+      !current.hasMore ||
+      current.loadingOlder ||
+      before === undefined
+    )
+      return
+    dispatch({ type: 'loading-older', loading: true })
+    const ack = await connection.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('load-history', { roomId, before, limit: CHAT_HISTORY_PAGE })
+      .catch(() => null)
+    dispatch({ type: 'loading-older', loading: false })
+    if (ack?.ok)
+      dispatch({ type: 'messages', messages: ack.messages, hasMore: ack.hasMore, older: true })
+    else if (ack) dispatch({ type: 'notice', notice: ack.error })
+  }, [connection, roomId])
+
+  const dismissNotice = useCallback(() => dispatch({ type: 'notice', notice: null }), [])
+
+  const typing = useMemo(
+    () => Object.values(state.typing).filter((t) => t.userId !== selfId),
+    [state.typing, selfId],
+  )
+
+  return {
+    connection: connectionState,
+    joined: state.joined,
+    loaded: state.loaded,
+    messages: state.messages,
+    outbox: state.outbox,
+    hasMore: state.hasMore,
+    loadingOlder: state.loadingOlder,
+    prepended: state.prepended,
+    members: state.members,
+    reads: state.reads,
+    typing,
+    notice: state.notice,
+    send,
+    retry,
+    discard,
+    notifyTyping,
+    stopTyping,
+    loadOlder,
+    dismissNotice,
+  }
+}

@@ -1,0 +1,241 @@
+import { COLLAB_PATH } from '@duplex/protocol/collab'
+import {
+  CompareHelloSchema,
+  type CompareClientToServerEvents,
+  type CompareSocketEchoAck,
+} from '@duplex/protocol/compare'
+import type { Socket } from 'socket.io-client'
+import { realtimeAuthToken } from '@/shared/lib/realtime-auth'
+import { socketEndpoint } from '@/shared/lib/realtime-connection'
+import { toWebSocketUrl } from '@/shared/lib/realtime-url'
+
+export type TransportId = 'sse' | 'socketio' | 'yjs'
+
+export const TRANSPORTS: { id: TransportId; label: string; color: string; path: string }[] = [
+  {
+    id: 'sse',
+    label: 'SSE',
+    color: '#0ea5e9',
+    path: 'POST /api/compare/echo → event on the stream',
+  },
+  { id: 'socketio', label: 'Socket.IO', color: '#8b5cf6', path: 'emit compare-echo → ack' },
+  {
+    id: 'yjs',
+    label: 'Yjs',
+    color: '#f59e0b',
+    path: 'update from one provider → applied by another',
+  },
+]
+
+/**
+ * Messages in flight per transport, the same for all three. A browser opens at most 6 HTTP/1.1
+ * connections per host and the SSE stream holds one, so SSE could not have more POSTs pending.
+ */
+export const IN_FLIGHT = 4
+
+/** How often the live chart gets a point. */
+export const SAMPLE_MS = 200
+
+export interface Sample {
+  index: number
+  /** Messages completed per second during this sample. */
+  rate: number
+  /** Mean latency of the messages completed during this sample. */
+  latencyMs: number | undefined
+}
+
+/** What a leg reports as it runs; the page turns it into samples and totals. */
+export interface LegProgress {
+  onDone(latencyMs: number): void
+  onDuplicate(): void
+  signal: AbortSignal
+}
+
+export interface LegSetup {
+  realtimeUrl: string
+  messages: number
+}
+
+/** Keeps at most `window` messages in flight until `total` have completed. */
+async function pump(
+  total: number,
+  window: number,
+  signal: AbortSignal,
+  send: (seq: number) => void,
+  completed: () => number,
+  wake: { notify: () => void; wait: () => Promise<void> },
+) {
+  let sent = 0
+  while (completed() < total && !signal.aborted) {
+    while (sent < total && sent - completed() < window) send(sent++)
+    await wake.wait()
+  }
+}
+
+function waker() {
+  let resolve: (() => void) | undefined
+  return {
+    notify: () => {
+      resolve?.()
+      resolve = undefined
+    },
+    wait: () =>
+      new Promise<void>((r) => {
+        resolve = r
+        setTimeout(r, 1000)
+      }),
+  }
+}
+
+/** SSE: each message is POSTed and comes back as an `echo` event on the page's event stream. */
+export async function runSse(setup: LegSetup, progress: LegProgress): Promise<void> {
+  const source = new EventSource('/api/compare/stream')
+  try {
+    const connectionId = await new Promise<string>((resolve, reject) => {
+      source.addEventListener('hello', (e) =>
+        resolve(
+          CompareHelloSchema.parse(JSON.parse((e as MessageEvent<string>).data)).connectionId,
+        ),
+      )
+      source.onerror = () => reject(new Error('the comparison stream did not open'))
+    })
+    const seen = new Uint8Array(setup.messages)
+    let done = 0
+    const wake = waker()
+    source.addEventListener('echo', (e) => {
+      const { seq, t } = JSON.parse((e as MessageEvent<string>).data) as { seq: number; t: number }
+      if (seen[seq]) return progress.onDuplicate()
+      seen[seq] = 1
+      done++
+      progress.onDone(performance.now() - t)
+      wake.notify()
+    })
+    await pump(
+      setup.messages,
+      IN_FLIGHT,
+      progress.signal,
+      (seq) =>
+        void fetch('/api/compare/echo', {
+          method: 'POST',
+          body: JSON.stringify({ connectionId, seq, t: performance.now() }),
+        }),
+      () => done,
+      wake,
+    )
+  } finally {
+    source.close()
+  }
+}
+
+/** Socket.IO: `compare-echo` requests, each answered by its ack, through the realtime server. */
+export async function runSocketIo(setup: LegSetup, progress: LegProgress): Promise<void> {
+  const { io } = await import('socket.io-client')
+  const token = await realtimeAuthToken(setup.realtimeUrl)
+  const { origin, path } = socketEndpoint(setup.realtimeUrl)
+  const socket: Socket<Record<never, never>, CompareClientToServerEvents> = io(origin, {
+    path,
+    transports: ['websocket'],
+    withCredentials: true,
+    reconnection: false,
+    ...(token ? { auth: { token } } : {}),
+  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve())
+      socket.once('connect_error', (error) => reject(error))
+    })
+    const seen = new Uint8Array(setup.messages)
+    let done = 0
+    let refused: string | undefined
+    const wake = waker()
+    const onAck = (ack: CompareSocketEchoAck) => {
+      if (!ack.ok) {
+        // A refused echo (rate limit, bad payload) ends the leg with the server's reason.
+        refused ??= `${ack.error.code}: ${ack.error.message}`
+        wake.notify()
+        return
+      }
+      if (seen[ack.seq]) return progress.onDuplicate()
+      seen[ack.seq] = 1
+      done++
+      progress.onDone(performance.now() - ack.t)
+      wake.notify()
+    }
+    await pump(
+      setup.messages,
+      IN_FLIGHT,
+      progress.signal,
+      (seq) => {
+        if (refused === undefined) socket.emit('compare-echo', { seq, t: performance.now() }, onAck)
+      },
+      () => (refused === undefined ? done : setup.messages),
+      wake,
+    )
+    if (refused !== undefined) throw new Error(refused)
+  } finally {
+    socket.disconnect()
+  }
+}
+
+/** Yjs: one provider sets `bench.m = [seq, t]`, a second provider on the same document applies it. */
+export async function runYjs(setup: LegSetup, progress: LegProgress): Promise<void> {
+  const [Y, { WebsocketProvider }] = await Promise.all([import('yjs'), import('y-websocket')])
+  const token = await realtimeAuthToken(setup.realtimeUrl)
+  const docName = `compare-${crypto.randomUUID().slice(0, 12)}`
+  const url = `${toWebSocketUrl(setup.realtimeUrl)}${COLLAB_PATH}`
+  const params: Record<string, string> = token ? { token } : {}
+  const a = new Y.Doc()
+  const b = new Y.Doc()
+  const providers = [
+    new WebsocketProvider(url, docName, a, { params, disableBc: true }),
+    new WebsocketProvider(url, docName, b, { params, disableBc: true }),
+  ]
+  try {
+    await Promise.all(
+      providers.map(
+        (p) =>
+          new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error('the Yjs socket did not sync')), 15_000)
+            p.once('sync', () => {
+              clearTimeout(timer)
+              resolve()
+            })
+          }),
+      ),
+    )
+    const seen = new Uint8Array(setup.messages)
+    let done = 0
+    const wake = waker()
+    const remote = b.getMap<[number, number]>('bench')
+    remote.observe(() => {
+      const value = remote.get('m')
+      if (!value) return
+      const [seq, t] = value
+      if (seen[seq]) return progress.onDuplicate()
+      seen[seq] = 1
+      done++
+      progress.onDone(performance.now() - t)
+      wake.notify()
+    })
+    const local = a.getMap<[number, number]>('bench')
+    await pump(
+      setup.messages,
+      IN_FLIGHT,
+      progress.signal,
+      (seq) => local.set('m', [seq, performance.now()]),
+      () => done,
+      wake,
+    )
+  } finally {
+    for (const p of providers) p.destroy()
+    a.destroy()
+    b.destroy()
+  }
+}
+
+export const LEGS: Record<TransportId, (setup: LegSetup, progress: LegProgress) => Promise<void>> =
+  {
+    sse: runSse,
+    socketio: runSocketIo,
+    yjs: runYjs,
+  }

@@ -1,0 +1,15 @@
+import { CompareEchoSchema } from '@duplex/protocol/compare'
+import { invalid, notFound, readJsonBody } from '@/shared/server/http'
+import { compareServer } from '../feature.ts'
+
+/** `POST /api/compare/echo` `{ connectionId, seq, t }` — sent back as an `echo` event on that stream. */
+export async function POST(request: Request) {
+  const body = await readJsonBody(request)
+  if (!body.ok) return body.response
+  const parsed = CompareEchoSchema.safeParse(body.value)
+  if (!parsed.success) return invalid(parsed.error, 'echo')
+  if (!compareServer().hub.echo(parsed.data)) {
+    return notFound(`No comparison stream ${parsed.data.connectionId}`)
+  }
+  return new Response(null, { status: 204 })
+}

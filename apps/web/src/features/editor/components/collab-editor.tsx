@@ -1,0 +1,116 @@
+'use client'
+
+import Link from 'next/link'
+import { useCallback } from 'react'
+import { ConnectionBadge } from '@/shared/ui/connection-badge'
+import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
+import { UserMenu } from '@/shared/ui/session/user-menu'
+import { WirePanel } from '@/shared/ui/wire-panel'
+import { useCollabDoc } from '@/features/editor/hooks/use-collab-doc'
+import { useSession } from '@/shared/hooks/use-session'
+import { useWireLog } from '@/shared/hooks/use-wire-log'
+import type { WireFrame } from '@/shared/lib/realtime-wire'
+import { CodeMirrorView } from './codemirror-view'
+import { PeerAvatars } from './peer-avatars'
+
+const toolButton =
+  'rounded-md px-2.5 py-1 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-50 dark:text-slate-200 dark:ring-slate-700 dark:hover:bg-slate-800'
+
+export function CollabEditor({ docName }: { docName: string }) {
+  const { session } = useSession()
+  const wire = useWireLog(300)
+  const { push } = wire
+  const onWire = useCallback((frame: WireFrame) => push({ ...frame, at: Date.now() }), [push])
+  // SessionGate renders this only with a session.
+  const user = session?.user ?? { id: 'anonymous', name: 'Anonymous' }
+  const collab = useCollabDoc(docName, user, onWire)
+  const detail =
+    collab.status === 'open'
+      ? collab.synced
+        ? 'synced'
+        : 'syncing…'
+      : collab.offline
+        ? 'offline by choice'
+        : undefined
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
+      <div className="min-w-0 space-y-4">
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+          <Link href="/editor" className={toolButton}>
+            ← All documents
+          </Link>
+          <ConnectionBadge status={collab.status} detail={detail} />
+          <PeerAvatars peers={collab.peers} />
+          <div className="ml-auto">
+            <UserMenu />
+          </div>
+        </div>
+        {collab.refusal && <ConnectionRefused reason={collab.refusal} onRetry={collab.retry} />}
+        <section
+          aria-label={`Document ${docName}`}
+          className="flex h-[min(70vh,40rem)] min-h-96 flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
+        >
+          <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
+            <button
+              type="button"
+              className={toolButton}
+              disabled={!collab.canUndo}
+              onClick={() => collab.handle?.undoManager.undo()}
+              title="Undo your last edit (Ctrl/⌘+Z); other people's edits stay"
+            >
+              Undo
+            </button>
+            <button
+              type="button"
+              className={toolButton}
+              disabled={!collab.canRedo}
+              onClick={() => collab.handle?.undoManager.redo()}
+              title="Redo (Ctrl/⌘+Shift+Z)"
+            >
+              Redo
+            </button>
+            <span className="hidden text-xs text-slate-500 sm:inline dark:text-slate-400">
+              Undo only takes back your own edits.
+            </span>
+            <button
+              type="button"
+              className={`${toolButton} ml-auto`}
+              aria-pressed={collab.offline}
+              disabled={!collab.handle}
+              onClick={() => collab.setOffline(!collab.offline)}
+              title="Close the WebSocket but keep editing; edits merge when you reconnect"
+            >
+              {collab.offline ? 'Reconnect' : 'Work offline'}
+            </button>
+          </div>
+          <div className="min-h-0 flex-1">
+            {collab.handle ? (
+              <CodeMirrorView handle={collab.handle} label={`Text of ${docName}`} />
+            ) : (
+              <div aria-busy="true" className="space-y-3 p-6">
+                {[70, 90, 55, 80].map((w) => (
+                  <div
+                    key={w}
+                    className="h-3 animate-pulse rounded bg-slate-200 dark:bg-slate-800"
+                    style={{ width: `${w}%` }}
+                  />
+                ))}
+              </div>
+            )}
+          </div>
+        </section>
+      </div>
+      <WirePanel
+        log={wire}
+        description={
+          <>
+            Binary y-websocket frames. The first varuint says what it is: <code>0</code> sync (step
+            1 sends a state vector, step 2 answers with what is missing, then one small update per
+            edit), <code>1</code> awareness (names and cursors).
+          </>
+        }
+      />
+    </div>
+  )
+}

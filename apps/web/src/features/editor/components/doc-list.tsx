@@ -1,0 +1,170 @@
+'use client'
+
+import { DocNameSchema } from '@duplex/protocol/collab'
+import Link from 'next/link'
+import { useRouter } from 'next/navigation'
+import { useId, useState, type FormEvent } from 'react'
+import { UserMenu } from '@/shared/ui/session/user-menu'
+import { useRealtimeDocs } from '@/features/editor/hooks/use-realtime-docs'
+
+function ago(ts: number, now: number): string {
+  const seconds = Math.max(0, Math.round((now - ts) / 1000))
+  if (seconds < 45) return 'just now'
+  const minutes = Math.round(seconds / 60)
+  if (minutes < 60) return `${minutes} min ago`
+  const hours = Math.round(minutes / 60)
+  if (hours < 24) return `${hours} h ago`
+  return new Date(ts).toLocaleDateString()
+}
+
+/** "Meeting notes" → "meeting-notes". */
+function toDocName(input: string): string {
+  return input
+    .trim()
+    .replace(/\s+/g, '-')
+    .replace(/[^A-Za-z0-9_-]/g, '')
+    .slice(0, 64)
+}
+
+export function DocList() {
+  const { docs, error, create } = useRealtimeDocs()
+  const router = useRouter()
+  const [draft, setDraft] = useState('')
+  const [formError, setFormError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const inputId = useId()
+  const name = toDocName(draft)
+  const now = Date.now()
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault()
+    const parsed = DocNameSchema.safeParse(name)
+    if (!parsed.success) {
+      setFormError('Use 1–64 letters, digits, _ or -, e.g. meeting-notes.')
+      return
+    }
+    setBusy(true)
+    setFormError(null)
+    const result = await create(parsed.data)
+    setBusy(false)
+    // An existing name is not a dead end: open it.
+    if (!result.ok && result.code !== 'conflict') {
+      setFormError(result.message)
+      return
+    }
+    setDraft('')
+    router.push(`/editor/${parsed.data}`)
+  }
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
+      <section
+        aria-labelledby="docs-title"
+        className="min-w-0 rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
+      >
+        <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+          <h2 id="docs-title" className="font-semibold">
+            Documents
+          </h2>
+          <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2" noValidate>
+            <label htmlFor={inputId} className="sr-only">
+              New document name
+            </label>
+            <input
+              id={inputId}
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              placeholder="meeting-notes"
+              aria-invalid={formError !== null}
+              aria-describedby={formError ? `${inputId}-error` : undefined}
+              className="w-48 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-500 dark:border-slate-700 dark:bg-slate-950 dark:placeholder:text-slate-400"
+            />
+            <button
+              type="submit"
+              disabled={busy}
+              className="rounded-md bg-ws-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-ws-700 disabled:opacity-60"
+            >
+              New document
+            </button>
+          </form>
+          <div className="ml-auto">
+            <UserMenu />
+          </div>
+        </div>
+        {formError && (
+          <p
+            id={`${inputId}-error`}
+            role="alert"
+            className="border-b border-slate-200 px-4 py-2 text-sm text-red-700 dark:border-slate-800 dark:text-red-300"
+          >
+            {formError}
+          </p>
+        )}
+        {error && (
+          <p
+            role="alert"
+            className="border-b border-slate-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-slate-800 dark:bg-amber-950 dark:text-amber-100"
+          >
+            {error}
+          </p>
+        )}
+        {docs === null ? (
+          <ul
+            aria-busy="true"
+            aria-label="Loading documents"
+            className="divide-y divide-slate-100 dark:divide-slate-800"
+          >
+            {[0, 1, 2].map((i) => (
+              <li key={i} className="flex h-14 items-center px-4">
+                <span className="h-3 w-40 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
+              </li>
+            ))}
+          </ul>
+        ) : docs.length === 0 ? (
+          <p className="px-4 py-10 text-center text-sm text-slate-500 dark:text-slate-400">
+            No documents yet. Create one, then open it in a second window.
+          </p>
+        ) : (
+          <ul aria-label="Documents" className="divide-y divide-slate-100 dark:divide-slate-800">
+            {docs.map((doc) => (
+              <li key={doc.name}>
+                <Link
+                  href={`/editor/${doc.name}`}
+                  className="flex h-14 items-center gap-3 px-4 hover:bg-slate-50 dark:hover:bg-slate-800/60"
+                >
+                  <span
+                    aria-hidden
+                    className="grid size-8 place-items-center rounded-md bg-ws-100 text-sm text-ws-700 dark:bg-ws-700/30 dark:text-ws-100"
+                  >
+                    ¶
+                  </span>
+                  <span className="min-w-0 flex-1 truncate font-medium">{doc.name}</span>
+                  <span className="text-xs text-slate-500 dark:text-slate-400">
+                    edited {ago(doc.updatedAt, now)}
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <aside className="rounded-xl border border-slate-200 bg-white p-4 text-sm text-slate-700 shadow-sm dark:border-slate-800 dark:bg-slate-900 dark:text-slate-300">
+        <h2 className="mb-2 font-semibold text-slate-900 dark:text-slate-100">How it syncs</h2>
+        <ol className="list-decimal space-y-2 pl-5">
+          <li>
+            Opening a document connects a WebSocket to{' '}
+            <code className="font-mono text-xs">/yjs/&lt;name&gt;</code>; the session cookie goes
+            with the upgrade request.
+          </li>
+          <li>Both sides swap state vectors and send each other only what the other lacks.</li>
+          <li>Every keystroke is then one small binary update, relayed to everyone else.</li>
+          <li>Cursors and names travel separately as awareness, which is never stored.</li>
+        </ol>
+        <p className="mt-3 text-slate-500 dark:text-slate-400">
+          The list itself is plain HTTP (<code className="font-mono text-xs">GET /api/docs</code>):
+          no socket needed to read it.
+        </p>
+      </aside>
+    </div>
+  )
+}

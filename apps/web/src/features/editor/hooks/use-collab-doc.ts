@@ -1,0 +1,250 @@
+'use client'
+
+import { ApiErrorSchema } from '@duplex/protocol/errors'
+import {
+  COLLAB_PATH,
+  COLLAB_TEXT_KEY,
+  CollabAwarenessUserSchema,
+  CollabCloseCode,
+} from '@duplex/protocol/collab'
+import type { SessionUser } from '@duplex/protocol/session'
+import { useCallback, useEffect, useState } from 'react'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import type { ConnectionStatus } from '@/shared/lib/connection-status'
+import { realtimeAuthToken } from '@/shared/lib/realtime-auth'
+import { userColor } from '@/shared/lib/realtime-colors'
+import { toWebSocketUrl } from '@/shared/lib/realtime-url'
+import type { WireFrame } from '@/shared/lib/realtime-wire'
+import { describeYjsFrame } from '../lib/yjs-wire'
+import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
+
+/** Someone with the document open, from their awareness state. */
+export interface CollabPeer {
+  clientId: number
+  userId: string
+  name: string
+  color: string
+  self: boolean
+}
+
+/** The live pieces an editor binds to. */
+export interface CollabHandle {
+  doc: Y.Doc
+  text: Y.Text
+  provider: WebsocketProvider
+  /** Tracks only this client's edits, so undo never reverts somebody else's typing. */
+  undoManager: Y.UndoManager
+}
+
+export interface CollabDocState {
+  handle: CollabHandle | null
+  status: ConnectionStatus
+  /** True once the server's state has been merged in (sync step 2 received). */
+  synced: boolean
+  peers: CollabPeer[]
+  /** Why the server refused us (`unauthorized: token expired`), when it did. */
+  refusal: string | null
+  canUndo: boolean
+  canRedo: boolean
+  /** Whether the user chose to work offline (see `setOffline`). */
+  offline: boolean
+  setOffline(offline: boolean): void
+  retry(): void
+}
+
+/** A refused upgrade is a bare 1006 to the browser; ask the server why at most this often. */
+const PROBE_EVERY_MS = 5000
+
+/**
+ * Asks the realtime server whether our session is good, because a refused WebSocket upgrade
+ * (HTTP 401) reaches the page only as "connection closed". Returns the reason when it is not.
+ */
+async function probeSession(baseUrl: string, token: string | undefined): Promise<string | null> {
+  try {
+    const response = await fetch(`${baseUrl}/api/docs`, {
+      credentials: 'include',
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      cache: 'no-store',
+    })
+    if (response.status !== 401) return null
+    const body = ApiErrorSchema.safeParse(await response.json().catch(() => null))
+    return `unauthorized: ${body.success ? body.data.error.message : 'no valid session'}`
+  } catch {
+    // Server unreachable: a network problem, not a refusal. Keep retrying.
+    return null
+  }
+}
+
+function readPeers(provider: WebsocketProvider): CollabPeer[] {
+  const self = provider.awareness.clientID
+  const peers: CollabPeer[] = []
+  provider.awareness.getStates().forEach((state, clientId) => {
+    // Awareness is relayed unchecked by the server: anything may be in there.
+    const user = CollabAwarenessUserSchema.safeParse((state as { user?: unknown }).user)
+    if (user.success) {
+      peers.push({
+        clientId,
+        userId: user.data.id,
+        name: user.data.name,
+        color: user.data.color,
+        self: clientId === self,
+      })
+    }
+  })
+  return peers.sort((a, b) => Number(b.self) - Number(a.self) || a.clientId - b.clientId)
+}
+
+/**
+ * One shared document over y-websocket: a `Y.Doc` whose `content` text is kept in sync with the
+ * realtime server at `/yjs/<docName>`, with this user's name and colour in the awareness state
+ * (remote cursors), a per-user undo manager, and every binary frame reported to `onWire`.
+ *
+ * Edits made while offline stay in the local document and merge on reconnect: that is what the
+ * CRDT is for, so nothing here queues or replays anything.
+ *
+ * @example
+ * const collab = useCollabDoc('meeting-notes', session.user, wire.push)
+ * if (collab.handle) bindEditor(collab.handle.text, collab.handle.provider.awareness)
+ */
+export function useCollabDoc(
+  docName: string,
+  user: SessionUser,
+  onWire?: (frame: WireFrame & { connection: number }) => void,
+): CollabDocState {
+  const url = useRealtimeUrl()
+  const [handle, setHandle] = useState<CollabHandle | null>(null)
+  const [status, setStatus] = useState<ConnectionStatus>('connecting')
+  const [synced, setSynced] = useState(false)
+  const [peers, setPeers] = useState<CollabPeer[]>([])
+  const [refusal, setRefusal] = useState<string | null>(null)
+  const [canUndo, setCanUndo] = useState(false)
+  const [canRedo, setCanRedo] = useState(false)
+  const [offline, setOfflineState] = useState(false)
+  const [attempt, setAttempt] = useState(0)
+  const { id: userId, name: userName } = user
+
+  useEffect(() => {
+    if (!url) return
+    let disposed = false
+    let provider: WebsocketProvider | null = null
+    const doc = new Y.Doc()
+    const text = doc.getText(COLLAB_TEXT_KEY)
+    const undoManager = new Y.UndoManager(text)
+    let connections = 0
+    let everConnected = false
+    let opened = false
+    let lastProbe = 0
+    setStatus('connecting')
+    setSynced(false)
+    setRefusal(null)
+
+    // y-websocket takes a WebSocket class; this one reports every frame before passing it on.
+    class TappedWebSocket extends WebSocket {
+      private readonly connection = ++connections
+      constructor(address: string | URL, protocols?: string | string[]) {
+        super(address, protocols)
+        this.addEventListener('message', (event: MessageEvent) => {
+          onWire?.({
+            ...describeYjsFrame(event.data as ArrayBuffer, 'in'),
+            connection: this.connection,
+          })
+        })
+      }
+      override send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+        if (typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+          onWire?.({ ...describeYjsFrame(data, 'out'), connection: this.connection })
+        }
+        super.send(data)
+      }
+    }
+
+    const syncUndo = () => {
+      setCanUndo(undoManager.undoStack.length > 0)
+      setCanRedo(undoManager.redoStack.length > 0)
+    }
+    undoManager.on('stack-item-added', syncUndo)
+    undoManager.on('stack-item-popped', syncUndo)
+    undoManager.on('stack-cleared', syncUndo)
+
+    void (async () => {
+      const token = await realtimeAuthToken(url)
+      if (disposed) return
+      const p = new WebsocketProvider(`${toWebSocketUrl(url)}${COLLAB_PATH}`, docName, doc, {
+        WebSocketPolyfill: TappedWebSocket,
+        params: token ? { token } : {},
+        maxBackoffTime: 2500,
+      })
+      provider = p
+      const { color, colorLight } = userColor(userId)
+      p.awareness.setLocalStateField('user', { id: userId, name: userName, color, colorLight })
+
+      p.on('status', ({ status: next }) => {
+        if (next === 'connected') {
+          everConnected = true
+          opened = true
+          setStatus('open')
+          setRefusal(null)
+        } else if (next === 'connecting') {
+          opened = false
+          setStatus(everConnected ? 'reconnecting' : 'connecting')
+        } else {
+          setStatus(p.shouldConnect ? 'reconnecting' : 'closed')
+        }
+      })
+      p.on('sync', (isSynced: boolean) => setSynced(isSynced))
+      p.on('connection-close', () => {
+        setSynced(false)
+        if (opened || Date.now() - lastProbe < PROBE_EVERY_MS) return
+        lastProbe = Date.now()
+        void probeSession(url, token).then((reason) => {
+          if (disposed || !reason) return
+          // Retrying cannot fix a refused session; stop until the user has a new one.
+          p.disconnect()
+          setRefusal(reason)
+          setStatus('closed')
+        })
+      })
+      p.on('closed', ({ code, reason }) => {
+        setStatus('closed')
+        if (code !== CollabCloseCode.unauthorized.code) {
+          setRefusal(`closed ${code} ${reason}`)
+          return
+        }
+        // 4401: the session ended while connected, and y-websocket stopped reconnecting by itself.
+        // The close frame only says "Unauthorized"; the server's HTTP API says why.
+        setRefusal('unauthorized: session ended')
+        void probeSession(url, token).then((why) => {
+          if (!disposed && why) setRefusal(why)
+        })
+      })
+      p.awareness.on('change', () => setPeers(readPeers(p)))
+      setPeers(readPeers(p))
+      setHandle({ doc, text, provider: p, undoManager })
+    })()
+
+    return () => {
+      disposed = true
+      setHandle(null)
+      setPeers([])
+      provider?.destroy()
+      undoManager.destroy()
+      doc.destroy()
+    }
+  }, [url, docName, userId, userName, onWire, attempt])
+
+  const setOffline = useCallback(
+    (next: boolean) => {
+      if (!handle) return
+      setOfflineState(next)
+      if (next) handle.provider.disconnect()
+      else handle.provider.connect()
+    },
+    [handle],
+  )
+
+  // A refusal needs a fresh start (new token, new provider); an offline toggle does not.
+  const retry = useCallback(() => setAttempt((n) => n + 1), [])
+
+  return { handle, status, synced, peers, refusal, canUndo, canRedo, offline, setOffline, retry }
+}

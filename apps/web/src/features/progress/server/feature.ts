@@ -1,0 +1,42 @@
+import { encodeSseFrame } from '@duplex/protocol/sse'
+import { env } from '@/shared/env'
+import { services, type WebFeature, type WebFeatureServer } from '@/shared/server/services'
+import type { SseSink } from '@/shared/server/sse/sse-stream'
+import { createJobService, type JobService } from './job-service.ts'
+import { createMemoryJobStore } from './memory-job-store.ts'
+import { createRedisJobStore } from './redis-job-store.ts'
+
+export interface ProgressServer extends WebFeatureServer {
+  jobs: JobService
+  /** Open job streams, so a shutdown can send their clients elsewhere. */
+  streams: Set<SseSink>
+}
+
+/** Job progress's server part: the jobs of this process, or of the cluster through Redis. */
+export const progress: WebFeature<ProgressServer> = {
+  name: 'progress',
+  create({ redis }) {
+    const jobs = createJobService({
+      store: redis ? createRedisJobStore({ redis }) : createMemoryJobStore(),
+    })
+    const streams = new Set<SseSink>()
+    return {
+      jobs,
+      streams,
+      ready: jobs.ready,
+      async drain(reason) {
+        const retry = encodeSseFrame({ retry: env.SSE_RETRY_MS })
+        for (const sink of [...streams]) {
+          sink.write(retry)
+          sink.close()
+        }
+        await jobs.stop(reason)
+      },
+    }
+  },
+}
+
+/** The jobs of this process, for the route handlers. */
+export function progressServer(): ProgressServer {
+  return services().use(progress)
+}

@@ -1,0 +1,214 @@
+import type { CreateJob, Job } from '@duplex/protocol/jobs'
+import { ending, isTerminal, newJob, planSteps, type JobEvent, type Step } from './job-model.ts'
+import type { JobStore } from './job-store.ts'
+
+export interface JobServiceOptions {
+  /** Where jobs live: this process's memory, or Redis for a cluster. */
+  store: JobStore
+  /** Randomness of step lengths (seed it in tests). */
+  random?: () => number
+  now?: () => number
+  /** Timer used to run steps; tests can inject a fake one. Returns the function that cancels it. */
+  setTimer?: (fn: () => void, ms: number) => () => void
+  defaultDurationMs?: number
+  log?: (message: string) => void
+}
+
+/**
+ * What the job routes need, the same in both modes. Asynchronous because in cluster mode the job
+ * may live on another instance and its state is read from Redis.
+ */
+export interface JobService {
+  /** Resolves once the store can serve (cluster mode: lease taken, events followed). */
+  ready: Promise<void>
+  create(input: CreateJob): Promise<Job>
+  get(id: string): Promise<Job | undefined>
+  /** Newest first. */
+  list(): Promise<Job[]>
+  /** Cancels a running job wherever it runs; an ended job is returned as it is. */
+  cancel(id: string): Promise<Job | undefined>
+  /** The last event the job emitted: its current state for a client that (re)connects. */
+  lastEvent(id: string): Promise<JobEvent | undefined>
+  /**
+   * Follows a job's events from now on, each at most once and in `seq` order, until its terminal
+   * event. Returns the unsubscribe function.
+   */
+  subscribe(id: string, listener: (event: JobEvent) => void): () => void
+  /** Number of listeners across all jobs (for leak checks). */
+  listenerCount(): number
+  /**
+   * Stops the steps running here and the store's timers. With a shared store (cluster mode) the
+   * jobs that ran here end as `failed`, with the reason, instead of waiting for a sweep.
+   */
+  stop(reason: string): Promise<void>
+}
+
+interface Watcher {
+  listener: (event: JobEvent) => void
+  seen: number
+}
+
+const SIMULATED_FAILURE = 'The CDN refused the upload (simulated failure).'
+
+/**
+ * Runs jobs: each one's steps (`planSteps`) on timers in the process that created it, every change
+ * a compare-and-set through the store, so a cancel from anywhere and a step never both win. The
+ * store hands back every event, which is how followers here hear of changes made elsewhere.
+ */
+export function createJobService(options: JobServiceOptions): JobService {
+  const { store } = options
+  const random = options.random ?? Math.random
+  const now = options.now ?? Date.now
+  const setTimer =
+    options.setTimer ??
+    ((fn, ms) => {
+      const t = setTimeout(fn, ms)
+      t.unref?.()
+      return () => clearTimeout(t)
+    })
+  const log = options.log ?? ((message: string) => console.warn(`[web] ${message}`))
+  /** Jobs whose steps run in this process: id → cancel its next step. */
+  const runningHere = new Map<string, () => void>()
+  const watchers = new Map<string, Set<Watcher>>()
+  let stopped = false
+
+  const deliver = (jobId: string, event: JobEvent) => {
+    if (isTerminal(event)) {
+      // Cancelled (or failed by a sweep) wherever: its next step must not run.
+      runningHere.get(jobId)?.()
+      runningHere.delete(jobId)
+    }
+    for (const watcher of watchers.get(jobId) ?? []) {
+      if (event.seq <= watcher.seen) continue
+      watcher.seen = event.seq
+      watcher.listener(event)
+    }
+    if (isTerminal(event)) watchers.delete(jobId)
+  }
+
+  const ready = store.open({
+    onEvent: deliver,
+    runsHere: (id) => runningHere.has(id),
+    watched: () => watchers.keys(),
+  })
+
+  const run = (id: string, steps: Step[], index: number, startedAt: number, failAt?: string) => {
+    const step = steps[index]
+    if (!step || !runningHere.has(id)) return
+    const attempt = (delay: number) => {
+      const cancel = setTimer(() => {
+        void (async () => {
+          if (!runningHere.has(id)) return
+          try {
+            if (failAt !== undefined && step.stage === failAt) {
+              await store.transition(
+                id,
+                ending('failed', SIMULATED_FAILURE, 'Publishing failed', now),
+              )
+              runningHere.delete(id)
+              return
+            }
+            const t = now()
+            const outcome = await store.transition(id, (job) =>
+              job.status !== 'running'
+                ? null
+                : {
+                    job: {
+                      ...job,
+                      percent: step.percent,
+                      stage: step.stage,
+                      message: step.message,
+                      updatedAt: t,
+                    },
+                    event: {
+                      event: 'progress',
+                      data: {
+                        jobId: id,
+                        percent: step.percent,
+                        stage: step.stage,
+                        message: step.message,
+                        ts: t,
+                      },
+                    },
+                  },
+            )
+            if (outcome.kind !== 'changed') {
+              runningHere.delete(id) // it ended elsewhere (cancelled, failed by a sweep)
+              return
+            }
+            if (index === steps.length - 1) {
+              await store.transition(id, ending('done', null, 'Published', now))
+              runningHere.delete(id)
+            } else run(id, steps, index + 1, startedAt, failAt)
+          } catch (error) {
+            // The store is away (Redis down): try this step again; if it stays away, the lease
+            // runs out and another instance ends the job as failed, which is the truth.
+            log(`job ${id}: ${(error as Error).message}; retrying the step`)
+            attempt(1000)
+          }
+        })()
+      }, delay)
+      runningHere.set(id, cancel)
+    }
+    attempt(Math.max(0, startedAt + step.atMs - now()))
+  }
+
+  return {
+    ready,
+
+    async create(input) {
+      await ready
+      const t = now()
+      const { job, first } = newJob(input, t, options.defaultDurationMs)
+      const { id, durationMs } = job
+      runningHere.set(id, () => {})
+      await store.insert(job, first)
+      run(id, planSteps(durationMs, random), 0, t, input.simulateFailure ? 'publishing' : undefined)
+      return job
+    },
+
+    get: async (id) => (await store.read(id))?.job,
+    list: () => store.list(),
+
+    async cancel(id) {
+      const outcome = await store.transition(
+        id,
+        ending('cancelled', 'Cancelled by the user.', 'Cancelled', now),
+      )
+      return outcome.kind === 'missing' ? undefined : outcome.job
+    },
+
+    lastEvent: async (id) => (await store.read(id))?.last,
+
+    subscribe(id, listener) {
+      let set = watchers.get(id)
+      if (!set) watchers.set(id, (set = new Set()))
+      const watcher: Watcher = { listener, seen: 0 }
+      set.add(watcher)
+      return () => {
+        const current = watchers.get(id)
+        current?.delete(watcher)
+        if (current?.size === 0) watchers.delete(id)
+      }
+    },
+
+    listenerCount: () => [...watchers.values()].reduce((n, s) => n + s.size, 0),
+
+    async stop(reason) {
+      if (stopped) return
+      stopped = true
+      await store.stop(async () => {
+        const mine = [...runningHere.keys()]
+        for (const cancel of runningHere.values()) cancel()
+        runningHere.clear()
+        // Ended now, with the reason, rather than left for a sweep to find in a few seconds.
+        if (store.shared) {
+          await Promise.allSettled(
+            mine.map((id) => store.transition(id, ending('failed', reason, 'Interrupted', now))),
+          )
+        }
+      })
+      watchers.clear()
+    },
+  }
+}

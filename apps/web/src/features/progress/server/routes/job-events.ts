@@ -1,0 +1,71 @@
+import { JobIdSchema } from '@duplex/protocol/jobs'
+import { encodeSseFrame, encodeSseJson } from '@duplex/protocol/sse'
+import { env } from '@/shared/env'
+import { invalid, lastEventIdOf, notFound } from '@/shared/server/http'
+import { services } from '@/shared/server/services'
+import { comeBackLater } from '@/shared/server/sse/come-back'
+import { createSseStream } from '@/shared/server/sse/sse-stream'
+import { progressServer } from '../feature.ts'
+import type { JobEvent } from '../job-model.ts'
+
+const frameOf = (e: JobEvent) => encodeSseJson(e.event, e.data, e.seq)
+
+/**
+ * `GET /api/jobs/:id/events` — the job's progress, then exactly one terminal event, then the end.
+ *
+ * A stream that ends makes EventSource reconnect. Two things stop that loop: the client closes
+ * on the terminal event (our manager does), and a reconnect that already saw the terminal event
+ * (its Last-Event-ID is that event's id) gets `204 No Content`, which the spec says makes
+ * EventSource stop for good. A client that missed the ending still receives it.
+ */
+export async function GET(request: Request, ctx: RouteContext<'/api/jobs/[id]/events'>) {
+  const id = JobIdSchema.safeParse((await ctx.params).id)
+  if (!id.success) return invalid(id.error, 'job id')
+  const { heartbeat, draining } = services()
+  const { jobs, streams: jobStreams } = progressServer()
+  if (draining()) return comeBackLater(env.SSE_RETRY_MS)
+
+  // Follow first, then read the state: in a cluster an event may land between the two, and it
+  // must be neither lost nor sent twice (events carry their seq; only newer ones go out).
+  const early: JobEvent[] = []
+  let onEvent = (event: JobEvent): void => void early.push(event)
+  const unsubscribe = jobs.subscribe(id.data, (event) => onEvent(event))
+  const current = await jobs.lastEvent(id.data)
+  if (!current) {
+    unsubscribe()
+    return notFound(`No job with id ${id.data}`)
+  }
+
+  const lastSeen = Number(lastEventIdOf(request, new URL(request.url)) ?? -1)
+  const ended = current.event !== 'progress'
+  if (ended && lastSeen >= current.seq) {
+    unsubscribe()
+    return new Response(null, { status: 204 })
+  }
+
+  const { sink, response } = createSseStream({
+    signal: request.signal,
+    heartbeat,
+    slowConsumerMs: env.SSE_SLOW_CONSUMER_MS,
+    onClose: () => {
+      unsubscribe()
+      jobStreams.delete(sink)
+    },
+  })
+  jobStreams.add(sink)
+  // Progress is a state, not a log: a (re)connecting client gets the latest state, then live.
+  sink.write(encodeSseFrame({ retry: env.SSE_RETRY_MS }) + frameOf(current))
+  let sent = current.seq
+  const send = (event: JobEvent) => {
+    if (event.seq <= sent) return
+    sent = event.seq
+    sink.write(frameOf(event))
+    if (event.event !== 'progress') sink.close()
+  }
+  if (ended) sink.close()
+  else {
+    onEvent = send
+    for (const event of early) send(event)
+  }
+  return response
+}

@@ -1,0 +1,35 @@
+import { startServices } from '@/shared/server/lifecycle'
+import { services, type WebFeature } from '@/shared/server/services'
+import { compare } from './compare/server/feature.ts'
+import { progress } from './progress/server/feature.ts'
+import { ticker } from './ticker/server/feature.ts'
+
+/**
+ * The composition root: every feature's server part, one per line, in the order `/api/health`
+ * lists what they report. Removing a demo is deleting its import and its line.
+ */
+// prettier-ignore
+const FEATURES: readonly WebFeature[] = [
+  ticker,
+  progress,
+  compare,
+]
+
+/** Called once from instrumentation.ts, before the server takes requests. */
+export function start(): Promise<void> {
+  return startServices(FEATURES)
+}
+
+/** The body of `GET /api/health`: the process's state, then what each feature reports. */
+export function health(): Record<string, unknown> {
+  const app = services()
+  const report: Record<string, unknown> = {
+    status: app.draining() ? 'draining' : 'ok',
+    uptimeSeconds: Math.round(process.uptime()),
+    mode: app.mode,
+    instanceId: app.instanceId,
+  }
+  for (const feature of FEATURES) Object.assign(report, app.use(feature).health?.())
+  report.openStreams = app.heartbeat.size
+  return report
+}

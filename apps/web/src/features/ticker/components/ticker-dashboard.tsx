@@ -1,0 +1,193 @@
+'use client'
+
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { useEventStream, useMessageRate } from '@duplex/client/react'
+import { TickerEvents, type Quote, type SymbolInfo, type SymbolList } from '@duplex/protocol/ticker'
+import { ConnectionBadge } from '@/shared/ui/connection-badge'
+import { WirePanel } from '@/shared/ui/wire-panel'
+import { useWireLog } from '@/shared/hooks/use-wire-log'
+import { AddSymbolForm } from './add-symbol-form'
+import { PriceCard } from './price-card'
+import { useWatchlist } from '../hooks/use-watchlist'
+
+/** What the page checks on every tick: a symbol's `seq` must go up by exactly one. */
+interface Integrity {
+  gaps: number
+  duplicates: number
+  resets: number
+}
+
+export function TickerDashboard() {
+  const [listings, setListings] = useState<SymbolInfo[]>([])
+  const { watchlist, add, remove, ready } = useWatchlist()
+  const [quotes, setQuotes] = useState<Record<string, Quote>>({})
+  const [integrity, setIntegrity] = useState<Integrity>({ gaps: 0, duplicates: 0, resets: 0 })
+  const [notice, setNotice] = useState<string | null>(null)
+  const connectionId = useRef<string | null>(null)
+  const lastSeq = useRef(new Map<string, number>())
+  const watchlistRef = useRef(watchlist)
+  watchlistRef.current = watchlist
+  const wire = useWireLog(300)
+  const rate = useMessageRate(5000)
+
+  useEffect(() => {
+    fetch('/api/ticker/symbols')
+      .then((r) => r.json() as Promise<SymbolList>)
+      .then((list) => setListings(list.symbols))
+      .catch(() => setNotice('Could not load the list of symbols.'))
+  }, [])
+
+  const applyQuotes = useCallback((incoming: Quote[], reset: boolean) => {
+    for (const q of incoming) lastSeq.current.set(q.symbol, q.seq)
+    setQuotes((prev) => {
+      const next = reset ? {} : { ...prev }
+      for (const q of incoming) next[q.symbol] = q
+      return next
+    })
+  }, [])
+
+  const stream = useEventStream({
+    key: 'ticker',
+    enabled: ready && watchlist.length > 0,
+    // Evaluated at every reconnect, so a resumed stream asks for today's watchlist, not the one
+    // the page opened with.
+    url: () => `/api/ticker/stream?symbols=${encodeURIComponent(watchlistRef.current.join(','))}`,
+    events: TickerEvents,
+    onWire: (frame) =>
+      wire.push({
+        at: frame.at,
+        direction: 'in',
+        kind: frame.kind === 'event' ? (frame.event ?? 'message') : frame.kind,
+        event: frame.event,
+        id: frame.id,
+        text: frame.text,
+        bytes: frame.bytes,
+        connection: frame.connection,
+      }),
+    handlers: {
+      hello: (hello) => {
+        connectionId.current = hello.connectionId
+        // The watchlist may have changed while the stream was reconnecting: bring it in line.
+        const want = watchlistRef.current
+        const addNow = want.filter((s) => !hello.symbols.includes(s))
+        const removeNow = hello.symbols.filter((s) => !want.includes(s))
+        if (addNow.length || removeNow.length)
+          void changeSubscription(hello.connectionId, addNow, removeNow)
+        if (hello.resume === 'reset')
+          setNotice('Reconnected after too long: prices were reset from a snapshot.')
+        else if (hello.resume === 'resumed') setNotice(null)
+      },
+      snapshot: (snapshot) => {
+        if (snapshot.reset) setIntegrity((i) => ({ ...i, resets: i.resets + 1 }))
+        applyQuotes(snapshot.quotes, snapshot.reset)
+      },
+      tick: (tick) => {
+        rate.record()
+        const previous = lastSeq.current.get(tick.symbol)
+        if (previous !== undefined && tick.seq !== previous + 1) {
+          setIntegrity((i) =>
+            tick.seq <= previous
+              ? { ...i, duplicates: i.duplicates + 1 }
+              : { ...i, gaps: i.gaps + 1 },
+          )
+        }
+        lastSeq.current.set(tick.symbol, tick.seq)
+        setQuotes((prev) => ({ ...prev, [tick.symbol]: tick }))
+      },
+      closing: (closing) => setNotice(closing.message),
+    },
+  })
+
+  const changeSubscription = async (id: string, addSymbols: string[], removeSymbols: string[]) => {
+    const response = await fetch('/api/ticker/subscriptions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ connectionId: id, add: addSymbols, remove: removeSymbols }),
+    })
+    // 404: the stream is between connections. Its reconnect will carry the new watchlist.
+    if (!response.ok && response.status !== 404)
+      setNotice('The server refused the watchlist change.')
+  }
+
+  const onAdd = (symbol: string) => {
+    if (!add(symbol)) return
+    if (connectionId.current) void changeSubscription(connectionId.current, [symbol], [])
+  }
+
+  const onRemove = (symbol: string) => {
+    remove(symbol)
+    lastSeq.current.delete(symbol)
+    setQuotes((prev) => {
+      const next = { ...prev }
+      delete next[symbol]
+      return next
+    })
+    if (connectionId.current) void changeSubscription(connectionId.current, [], [symbol])
+  }
+
+  const names = new Map(listings.map((l) => [l.symbol, l]))
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
+      <div className="min-w-0 space-y-4">
+        <div className="flex flex-wrap items-center gap-3 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+          <ConnectionBadge status={stream.status} />
+          <Stat label="Last event id" value={stream.lastEventId ?? '—'} testId="last-event-id" />
+          <Stat label="Rate" value={`${rate.rate.toFixed(1)} msg/s`} testId="message-rate" />
+          <Stat label="Gaps" value={String(integrity.gaps)} testId="gap-count" />
+          <Stat label="Duplicates" value={String(integrity.duplicates)} testId="duplicate-count" />
+          <Stat label="Resets" value={String(integrity.resets)} testId="reset-count" />
+          <div className="ml-auto">
+            <AddSymbolForm listings={listings} watchlist={watchlist} onAdd={onAdd} />
+          </div>
+        </div>
+        {notice && (
+          <p
+            role="alert"
+            className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          >
+            {notice}
+          </p>
+        )}
+        {watchlist.length === 0 && ready && (
+          <p className="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500 dark:border-slate-700 dark:text-slate-400">
+            Your watchlist is empty. Add a symbol to open the stream.
+          </p>
+        )}
+        <ul aria-label="Watchlist" className="grid gap-4 sm:grid-cols-2">
+          {watchlist.map((symbol) => (
+            <PriceCard
+              key={symbol}
+              symbol={symbol}
+              name={names.get(symbol)?.name ?? ''}
+              open={names.get(symbol)?.open}
+              quote={quotes[symbol]}
+              onRemove={() => onRemove(symbol)}
+            />
+          ))}
+        </ul>
+      </div>
+      <WirePanel
+        log={wire}
+        description={
+          <>
+            Raw <code>text/event-stream</code> frames of <code>/api/ticker/stream</code>, cut into
+            frames by <code>eventsource-parser</code>. Comments (<code>: ping</code>) are the
+            heartbeat; <code>id:</code> is what <code>Last-Event-ID</code> sends back.
+          </>
+        }
+      />
+    </div>
+  )
+}
+
+function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <div className="text-sm">
+      <span className="text-slate-500 dark:text-slate-400">{label} </span>
+      <span className="font-mono font-semibold tabular-nums" data-testid={testId}>
+        {value}
+      </span>
+    </div>
+  )
+}

@@ -1,0 +1,30 @@
+'use client'
+
+import type { SessionUser } from '@duplex/protocol/session'
+import { createContext } from 'react'
+import type { RealtimeConfig } from '@/shared/lib/realtime-url'
+
+/**
+ * What the page knows about the visitor. The token itself stays in the httpOnly cookie; the page
+ * only asks for it when the realtime server lives on another host (see `realtime-auth.ts`).
+ */
+export interface ClientSession {
+  user: SessionUser
+  /** ms since the epoch. */
+  expiresAt: number
+}
+
+export type SignInResult = { ok: true } | { ok: false; message: string }
+
+export interface RealtimeContextValue {
+  config: RealtimeConfig
+  session: ClientSession | null
+  /** Why there is no session, when the server said so (e.g. `token expired`). */
+  signedOutReason: string | null
+  signIn(name: string): Promise<SignInResult>
+  signOut(): Promise<void>
+  /** Asks the web app again who is signed in, e.g. after the realtime server refused a connection. */
+  refresh(): Promise<ClientSession | null>
+}
+
+export const RealtimeContext = createContext<RealtimeContextValue | null>(null)

@@ -1,0 +1,94 @@
+import { env } from '@/shared/env'
+import { createRedisClients, defaultInstanceId, type RedisClients } from './cluster/redis.ts'
+import { createHeartbeat, type Heartbeat } from './sse/heartbeat.ts'
+
+/** What every feature's server part is given: the process's shared pieces. */
+export interface WebFeatureContext {
+  /** `single`: no env, everything in this process. `cluster`: DATABASE_URL + REDIS_URL. */
+  mode: 'single' | 'cluster'
+  instanceId: string
+  /** One heartbeat timer for every event stream of the process. */
+  heartbeat: Heartbeat
+  /** The Redis connections of cluster mode; `undefined` in single-process mode. */
+  redis: RedisClients | undefined
+  /** True from the first SIGTERM on: new streams are told to come back (elsewhere). */
+  draining(): boolean
+}
+
+/** One feature's running server part. */
+export interface WebFeatureServer {
+  /** Resolves once the feature can serve (cluster mode: caught up with Redis). */
+  ready?: Promise<void>
+  /** What the feature adds to `GET /api/health`, e.g. `{ ticker: { connections } }`. */
+  health?(): Record<string, unknown>
+  /**
+   * Graceful stop: send this feature's streams elsewhere (a `retry:` hint, then the end), hand
+   * over what this instance holds, end what runs here with `reason`. Redis closes after every
+   * feature has drained.
+   */
+  drain(reason: string): Promise<void>
+}
+
+/** A feature's server part as the composition root (`src/features/server.ts`) lists it. */
+export interface WebFeature<T extends WebFeatureServer = WebFeatureServer> {
+  /** Unique; names the instance in the process-wide registry. */
+  name: string
+  create(context: WebFeatureContext): T
+}
+
+export interface Services extends WebFeatureContext {
+  /** The feature's server part, created on first use, once per process. */
+  use<T extends WebFeatureServer>(feature: WebFeature<T>): T
+  /** Graceful stop of every feature created so far, then Redis. Idempotent. */
+  drain(reason: string): Promise<void>
+}
+
+// Next may load a route module more than once (dev reloads, separate route bundles), but the
+// market must run once per process: the services live on globalThis under a registered symbol,
+// and features are found by name, not by the identity of a module that may exist twice.
+const KEY = Symbol.for('duplex.web.services')
+type WithServices = typeof globalThis & { [KEY]?: Services }
+
+function createServices(): Services {
+  const redis: RedisClients | undefined = env.cluster
+    ? createRedisClients({ url: env.cluster.redisUrl, prefix: env.REDIS_KEY_PREFIX })
+    : undefined
+  const heartbeat = createHeartbeat(env.SSE_HEARTBEAT_MS)
+  const created = new Map<string, WebFeatureServer>()
+  let draining = false
+  let drained: Promise<void> | undefined
+
+  const context: WebFeatureContext = {
+    mode: redis ? 'cluster' : 'single',
+    instanceId: redis?.instanceId ?? defaultInstanceId(),
+    heartbeat,
+    redis,
+    draining: () => draining,
+  }
+
+  return {
+    ...context,
+    use<T extends WebFeatureServer>(feature: WebFeature<T>): T {
+      let server = created.get(feature.name)
+      if (!server) {
+        server = feature.create(context)
+        created.set(feature.name, server)
+      }
+      return server as T
+    },
+    drain(reason) {
+      draining = true
+      drained ??= (async () => {
+        await Promise.allSettled([...created.values()].map(async (server) => server.drain(reason)))
+        await redis?.close()
+      })()
+      return drained
+    },
+  }
+}
+
+/** The process's services, created on first use. */
+export function services(): Services {
+  const g = globalThis as WithServices
+  return (g[KEY] ??= createServices())
+}

@@ -1,0 +1,28 @@
+import type { ReactNode } from 'react'
+import { env } from '@/shared/env'
+import { currentSession } from '@/shared/server/session'
+import { RealtimeProvider } from './realtime-provider'
+
+/**
+ * Server half of the realtime pages: reads the session from the cookie and the realtime server's
+ * address from the environment (at request time, so one build runs on any port), and hands both
+ * to the client provider. The token is deliberately not passed down.
+ */
+export async function RealtimeBoundary({ children }: { children: ReactNode }) {
+  const lookup = await currentSession()
+  const session = lookup.ok
+    ? { user: lookup.session.user, expiresAt: lookup.session.expiresAt }
+    : null
+  // A visitor who never signed in needs no explanation; an expired or forged cookie does.
+  const reason =
+    !lookup.ok && lookup.reason !== 'missing' ? `Your session ended (${lookup.message}).` : null
+  return (
+    <RealtimeProvider
+      config={{ publicUrl: env.REALTIME_PUBLIC_URL, port: env.REALTIME_PORT }}
+      initialSession={session}
+      initialReason={reason}
+    >
+      {children}
+    </RealtimeProvider>
+  )
+}

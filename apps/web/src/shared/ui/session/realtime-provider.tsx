@@ -1,0 +1,92 @@
+'use client'
+
+import { ApiErrorSchema } from '@duplex/protocol/errors'
+import { SessionSchema } from '@duplex/protocol/session'
+import { useCallback, useMemo, useState, type ReactNode } from 'react'
+import type { RealtimeConfig } from '@/shared/lib/realtime-url'
+import {
+  RealtimeContext,
+  type ClientSession,
+  type RealtimeContextValue,
+  type SignInResult,
+} from '@/shared/lib/realtime-context'
+
+/**
+ * Holds the visitor's session and the realtime server's address for the chat and editor pages.
+ * The server renders it with the session it read from the cookie, so a signed-in visitor never
+ * sees the sign-in form flash.
+ */
+export function RealtimeProvider({
+  config,
+  initialSession,
+  initialReason,
+  children,
+}: {
+  config: RealtimeConfig
+  initialSession: ClientSession | null
+  initialReason: string | null
+  children: ReactNode
+}) {
+  const [session, setSession] = useState(initialSession)
+  const [signedOutReason, setSignedOutReason] = useState(initialReason)
+
+  const signIn = useCallback(async (name: string): Promise<SignInResult> => {
+    let response: Response
+    try {
+      response = await fetch('/api/session', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name }),
+      })
+    } catch {
+      return {
+        ok: false,
+        message: 'Could not reach the server. Check your connection and try again.',
+      }
+    }
+    const body: unknown = await response.json().catch(() => null)
+    if (!response.ok) {
+      const error = ApiErrorSchema.safeParse(body)
+      const issue = error.success ? error.data.error.issues?.[0]?.message : undefined
+      return { ok: false, message: issue ? `Name ${issue}.` : 'The server refused that name.' }
+    }
+    const parsed = SessionSchema.safeParse(body)
+    if (!parsed.success) return { ok: false, message: 'The server sent an unexpected answer.' }
+    setSession({ user: parsed.data.user, expiresAt: parsed.data.expiresAt })
+    setSignedOutReason(null)
+    return { ok: true }
+  }, [])
+
+  const signOut = useCallback(async () => {
+    await fetch('/api/session', { method: 'DELETE' }).catch(() => undefined)
+    setSession(null)
+    setSignedOutReason(null)
+  }, [])
+
+  const refresh = useCallback(async () => {
+    try {
+      const response = await fetch('/api/session', { cache: 'no-store' })
+      const body: unknown = await response.json().catch(() => null)
+      const parsed = SessionSchema.safeParse(body)
+      if (response.ok && parsed.success) {
+        const next = { user: parsed.data.user, expiresAt: parsed.data.expiresAt }
+        setSession(next)
+        setSignedOutReason(null)
+        return next
+      }
+      const error = ApiErrorSchema.safeParse(body)
+      setSession(null)
+      setSignedOutReason(error.success ? error.data.error.message : 'Not signed in.')
+      return null
+    } catch {
+      // Offline: keep what we have; the connection badge already says the network is down.
+      return session
+    }
+  }, [session])
+
+  const value = useMemo<RealtimeContextValue>(
+    () => ({ config, session, signedOutReason, signIn, signOut, refresh }),
+    [config, session, signedOutReason, signIn, signOut, refresh],
+  )
+  return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>
+}
