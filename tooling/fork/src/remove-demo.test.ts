@@ -102,8 +102,14 @@ describe('removeMarkedLines', () => {
 describe('pnpm remove-demo', async () => {
   const demos = await loadDemos()
 
-  it('knows the five demos', () => {
-    expect([...demos.keys()].sort()).toEqual(['chat', 'compare', 'editor', 'progress', 'ticker'])
+  it('knows every demo of this checkout', () => {
+    expect([...demos.keys()].sort()).toEqual([
+      'chat', // demo:chat
+      'compare', // demo:compare
+      'editor', // demo:editor
+      'progress', // demo:progress
+      'ticker', // demo:ticker
+    ])
   })
 
   for (const demo of demos.values()) {
@@ -182,13 +188,16 @@ describe('pnpm remove-demo', async () => {
   it('refuses a tree with uncommitted changes unless forced', async () => {
     const dir = copyOfTree()
     writeFileSync(path.join(dir, 'README.md'), 'changed\n', { flag: 'a' })
-    const error = await removeDemo({ root: dir, name: 'compare' }).catch((e: unknown) => e)
+    const [demo] = demos.values()
+    if (!demo) return
+    const error = await removeDemo({ root: dir, name: demo.name }).catch((e: unknown) => e)
     expect((error as RemoveDemoError).exitCode).toBe(1)
     expect((error as Error).message).toMatch(/uncommitted changes/)
-    expect(existsSync(path.join(dir, 'apps/web/src/app/compare'))).toBe(true)
+    const first = demo.paths[0] ?? ''
+    expect(existsSync(path.join(dir, first))).toBe(true)
 
-    await removeDemo({ root: dir, name: 'compare', force: true })
-    expect(existsSync(path.join(dir, 'apps/web/src/app/compare'))).toBe(false)
+    await removeDemo({ root: dir, name: demo.name, force: true })
+    expect(existsSync(path.join(dir, first))).toBe(false)
   })
 })
 
