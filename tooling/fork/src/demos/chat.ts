@@ -1,0 +1,32 @@
+import { literal, segment, type DemoManifest } from '../manifest.ts'
+
+const chat: DemoManifest = {
+  name: 'chat',
+  title: 'Chat (Socket.IO)',
+  paths: [
+    'apps/web/src/features/chat',
+    'apps/web/src/app/chat',
+    'apps/realtime/src/features/chat',
+    'packages/protocol/src/chat.ts',
+    'packages/protocol/src/chat.test.ts',
+    'packages/protocol/src/chat.test-d.ts',
+    'e2e/tests/chat.spec.ts',
+    'e2e/fixtures/chat-client.ts',
+    'bench/src/scenarios/chat',
+    'tooling/fork/src/demos/chat.ts',
+  ],
+  exports: { 'packages/protocol/package.json': ['./chat'] },
+  realtimeFeatures: ['apps/realtime/src/features/chat'],
+  traces: [
+    segment('/chat'),
+    '\\bCHAT_[A-Z_]+',
+    literal('send-message'),
+    literal('room-message'),
+    literal('join-room'),
+    literal('list-rooms'),
+    segment('features/chat'),
+  ],
+  generated: ['bench/results', 'docs/benchmarks.md', 'docs/benchmarks.svg'],
+}
+
+export default chat

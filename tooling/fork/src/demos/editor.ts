@@ -1,0 +1,30 @@
+import { segment, type DemoManifest } from '../manifest.ts'
+
+const editor: DemoManifest = {
+  name: 'editor',
+  title: 'Collaborative editor (Yjs over WebSocket)',
+  paths: [
+    'apps/web/src/features/editor',
+    'apps/web/src/app/editor',
+    'apps/realtime/src/features/collab',
+    'packages/protocol/src/collab.ts',
+    'packages/protocol/src/collab.test.ts',
+    'e2e/tests/editor.spec.ts',
+    'e2e/fixtures/editor.ts',
+    'bench/src/scenarios/editor',
+    'tooling/fork/src/demos/editor.ts',
+  ],
+  exports: { 'packages/protocol/package.json': ['./collab'] },
+  realtimeFeatures: ['apps/realtime/src/features/collab'],
+  traces: [
+    segment('/editor'),
+    segment('/yjs'),
+    segment('/api/docs'),
+    '\\bYJS_[A-Z_]+',
+    segment('features/collab'),
+    segment('features/editor'),
+  ],
+  generated: ['bench/results', 'docs/benchmarks.md', 'docs/benchmarks.svg'],
+}
+
+export default editor

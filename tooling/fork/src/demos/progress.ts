@@ -1,0 +1,24 @@
+import { segment, type DemoManifest } from '../manifest.ts'
+
+const progress: DemoManifest = {
+  name: 'progress',
+  title: 'Job progress (SSE)',
+  paths: [
+    'apps/web/src/features/progress',
+    'apps/web/src/app/progress',
+    'apps/web/src/app/api/jobs',
+    'packages/protocol/src/jobs.ts',
+    'e2e/tests/progress.spec.ts',
+    'e2e/cluster/jobs.spec.ts',
+    'tooling/fork/src/demos/progress.ts',
+  ],
+  exports: { 'packages/protocol/package.json': ['./jobs'] },
+  traces: [
+    segment('/progress'),
+    segment('/api/jobs'),
+    segment('features/progress'),
+    '\\bJOBS?_[A-Z_]+',
+  ],
+}
+
+export default progress

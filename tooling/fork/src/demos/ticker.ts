@@ -1,0 +1,31 @@
+import { segment, literal, type DemoManifest } from '../manifest.ts'
+
+const ticker: DemoManifest = {
+  name: 'ticker',
+  title: 'Stock ticker (SSE)',
+  paths: [
+    'apps/web/src/features/ticker',
+    'apps/web/src/app/ticker',
+    'apps/web/src/app/api/ticker',
+    'apps/web/src/app/api/bench',
+    'packages/protocol/src/ticker.ts',
+    'e2e/tests/ticker.spec.ts',
+    'e2e/cluster/ticker.spec.ts',
+    'bench/src/scenarios/ticker',
+    'docs/screenshots/ticker.png',
+    'tooling/fork/src/demos/ticker.ts',
+  ],
+  exports: { 'packages/protocol/package.json': ['./ticker'] },
+  dependencies: { 'apps/web/package.json': ['lightweight-charts'] },
+  traces: [
+    segment('/ticker'),
+    segment('/api/ticker'),
+    segment('/api/bench/ticker'),
+    '\\bTICKER_[A-Z_]+',
+    segment('features/ticker'),
+    literal('tick'),
+  ],
+  generated: ['bench/results', 'docs/benchmarks.md', 'docs/benchmarks.svg'],
+}
+
+export default ticker
