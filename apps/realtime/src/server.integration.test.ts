@@ -30,10 +30,14 @@ describe('createRealtimeServer', () => {
       status: 'ok',
       mode: 'single',
       uptimeSeconds: expect.any(Number),
-      connections: { socketio: 0, yjs: 0 },
+      connections: {
+        socketio: 0,
+        yjs: 0, // demo:editor
+      },
     })
   })
 
+  // demo:chat:start
   it('exposes Prometheus metrics per transport and per rejection code', async () => {
     server = await startTestServer()
     const client = connectClient(server.url, {
@@ -48,7 +52,7 @@ describe('createRealtimeServer', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
     const text = await res.text()
     expect(text).toContain('duplex_realtime_connections{transport="socketio"} 1')
-    expect(text).toContain('duplex_realtime_connections{transport="yjs"} 0')
+    expect(text).toContain('duplex_realtime_connections{transport="yjs"} 0') // demo:editor
     expect(text).toMatch(/duplex_realtime_messages_in_total\{transport="socketio"\} [1-9]/)
     expect(text).toMatch(/duplex_realtime_messages_out_total\{transport="socketio"\} [1-9]/)
     expect(text).toContain(
@@ -56,6 +60,7 @@ describe('createRealtimeServer', () => {
     )
     client.disconnect()
   })
+  // demo:chat:end
 
   it('answers 404 for unknown paths and unknown upgrades', async () => {
     server = await startTestServer()
@@ -114,6 +119,7 @@ describe('createRealtimeServer', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
   })
 
+  // demo:editor:start
   it('refuses to run two collab servers in one process, explaining why', async () => {
     server = await startTestServer()
     const dataDir = await makeDataDir()
@@ -126,4 +132,5 @@ describe('createRealtimeServer', () => {
     await expect(second.start()).rejects.toThrow(/already attached/)
     await rm(dataDir, { recursive: true, force: true })
   })
+  // demo:editor:end
 })

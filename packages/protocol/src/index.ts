@@ -1,9 +1,9 @@
 export * from './sse.ts'
 export * from './events.ts'
 export * from './errors.ts'
-export * from './ticker.ts'
-export * from './jobs.ts'
+export * from './ticker.ts' // demo:ticker
+export * from './jobs.ts' // demo:progress
 export * from './session.ts'
-export * from './chat.ts'
-export * from './collab.ts'
-export * from './compare.ts'
+export * from './chat.ts' // demo:chat
+export * from './collab.ts' // demo:editor
+export * from './compare.ts' // demo:compare

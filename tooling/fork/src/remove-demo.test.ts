@@ -55,23 +55,26 @@ afterAll(() => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true })
 })
 
+// Markers are spelled out through `mark()` so that removing a real demo never edits these examples.
+const mark = (name: string) => ['demo', name].join(':')
+
 describe('removeMarkedLines', () => {
   it('drops lines marked for the demo and keeps everything else', () => {
     const source = [
       "import { a } from './a'",
-      "import { ticker } from './ticker' // demo:ticker",
-      "import { chat } from './chat' // demo:chat",
+      `import { ticker } from './ticker' // ${mark('ticker')}`,
+      `import { chat } from './chat' // ${mark('chat')}`,
       'export const features = [',
-      '  ticker, // demo:ticker',
-      '  chat, // demo:chat',
+      `  ticker, // ${mark('ticker')}`,
+      `  chat, // ${mark('chat')}`,
       ']',
     ].join('\n')
     expect(removeMarkedLines(source, 'ticker')).toBe(
       [
         "import { a } from './a'",
-        "import { chat } from './chat' // demo:chat",
+        `import { chat } from './chat' // ${mark('chat')}`,
         'export const features = [',
-        '  chat, // demo:chat',
+        `  chat, // ${mark('chat')}`,
         ']',
       ].join('\n'),
     )
@@ -80,20 +83,22 @@ describe('removeMarkedLines', () => {
   it('drops a block from its start marker through its end marker', () => {
     const source = [
       'keep 1',
-      '<!-- demo:editor:start -->',
+      `<!-- ${mark('editor:start')} -->`,
       'gone',
-      '<!-- demo:editor:end -->',
+      `<!-- ${mark('editor:end')} -->`,
       'keep 2',
     ]
     expect(removeMarkedLines(source.join('\n'), 'editor')).toBe('keep 1\nkeep 2')
   })
 
   it('matches the marker as a whole word, never a longer demo name', () => {
-    expect(removeMarkedLines('x // demo:chatbot\ny // demo:chat', 'chat')).toBe('x // demo:chatbot')
+    expect(removeMarkedLines(`x // ${mark('chatbot')}\ny // ${mark('chat')}`, 'chat')).toBe(
+      `x // ${mark('chatbot')}`,
+    )
   })
 
   it('refuses a start marker that never ends, instead of deleting the rest of the file', () => {
-    expect(() => removeMarkedLines('a\n# demo:chat:start\nb\nc', 'chat')).toThrow(
+    expect(() => removeMarkedLines(`a\n# ${mark('chat:start')}\nb\nc`, 'chat')).toThrow(
       /without a matching/,
     )
   })

@@ -169,7 +169,7 @@ export async function removeDemo(options: RemoveDemoOptions): Promise<RemoveDemo
 /**
  * Drops every line that carries the marker `demo:<name>` and every block from a line with
  * `demo:<name>:start` through the next line with `demo:<name>:end`. The marker must stand alone
- * as a word, so `demo:chat` never removes a line marked `demo:chatbot`.
+ * as a word, so the marker of one demo never removes a line marked for a longer name.
  */
 export function removeMarkedLines(source: string, name: string): string {
   const marker = new RegExp(`(?<![\\w-])demo:${escapeRegExp(name)}(?::(start|end))?(?![\\w-])`)

@@ -68,7 +68,7 @@ export interface AttachedFeature {
   connections?(): Record<string, number>
   /** Requests under `/api/`, after the origin check and CORS. */
   handleHttp?: HttpHandler
-  /** Path prefixes of the upgrades it answers itself (e.g. `/yjs/`); others get 404. */
+  /** Path prefixes of the upgrades it answers itself (e.g. `/ws/`); others get 404. */
   upgradePrefixes?: readonly string[]
 }
 

@@ -7,6 +7,7 @@ import { DecisionTree } from './_components/decision-tree'
 
 const DEMOS: { href: Route; title: string; transport: Transport; blurb: string; shows: string }[] =
   [
+    // demo:ticker:start
     {
       href: '/ticker',
       title: 'Stock ticker',
@@ -15,6 +16,8 @@ const DEMOS: { href: Route; title: string; transport: Transport; blurb: string; 
       shows:
         'Last-Event-ID resume with no gap, subscriptions over plain HTTP, slow-consumer coalescing.',
     },
+    // demo:ticker:end
+    // demo:progress:start
     {
       href: '/progress',
       title: 'Job progress',
@@ -22,6 +25,8 @@ const DEMOS: { href: Route; title: string; transport: Transport; blurb: string; 
       blurb: 'Long-running jobs with a progress bar each.',
       shows: 'Streams that end on purpose (204), reload mid-job, cancel.',
     },
+    // demo:progress:end
+    // demo:chat:start
     {
       href: '/chat',
       title: 'Chat',
@@ -29,6 +34,8 @@ const DEMOS: { href: Route; title: string; transport: Transport; blurb: string; 
       blurb: 'Rooms, presence, typing indicators and read receipts over Socket.IO.',
       shows: 'Acknowledged sends, rate limits, state recovery after a drop.',
     },
+    // demo:chat:end
+    // demo:editor:start
     {
       href: '/editor',
       title: 'Collaborative editor',
@@ -36,6 +43,7 @@ const DEMOS: { href: Route; title: string; transport: Transport; blurb: string; 
       blurb: 'Several people in one document with Yjs and CodeMirror.',
       shows: 'CRDT sync, remote cursors, offline edits that merge on reconnect.',
     },
+    // demo:editor:end
   ]
 
 export default function HomePage() {

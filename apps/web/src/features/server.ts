@@ -1,8 +1,8 @@
 import { startServices } from '@/shared/server/lifecycle'
 import { services, type WebFeature } from '@/shared/server/services'
-import { compare } from './compare/server/feature.ts'
-import { progress } from './progress/server/feature.ts'
-import { ticker } from './ticker/server/feature.ts'
+import { compare } from './compare/server/feature.ts' // demo:compare
+import { progress } from './progress/server/feature.ts' // demo:progress
+import { ticker } from './ticker/server/feature.ts' // demo:ticker
 
 /**
  * The composition root: every feature's server part, one per line, in the order `/api/health`
@@ -10,9 +10,9 @@ import { ticker } from './ticker/server/feature.ts'
  */
 // prettier-ignore
 const FEATURES: readonly WebFeature[] = [
-  ticker,
-  progress,
-  compare,
+  ticker, // demo:ticker
+  progress, // demo:progress
+  compare, // demo:compare
 ]
 
 /** Called once from instrumentation.ts, before the server takes requests. */

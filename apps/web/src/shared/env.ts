@@ -18,7 +18,7 @@ const EnvSchema = z.object({
   REALTIME_PORT: z.coerce.number().int().min(1).max(65_535).default(3001),
   /**
    * Public URL of the realtime server, when it is not `<page host>:REALTIME_PORT`: a full URL, or
-   * `same-origin` behind a proxy that serves `/socket.io/` and `/yjs/` on the page's origin.
+   * `same-origin` behind a proxy that serves the realtime server's paths on the page's origin.
    */
   REALTIME_PUBLIC_URL: z.string().optional(),
   SESSION_SECRET: z.string().optional(),

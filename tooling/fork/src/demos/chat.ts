@@ -25,6 +25,7 @@ const chat: DemoManifest = {
     literal('join-room'),
     literal('list-rooms'),
     segment('features/chat'),
+    segment('protocol/chat'),
   ],
   generated: ['bench/results', 'docs/benchmarks.md', 'docs/benchmarks.svg'],
 }

@@ -18,6 +18,7 @@ const compare: DemoManifest = {
     segment('/api/compare'),
     literal('compare-echo'),
     segment('features/compare'),
+    segment('protocol/compare'),
   ],
 }
 

@@ -23,6 +23,7 @@ const editor: DemoManifest = {
     '\\bYJS_[A-Z_]+',
     segment('features/collab'),
     segment('features/editor'),
+    segment('protocol/collab'),
   ],
   generated: ['bench/results', 'docs/benchmarks.md', 'docs/benchmarks.svg'],
 }

@@ -17,6 +17,7 @@ const progress: DemoManifest = {
     segment('/progress'),
     segment('/api/jobs'),
     segment('features/progress'),
+    segment('protocol/jobs'),
     '\\bJOBS?_[A-Z_]+',
   ],
 }

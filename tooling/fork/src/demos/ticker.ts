@@ -1,4 +1,4 @@
-import { segment, literal, type DemoManifest } from '../manifest.ts'
+import { segment, type DemoManifest } from '../manifest.ts'
 
 const ticker: DemoManifest = {
   name: 'ticker',
@@ -23,7 +23,7 @@ const ticker: DemoManifest = {
     segment('/api/bench/ticker'),
     '\\bTICKER_[A-Z_]+',
     segment('features/ticker'),
-    literal('tick'),
+    segment('protocol/ticker'),
   ],
   generated: ['bench/results', 'docs/benchmarks.md', 'docs/benchmarks.svg'],
 }

@@ -17,7 +17,8 @@ interface Answer {
   transport: Transport
   title: string
   why: string
-  demo: { href: Route; label: string }
+  /** The demo that shows it working; each is on its own line, so removing a demo drops only its link. */
+  demo?: { href: Route; label: string }
 }
 
 /** The guide's tree (section 4.3), split into the questions it asks implicitly. */
@@ -41,14 +42,14 @@ const NODES: Record<string, Question | Answer> = {
     transport: 'ws',
     title: 'WebSocket with a CRDT (Yjs)',
     why: 'Edits flow both ways with low latency, and a CRDT merges concurrent and offline edits without a central lock.',
-    demo: { href: '/editor', label: 'Open the collaborative editor' },
+    demo: { href: '/editor', label: 'Open the collaborative editor' }, // demo:editor
   },
   rooms: {
     kind: 'answer',
     transport: 'ws',
     title: 'WebSocket (Socket.IO)',
     why: 'Frequent messages in both directions, acknowledgements and rooms. Socket.IO adds reconnection and state recovery that raw WebSockets lack.',
-    demo: { href: '/chat', label: 'Open the chat' },
+    demo: { href: '/chat', label: 'Open the chat' }, // demo:chat
   },
   binary: {
     kind: 'question',
@@ -62,7 +63,7 @@ const NODES: Record<string, Question | Answer> = {
     transport: 'ws',
     title: 'WebSocket',
     why: 'Binary frames go as they are. Everything else about your case says SSE would do.',
-    demo: { href: '/editor', label: 'See binary Yjs frames in the editor' },
+    demo: { href: '/editor', label: 'See binary Yjs frames in the editor' }, // demo:editor
   },
   shape: {
     kind: 'question',
@@ -76,14 +77,14 @@ const NODES: Record<string, Question | Answer> = {
     transport: 'sse',
     title: 'Server-Sent Events',
     why: 'One-way, text, resumable with Last-Event-ID, and plain HTTP. Change subscriptions with ordinary requests.',
-    demo: { href: '/ticker', label: 'Open the stock ticker' },
+    demo: { href: '/ticker', label: 'Open the stock ticker' }, // demo:ticker
   },
   progress: {
     kind: 'answer',
     transport: 'sse',
     title: 'Server-Sent Events',
     why: 'A stream per task that ends on purpose. No socket to manage, and it passes every proxy.',
-    demo: { href: '/progress', label: 'Open job progress' },
+    demo: { href: '/progress', label: 'Open job progress' }, // demo:progress
   },
 }
 
@@ -152,18 +153,22 @@ export function DecisionTree() {
           <p className="mt-2 text-lg font-semibold">{node.title}</p>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{node.why}</p>
           <div className="mt-4 flex flex-wrap gap-2">
-            <Link
-              href={node.demo.href}
-              className="rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 dark:bg-white dark:text-slate-900"
-            >
-              {node.demo.label} →
-            </Link>
+            {node.demo && (
+              <Link
+                href={node.demo.href}
+                className="rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 dark:bg-white dark:text-slate-900"
+              >
+                {node.demo.label} →
+              </Link>
+            )}
+            {/* demo:compare:start */}
             <Link
               href="/compare"
               className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
             >
               Compare the numbers
             </Link>
+            {/* demo:compare:end */}
             <button
               type="button"
               onClick={() => setPath([{ id: 'start' }])}

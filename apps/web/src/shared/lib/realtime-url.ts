@@ -6,7 +6,7 @@
 export interface RealtimeConfig {
   /**
    * `REALTIME_PUBLIC_URL`, when set: the full URL (`https://rt.duplex.example`), or `same-origin`
-   * (also `/`) behind a reverse proxy that serves `/socket.io/` and `/yjs/` on the page's origin.
+   * (also `/`) behind a reverse proxy that serves the realtime server's paths on the page's origin.
    */
   publicUrl: string | undefined
   /** `REALTIME_PORT`: used with the page's own host when there is no public URL. */

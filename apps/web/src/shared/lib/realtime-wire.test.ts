@@ -17,14 +17,14 @@ describe('describeEnginePacket', () => {
 
   it('names events by their socket.io event and counts UTF-8 bytes', () => {
     const frame = describeEnginePacket(
-      { type: 'message', data: '2["room-message",{"text":"你好"}]' },
+      { type: 'message', data: '2["new-message",{"text":"你好"}]' },
       'in',
       new AckNames(),
     )
     expect(frame).toMatchObject({
-      kind: 'room-message',
-      event: 'room-message',
-      text: '42["room-message",{"text":"你好"}]',
+      kind: 'new-message',
+      event: 'new-message',
+      text: '42["new-message",{"text":"你好"}]',
     })
     expect(frame.bytes).toBe(new TextEncoder().encode(frame.text).length)
   })
@@ -32,16 +32,16 @@ describe('describeEnginePacket', () => {
   it('labels an ack with the request it answers', () => {
     const acks = new AckNames()
     expect(
-      describeEnginePacket({ type: 'message', data: '212["send-message",{}]' }, 'out', acks),
+      describeEnginePacket({ type: 'message', data: '212["post-note",{}]' }, 'out', acks),
     ).toMatchObject({
-      kind: 'send-message',
+      kind: 'post-note',
       id: '12',
     })
     expect(
       describeEnginePacket({ type: 'message', data: '312[{"ok":true}]' }, 'in', acks),
     ).toMatchObject({
       kind: 'ack',
-      event: 'send-message',
+      event: 'post-note',
       text: '4312[{"ok":true}]',
     })
   })

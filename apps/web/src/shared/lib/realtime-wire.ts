@@ -68,7 +68,7 @@ function redactToken(text: string): string {
 
 /**
  * Renders one engine.io packet exactly as the WebSocket transport writes it: `2` (ping), `3`
- * (pong), `40{…}` (socket.io CONNECT), `42["room-message",{…}]` (event), `4312[{…}]` (ack 12).
+ * (pong), `40{…}` (socket.io CONNECT), `42["<event>",{…}]` (event), `4312[{…}]` (ack 12).
  * Binary payloads become a hex preview.
  */
 export function describeEnginePacket(

@@ -7,11 +7,11 @@ import { TransportTag, type Transport } from './transport-tag'
 
 const LINKS: { href: Route; label: string; transport?: Transport }[] = [
   { href: '/', label: 'Guide' },
-  { href: '/ticker', label: 'Ticker', transport: 'sse' },
-  { href: '/progress', label: 'Progress', transport: 'sse' },
-  { href: '/chat', label: 'Chat', transport: 'ws' },
-  { href: '/editor', label: 'Editor', transport: 'ws' },
-  { href: '/compare', label: 'Compare' },
+  { href: '/ticker', label: 'Ticker', transport: 'sse' }, // demo:ticker
+  { href: '/progress', label: 'Progress', transport: 'sse' }, // demo:progress
+  { href: '/chat', label: 'Chat', transport: 'ws' }, // demo:chat
+  { href: '/editor', label: 'Editor', transport: 'ws' }, // demo:editor
+  { href: '/compare', label: 'Compare' }, // demo:compare
 ]
 
 export function NavLinks() {
