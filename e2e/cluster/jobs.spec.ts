@@ -25,20 +25,29 @@ async function getJob(baseUrl: string, id: string): Promise<Job> {
   return (await (await fetch(`${baseUrl}/api/jobs/${id}`)).json()) as Job
 }
 
-/** Every value the job's bar showed, sampled as the page renders them. */
+/**
+ * Every value the job's bar showed, sampled as the page renders them. Stopping reads the bar once
+ * more: on a busy machine a sample takes longer than the last step of a job, and the value the
+ * page shows when the caller stops (say, once the job says Done) must be the last one recorded.
+ */
 function recordPercents(page: Page, name: string): () => Promise<number[]> {
   const seen: number[] = []
   const bar = page.locator('[data-testid="job"]', { hasText: name }).getByRole('progressbar')
+  const sample = async () => {
+    const value = await bar.getAttribute('aria-valuenow', { timeout: 1000 }).catch(() => null)
+    if (value !== null && Number(value) !== seen.at(-1)) seen.push(Number(value))
+  }
   let stopped = false
-  void (async () => {
+  const sampling = (async () => {
     while (!stopped) {
-      const value = await bar.getAttribute('aria-valuenow', { timeout: 1000 }).catch(() => null)
-      if (value !== null && Number(value) !== seen.at(-1)) seen.push(Number(value))
+      await sample()
       await new Promise((r) => setTimeout(r, 50))
     }
   })()
   return async () => {
     stopped = true
+    await sampling
+    await sample()
     return seen
   }
 }
