@@ -1,3 +1,4 @@
 import baseConfig from '@duplex/eslint-config/base'
 
-export default [...baseConfig]
+// Playwright's reports and results (bundled trace viewer included), as in .prettierignore.
+export default [{ ignores: ['**/playwright-report/**', '**/test-results/**'] }, ...baseConfig]

@@ -1,6 +1,7 @@
-import { defineConfig, devices } from '@playwright/test'
+import { defineConfig } from '@playwright/test'
 import { E2E } from './fixtures/ports.ts'
 import { chromiumLaunchOptions } from './fixtures/chromium.ts'
+import { browserProjects } from './fixtures/projects.ts'
 
 /**
  * The e2e suite runs against the production build (`pnpm build` first), the way a user runs it.
@@ -11,7 +12,6 @@ export default defineConfig({
   fullyParallel: false,
   // One worker: the suite restarts servers and cuts connections, and this machine has two cores.
   workers: 1,
-  retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
@@ -21,7 +21,11 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: chromiumLaunchOptions,
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  projects: [
+    ...browserProjects({ retries: process.env.CI ? 1 : 0 }),
+    // The suite's pure helpers, tested beside them (fixtures/*.test.ts): no browser, no server.
+    { name: 'unit', testDir: './fixtures', testMatch: '*.test.ts' },
+  ],
   webServer: [
     {
       command: 'pnpm --filter @duplex/web start',

@@ -1,3 +1,4 @@
+import { DURABLE } from '../fixtures/projects.ts'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures/cluster.ts'
 import { openUser } from './fixtures/users.ts'
@@ -24,20 +25,29 @@ async function getJob(baseUrl: string, id: string): Promise<Job> {
   return (await (await fetch(`${baseUrl}/api/jobs/${id}`)).json()) as Job
 }
 
-/** Every value the job's bar showed, sampled as the page renders them. */
+/**
+ * Every value the job's bar showed, sampled as the page renders them. Stopping reads the bar once
+ * more: on a busy machine a sample takes longer than the last step of a job, and the value the
+ * page shows when the caller stops (say, once the job says Done) must be the last one recorded.
+ */
 function recordPercents(page: Page, name: string): () => Promise<number[]> {
   const seen: number[] = []
   const bar = page.locator('[data-testid="job"]', { hasText: name }).getByRole('progressbar')
+  const sample = async () => {
+    const value = await bar.getAttribute('aria-valuenow', { timeout: 1000 }).catch(() => null)
+    if (value !== null && Number(value) !== seen.at(-1)) seen.push(Number(value))
+  }
   let stopped = false
-  void (async () => {
+  const sampling = (async () => {
     while (!stopped) {
-      const value = await bar.getAttribute('aria-valuenow', { timeout: 1000 }).catch(() => null)
-      if (value !== null && Number(value) !== seen.at(-1)) seen.push(Number(value))
+      await sample()
       await new Promise((r) => setTimeout(r, 50))
     }
   })()
   return async () => {
     stopped = true
+    await sampling
+    await sample()
     return seen
   }
 }
@@ -70,45 +80,48 @@ test('a job started on one instance streams, lists and cancels from the other', 
   await user.context.close()
 })
 
-test('killing a web instance mid-stream: its jobs fail with the reason, the others keep their true progress', async ({
-  cluster,
-  browser,
-}) => {
-  const victim = 0
-  const survivor = cluster.web[1]
-  // Runs on the survivor, watched through the victim: the watcher must fail over, not the job.
-  const kept = await createJob(survivor.url, { name: 'Survivor job', durationMs: 12_000 })
-  // Runs on the victim: when it dies, the job must end as failed, not stay at some percent.
-  const orphan = await createJob(cluster.web[victim].url, {
-    name: 'Orphan job',
-    durationMs: 60_000,
-  })
+test(
+  'killing a web instance mid-stream: its jobs fail with the reason, the others keep their true progress',
+  { tag: DURABLE },
+  async ({ cluster, browser }) => {
+    const victim = 0
+    const survivor = cluster.web[1]
+    // Runs on the survivor, watched through the victim: the watcher must fail over, not the job.
+    const kept = await createJob(survivor.url, { name: 'Survivor job', durationMs: 12_000 })
+    // Runs on the victim: when it dies, the job must end as failed, not stay at some percent.
+    const orphan = await createJob(cluster.web[victim].url, {
+      name: 'Orphan job',
+      durationMs: 60_000,
+    })
 
-  const user = await openUser(browser, 'Grace', cluster.pinned[victim])
-  await user.page.goto('/progress')
-  const keptRow = user.page.locator('[data-testid="job"]', { hasText: kept.name })
-  const orphanRow = user.page.locator('[data-testid="job"]', { hasText: orphan.name })
-  await expect
-    .poll(async () => Number(await keptRow.getByRole('progressbar').getAttribute('aria-valuenow')))
-    .toBeGreaterThan(10)
-  const percents = recordPercents(user.page, kept.name)
+    const user = await openUser(browser, 'Grace', cluster.pinned[victim])
+    await user.page.goto('/progress')
+    const keptRow = user.page.locator('[data-testid="job"]', { hasText: kept.name })
+    const orphanRow = user.page.locator('[data-testid="job"]', { hasText: orphan.name })
+    await expect
+      .poll(async () =>
+        Number(await keptRow.getByRole('progressbar').getAttribute('aria-valuenow')),
+      )
+      .toBeGreaterThan(10)
+    const percents = recordPercents(user.page, kept.name)
 
-  await cluster.web[victim].kill('SIGKILL')
+    await cluster.web[victim].kill('SIGKILL')
 
-  await expect(keptRow.getByTestId('job-status')).toHaveText('Done', { timeout: 40_000 })
-  const shown = await percents()
-  expect(shown.at(-1)).toBe(100)
-  shown.forEach(
-    (p, i) =>
-      i > 0 && expect(p, 'the bar never goes back').toBeGreaterThanOrEqual(shown[i - 1] ?? 0),
-  )
+    await expect(keptRow.getByTestId('job-status')).toHaveText('Done', { timeout: 40_000 })
+    const shown = await percents()
+    expect(shown.at(-1)).toBe(100)
+    shown.forEach(
+      (p, i) =>
+        i > 0 && expect(p, 'the bar never goes back').toBeGreaterThanOrEqual(shown[i - 1] ?? 0),
+    )
 
-  // Another instance notices the missing heartbeat and ends the orphan, with the reason.
-  await expect(orphanRow.getByTestId('job-status')).toHaveText('Failed', { timeout: 20_000 })
-  const failed = await getJob(survivor.url, orphan.id)
-  expect(failed.status).toBe('failed')
-  expect(failed.reason).toMatch(/stopped before it finished/)
-  expect(failed.reason).toContain(`${failed.percent}%`)
-  expect(failed.percent).toBeLessThan(100)
-  await user.context.close()
-})
+    // Another instance notices the missing heartbeat and ends the orphan, with the reason.
+    await expect(orphanRow.getByTestId('job-status')).toHaveText('Failed', { timeout: 20_000 })
+    const failed = await getJob(survivor.url, orphan.id)
+    expect(failed.status).toBe('failed')
+    expect(failed.reason).toMatch(/stopped before it finished/)
+    expect(failed.reason).toContain(`${failed.percent}%`)
+    expect(failed.percent).toBeLessThan(100)
+    await user.context.close()
+  },
+)

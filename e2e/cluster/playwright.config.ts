@@ -1,5 +1,6 @@
-import { defineConfig, devices } from '@playwright/test'
+import { defineConfig } from '@playwright/test'
 import { chromiumLaunchOptions } from '../fixtures/chromium.ts'
+import { browserProjects } from '../fixtures/projects.ts'
 
 /**
  * `pnpm test:cluster`: two web and two realtime instances in cluster mode behind nginx (and
@@ -14,7 +15,6 @@ export default defineConfig({
   fullyParallel: false,
   // One worker, one cluster: tests kill and restart its instances, on a two-core machine.
   workers: 1,
-  retries: process.env.CI ? 1 : 0,
   timeout: 120_000,
   expect: { timeout: 20_000 },
   reporter: process.env.CI
@@ -25,5 +25,6 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: chromiumLaunchOptions,
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  // Each project is its own worker, so the cluster starts once for `chromium` and once for `durable`.
+  projects: browserProjects({ retries: process.env.CI ? 1 : 0 }),
 })

@@ -1,3 +1,4 @@
+import { DURABLE } from '../fixtures/projects.ts'
 import type { Page } from '@playwright/test'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
 import { expect, test } from './fixtures/cluster.ts'
@@ -67,42 +68,43 @@ test('one market for the cluster: both instances serve the same ticks under the 
   b.close()
 })
 
-test('a stream resumes on the other web instance when its own is killed, with contiguous ids', async ({
-  cluster,
-  browser,
-}) => {
-  // The victim runs the market too: the stream AND the market fail over at once.
-  const victim = await cluster.leader()
-  const survivor = cluster.web[1 - victim] as (typeof cluster.web)[0]
-  const user = await openUser(browser, 'Ada', cluster.pinned[victim])
-  const { page } = user
-  await page.goto('/ticker?symbols=AAPL,MSFT,NVDA,TSLA')
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-  await expect.poll(async () => (await wireTicks(page)).length).toBeGreaterThan(15)
-  expect(
-    ((await cluster.web[victim].health()).ticker as { connections: number }).connections,
-  ).toBeGreaterThan(0)
+test(
+  'a stream resumes on the other web instance when its own is killed, with contiguous ids',
+  { tag: DURABLE },
+  async ({ cluster, browser }) => {
+    // The victim runs the market too: the stream AND the market fail over at once.
+    const victim = await cluster.leader()
+    const survivor = cluster.web[1 - victim] as (typeof cluster.web)[0]
+    const user = await openUser(browser, 'Ada', cluster.pinned[victim])
+    const { page } = user
+    await page.goto('/ticker?symbols=AAPL,MSFT,NVDA,TSLA')
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+    await expect.poll(async () => (await wireTicks(page)).length).toBeGreaterThan(15)
+    expect(
+      ((await cluster.web[victim].health()).ticker as { connections: number }).connections,
+    ).toBeGreaterThan(0)
 
-  const before = await wireTicks(page)
-  const exit = await cluster.web[victim].kill('SIGKILL')
-  expect(exit.signal).toBe('SIGKILL')
+    const before = await wireTicks(page)
+    const exit = await cluster.web[victim].kill('SIGKILL')
+    expect(exit.signal).toBe('SIGKILL')
 
-  // EventSource reconnects through the same proxy, which now only has the backup instance.
-  await expect
-    .poll(async () => (await wireTicks(page)).length, { timeout: 30_000 })
-    .toBeGreaterThan(before.length + 20)
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-  expect(((await survivor.health()).ticker as { connections: number }).connections).toBeGreaterThan(
-    0,
-  )
-  expect((await survivor.health()).runsMarket).toBe(true)
+    // EventSource reconnects through the same proxy, which now only has the backup instance.
+    await expect
+      .poll(async () => (await wireTicks(page)).length, { timeout: 30_000 })
+      .toBeGreaterThan(before.length + 20)
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+    expect(
+      ((await survivor.health()).ticker as { connections: number }).connections,
+    ).toBeGreaterThan(0)
+    expect((await survivor.health()).runsMarket).toBe(true)
 
-  expectContiguous(await wireTicks(page))
-  await expect(page.getByTestId('gap-count')).toHaveText('0')
-  await expect(page.getByTestId('duplicate-count')).toHaveText('0')
-  await expect(page.getByTestId('reset-count')).toHaveText('0')
-  await user.context.close()
-})
+    expectContiguous(await wireTicks(page))
+    await expect(page.getByTestId('gap-count')).toHaveText('0')
+    await expect(page.getByTestId('duplicate-count')).toHaveText('0')
+    await expect(page.getByTestId('reset-count')).toHaveText('0')
+    await user.context.close()
+  },
+)
 
 test('a subscription change reaches the stream from either instance; 404 only when none has it', async ({
   cluster,
@@ -132,42 +134,43 @@ test('a subscription change reaches the stream from either instance; 404 only wh
   stream.close()
 })
 
-test('SIGTERM: streams move to the other instance without an error, and the process exits in bounded time', async ({
-  cluster,
-  browser,
-}) => {
-  const victim = await cluster.leader()
-  const user = await openUser(browser, 'Grace', cluster.pinned[victim])
-  const { page } = user
-  const failures: string[] = []
-  page.on('response', (r) => {
-    if (r.status() >= 500) failures.push(`${r.status()} ${r.url()}`)
-  })
-  await page.goto('/ticker?symbols=AAPL,MSFT,NVDA,TSLA')
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-  await expect.poll(async () => (await wireTicks(page)).length).toBeGreaterThan(15)
-  const before = await wireTicks(page)
+test(
+  'SIGTERM: streams move to the other instance without an error, and the process exits in bounded time',
+  { tag: DURABLE },
+  async ({ cluster, browser }) => {
+    const victim = await cluster.leader()
+    const user = await openUser(browser, 'Grace', cluster.pinned[victim])
+    const { page } = user
+    const failures: string[] = []
+    page.on('response', (r) => {
+      if (r.status() >= 500) failures.push(`${r.status()} ${r.url()}`)
+    })
+    await page.goto('/ticker?symbols=AAPL,MSFT,NVDA,TSLA')
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+    await expect.poll(async () => (await wireTicks(page)).length).toBeGreaterThan(15)
+    const before = await wireTicks(page)
 
-  const startedAt = Date.now()
-  const exit = await cluster.web[victim].kill('SIGTERM', 20_000)
-  const tookMs = Date.now() - startedAt
-  expect(exit.signal, 'exited by itself, not killed after the timeout').toBeNull()
-  expect(tookMs).toBeLessThan(10_000)
+    const startedAt = Date.now()
+    const exit = await cluster.web[victim].kill('SIGTERM', 20_000)
+    const tookMs = Date.now() - startedAt
+    expect(exit.signal, 'exited by itself, not killed after the timeout').toBeNull()
+    expect(tookMs).toBeLessThan(10_000)
 
-  // The page was told why (the `closing` event) and came back on the other instance.
-  await expect(
-    page.locator('[data-testid="wire-log"] li[data-event="closing"]').first(),
-  ).toContainText('This server is restarting')
-  await expect
-    .poll(async () => (await wireTicks(page)).length, { timeout: 30_000 })
-    .toBeGreaterThan(before.length + 20)
-  expectContiguous(await wireTicks(page))
-  await expect(page.getByTestId('gap-count')).toHaveText('0')
-  await expect(page.getByTestId('duplicate-count')).toHaveText('0')
+    // The page was told why (the `closing` event) and came back on the other instance.
+    await expect(
+      page.locator('[data-testid="wire-log"] li[data-event="closing"]').first(),
+    ).toContainText('This server is restarting')
+    await expect
+      .poll(async () => (await wireTicks(page)).length, { timeout: 30_000 })
+      .toBeGreaterThan(before.length + 20)
+    expectContiguous(await wireTicks(page))
+    await expect(page.getByTestId('gap-count')).toHaveText('0')
+    await expect(page.getByTestId('duplicate-count')).toHaveText('0')
 
-  // Navigating during and after the shutdown never shows an error page.
-  const response = await page.goto('/progress')
-  expect(response?.status()).toBe(200)
-  expect(failures).toEqual([])
-  await user.context.close()
-})
+    // Navigating during and after the shutdown never shows an error page.
+    const response = await page.goto('/progress')
+    expect(response?.status()).toBe(200)
+    expect(failures).toEqual([])
+    await user.context.close()
+  },
+)

@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test'
 import { connectChat, connected, createSession } from '../fixtures/chat-client.ts'
 import { startNetworkSwitch } from '../fixtures/network-switch.ts'
 import { E2E } from '../fixtures/ports.ts'
+import { DURABLE } from '../fixtures/projects.ts'
 import { expect, test } from '../fixtures/realtime.ts'
 import { expectNoSeriousA11yViolations, openUser, uniqueName } from '../fixtures/users.ts'
 
@@ -131,35 +132,36 @@ test('presence follows people who leave the room or close the tab', async ({ bro
   await bob.context.close()
 })
 
-test('history survives a reload and a crash of the realtime server', async ({
-  browser,
-  realtime,
-}) => {
-  const room = uniqueName('history')
-  const ada = await openUser(browser, 'Ada')
-  await openRoom(ada.page, room)
-  await send(ada.page, 'first')
-  await send(ada.page, 'second')
-  // "sent" means the server acked after storing it.
-  await expect(message(ada.page, 'second')).toHaveAttribute('data-status', 'sent')
+test(
+  'history survives a reload and a crash of the realtime server',
+  { tag: DURABLE },
+  async ({ browser, realtime }) => {
+    const room = uniqueName('history')
+    const ada = await openUser(browser, 'Ada')
+    await openRoom(ada.page, room)
+    await send(ada.page, 'first')
+    await send(ada.page, 'second')
+    // "sent" means the server acked after storing it.
+    await expect(message(ada.page, 'second')).toHaveAttribute('data-status', 'sent')
 
-  await ada.page.reload()
-  await expect(messages(ada.page).getByTestId('message-text')).toHaveText(['first', 'second'])
+    await ada.page.reload()
+    await expect(messages(ada.page).getByTestId('message-text')).toHaveText(['first', 'second'])
 
-  await realtime.restart({ signal: 'SIGKILL' })
-  await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-  await expect(ada.page.getByTestId('recovery')).toHaveText(/rejoined/)
-  await send(ada.page, 'third')
-  await expect(message(ada.page, 'third')).toHaveAttribute('data-status', 'sent')
+    await realtime.restart({ signal: 'SIGKILL' })
+    await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+    await expect(ada.page.getByTestId('recovery')).toHaveText(/rejoined/)
+    await send(ada.page, 'third')
+    await expect(message(ada.page, 'third')).toHaveAttribute('data-status', 'sent')
 
-  await ada.page.reload()
-  await expect(messages(ada.page).getByTestId('message-text')).toHaveText([
-    'first',
-    'second',
-    'third',
-  ])
-  await ada.context.close()
-})
+    await ada.page.reload()
+    await expect(messages(ada.page).getByTestId('message-text')).toHaveText([
+      'first',
+      'second',
+      'third',
+    ])
+    await ada.context.close()
+  },
+)
 
 test('older messages load when scrolling up', async ({ browser }) => {
   const room = uniqueName('scroll')
@@ -201,78 +203,83 @@ test('older messages load when scrolling up', async ({ browser }) => {
   await ada.context.close()
 })
 
-test('a reconnect that Socket.IO recovers replays what was missed', async ({ browser }) => {
-  const room = uniqueName('recover')
-  const net = await startNetworkSwitch()
-  try {
-    const ada = await openUser(browser, 'Ada', net.webUrl)
-    const bob = await openUser(browser, 'Bob')
-    await openRoom(ada.page, room)
-    await openRoom(bob.page, room)
+test(
+  'a reconnect that Socket.IO recovers replays what was missed',
+  { tag: DURABLE },
+  async ({ browser }) => {
+    const room = uniqueName('recover')
+    const net = await startNetworkSwitch()
+    try {
+      const ada = await openUser(browser, 'Ada', net.webUrl)
+      const bob = await openUser(browser, 'Bob')
+      await openRoom(ada.page, room)
+      await openRoom(bob.page, room)
 
-    net.setOnline(false)
-    await ada.context.setOffline(true)
-    await expect(ada.page.getByTestId('connection-status')).toHaveAttribute(
-      'data-status',
-      'reconnecting',
-    )
-    await send(bob.page, 'while you were away')
-    await send(ada.page, 'typed offline')
-    await expect(message(ada.page, 'typed offline')).toHaveAttribute('data-status', 'queued')
-    await expect(message(ada.page, 'typed offline')).toContainText('Waiting for connection…')
+      net.setOnline(false)
+      await ada.context.setOffline(true)
+      await expect(ada.page.getByTestId('connection-status')).toHaveAttribute(
+        'data-status',
+        'reconnecting',
+      )
+      await send(bob.page, 'while you were away')
+      await send(ada.page, 'typed offline')
+      await expect(message(ada.page, 'typed offline')).toHaveAttribute('data-status', 'queued')
+      await expect(message(ada.page, 'typed offline')).toContainText('Waiting for connection…')
 
-    await ada.context.setOffline(false)
-    net.setOnline(true)
-    await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-    await expect(ada.page.getByTestId('recovery')).toHaveText(/recovered/)
-    await expect(message(ada.page, 'while you were away')).toBeVisible()
-    await expect(message(ada.page, 'typed offline')).toHaveAttribute('data-status', 'sent')
-    await expect(message(bob.page, 'typed offline')).toBeVisible()
-    await ada.context.close()
-    await bob.context.close()
-  } finally {
-    await net.close()
-  }
-})
+      await ada.context.setOffline(false)
+      net.setOnline(true)
+      await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+      await expect(ada.page.getByTestId('recovery')).toHaveText(/recovered/)
+      await expect(message(ada.page, 'while you were away')).toBeVisible()
+      await expect(message(ada.page, 'typed offline')).toHaveAttribute('data-status', 'sent')
+      await expect(message(bob.page, 'typed offline')).toBeVisible()
+      await ada.context.close()
+      await bob.context.close()
+    } finally {
+      await net.close()
+    }
+  },
+)
 
-test('after a server restart the page rejoins and fetches what it missed', async ({
-  browser,
-  realtime,
-}) => {
-  const room = uniqueName('rejoin')
-  const net = await startNetworkSwitch()
-  try {
-    const ada = await openUser(browser, 'Ada', net.webUrl)
-    const bob = await openUser(browser, 'Bob')
-    await openRoom(ada.page, room)
-    await openRoom(bob.page, room)
-    await send(bob.page, 'before')
-    await expect(message(ada.page, 'before')).toBeVisible()
+test(
+  'after a server restart the page rejoins and fetches what it missed',
+  { tag: DURABLE },
+  async ({ browser, realtime }) => {
+    const room = uniqueName('rejoin')
+    const net = await startNetworkSwitch()
+    try {
+      const ada = await openUser(browser, 'Ada', net.webUrl)
+      const bob = await openUser(browser, 'Bob')
+      await openRoom(ada.page, room)
+      await openRoom(bob.page, room)
+      await send(bob.page, 'before')
+      await expect(message(ada.page, 'before')).toBeVisible()
 
-    // Ada drops off; the server restarts (its recovery state is gone); Bob talks on.
-    net.setOnline(false)
-    await ada.context.setOffline(true)
-    await realtime.restart()
-    await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-    await expect(bob.page.getByRole('list', { name: 'Members online' })).toContainText('Bob')
-    await send(bob.page, 'missed one')
-    await send(bob.page, 'missed two')
-    await expect(message(bob.page, 'missed two')).toHaveAttribute('data-status', 'sent')
+      // Ada drops off; the server restarts (its recovery state is gone); Bob talks on.
+      net.setOnline(false)
+      await ada.context.setOffline(true)
+      await realtime.restart()
+      await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+      await expect(bob.page.getByRole('list', { name: 'Members online' })).toContainText('Bob')
+      await send(bob.page, 'missed one')
+      await send(bob.page, 'missed two')
+      await expect(message(bob.page, 'missed two')).toHaveAttribute('data-status', 'sent')
 
-    await ada.context.setOffline(false)
-    net.setOnline(true)
-    await expect(ada.page.getByTestId('recovery')).toHaveText(/rejoined/)
-    await expect(messages(ada.page).getByTestId('message-text')).toHaveText([
-      'before',
-      'missed one',
-      'missed two',
-    ])
-    await ada.context.close()
-    await bob.context.close()
-  } finally {
-    await net.close()
-  }
-})
+      await ada.context.setOffline(false)
+      net.setOnline(true)
+      await expect(ada.page.getByTestId('recovery')).toHaveText(/rejoined/)
+      await expect(messages(ada.page).getByTestId('message-text')).toHaveText([
+        'before',
+        'missed one',
+        'missed two',
+      ])
+      await ada.context.close()
+      await bob.context.close()
+    } finally {
+      await net.close()
+    }
+  },
+)
 
 test('sending too fast shows the rate limit, and retry resends the same message', async ({
   browser,

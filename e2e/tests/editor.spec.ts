@@ -1,37 +1,75 @@
 import { editorText, openDoc, typeAt } from '../fixtures/editor.ts'
+import { interleavingProblems } from '../fixtures/interleaving.ts'
 import { startNetworkSwitch } from '../fixtures/network-switch.ts'
+import { DURABLE } from '../fixtures/projects.ts'
 import { expect, test } from '../fixtures/realtime.ts'
 import { expectNoSeriousA11yViolations, openUser, uniqueName } from '../fixtures/users.ts'
 
 // Two browsers, a realtime server that restarts, on a two-core machine shared with other suites.
 test.describe.configure({ timeout: 120_000 })
 
-test('two people typing at once end up with the same text, with both edits', async ({
-  browser,
-}) => {
-  const doc = uniqueName('together')
-  const ada = await openUser(browser, 'Ada')
-  const bob = await openUser(browser, 'Bob')
-  await openDoc(ada.page, doc)
-  await openDoc(bob.page, doc)
-  await typeAt(ada.page, 'end', 'middle line')
-  await expect.poll(() => editorText(bob.page)).toBe('middle line')
+test(
+  'two people typing at once end up with the same text, with both edits',
+  { tag: DURABLE },
+  async ({ browser }) => {
+    const doc = uniqueName('together')
+    const ada = await openUser(browser, 'Ada')
+    const bob = await openUser(browser, 'Bob')
+    await openDoc(ada.page, doc)
+    await openDoc(bob.page, doc)
+    await typeAt(ada.page, 'end', 'middle line')
+    await expect.poll(() => editorText(bob.page)).toBe('middle line')
 
-  await Promise.all([
-    typeAt(ada.page, 'start', 'Ada was here. '),
-    typeAt(bob.page, 'end', ' Bob was here.'),
-  ])
-  await expect.poll(() => editorText(ada.page)).toBe('Ada was here. middle line Bob was here.')
-  await expect.poll(() => editorText(bob.page)).toBe(await editorText(ada.page))
+    // Two spots with "middle line" between them: the edits cannot interleave (the next test types
+    // at one spot), so the merged text is exact.
+    await Promise.all([
+      typeAt(ada.page, 'start', 'Ada was here. '),
+      typeAt(bob.page, 'end', ' Bob was here.'),
+    ])
+    await expect.poll(() => editorText(ada.page)).toBe('Ada was here. middle line Bob was here.')
+    await expect.poll(() => editorText(bob.page)).toBe(await editorText(ada.page))
 
-  // The wire panel labels the binary frames.
-  const wire = bob.page.getByTestId('wire-log')
-  await expect(wire.locator('li[data-kind="sync-step-1"]').first()).toBeAttached()
-  await expect(wire.locator('li[data-kind="update"]').first()).toContainText('update')
-  await expect(wire.locator('li[data-kind="awareness"]').first()).toContainText('"name":"Ada"')
-  await ada.context.close()
-  await bob.context.close()
-})
+    // The wire panel labels the binary frames.
+    const wire = bob.page.getByTestId('wire-log')
+    await expect(wire.locator('li[data-kind="sync-step-1"]').first()).toBeAttached()
+    await expect(wire.locator('li[data-kind="update"]').first()).toContainText('update')
+    await expect(wire.locator('li[data-kind="awareness"]').first()).toContainText('"name":"Ada"')
+    await ada.context.close()
+    await bob.context.close()
+  },
+)
+
+test(
+  'two people typing at the same spot at once keep every keystroke of both, each in their own order',
+  { tag: DURABLE },
+  async ({ browser }) => {
+    const doc = uniqueName('same-spot')
+    const ada = await openUser(browser, 'Ada')
+    const bob = await openUser(browser, 'Bob')
+    await openDoc(ada.page, doc)
+    await openDoc(bob.page, doc)
+    const writers = {
+      Ada: ['[ada-1]', '[ada-2]', '[ada-3]'],
+      Bob: ['[bob-1]', '[bob-2]', '[bob-3]'],
+    }
+    // Both at the end, key by key: each caret moves past the other's inserts as they arrive, so
+    // words may come out split ("[bo[ada-2]b-2]"). Every character must still be there exactly
+    // once, each person's in the order they typed, and both editors the same.
+    await Promise.all(
+      [ada, bob].map(async (user) => {
+        for (const edit of writers[user.name as 'Ada' | 'Bob']) await typeAt(user.page, 'end', edit)
+      }),
+    )
+    for (const page of [ada.page, bob.page]) {
+      await expect
+        .poll(async () => interleavingProblems(await editorText(page), writers))
+        .toEqual([])
+    }
+    expect(await editorText(bob.page)).toBe(await editorText(ada.page))
+    await ada.context.close()
+    await bob.context.close()
+  },
+)
 
 test('the other person’s cursor is shown with their name', async ({ browser }) => {
   const doc = uniqueName('cursor')
@@ -54,60 +92,68 @@ test('the other person’s cursor is shown with their name', async ({ browser })
   await bob.context.close()
 })
 
-test('edits made while offline merge when the connection comes back', async ({ browser }) => {
-  const doc = uniqueName('offline')
-  const net = await startNetworkSwitch()
-  try {
-    const ada = await openUser(browser, 'Ada', net.webUrl)
-    const bob = await openUser(browser, 'Bob')
+test(
+  'edits made while offline merge when the connection comes back',
+  { tag: DURABLE },
+  async ({ browser }) => {
+    const doc = uniqueName('offline')
+    const net = await startNetworkSwitch()
+    try {
+      const ada = await openUser(browser, 'Ada', net.webUrl)
+      const bob = await openUser(browser, 'Bob')
+      await openDoc(ada.page, doc)
+      await openDoc(bob.page, doc)
+      await typeAt(ada.page, 'end', 'shared start')
+      await expect.poll(() => editorText(bob.page)).toBe('shared start')
+
+      net.setOnline(false)
+      await ada.context.setOffline(true)
+      await expect(ada.page.getByTestId('connection-status')).not.toHaveAttribute(
+        'data-status',
+        'open',
+      )
+
+      await typeAt(ada.page, 'start', 'ada-offline ')
+      await typeAt(bob.page, 'end', ' bob-online')
+      await expect.poll(() => editorText(ada.page)).toBe('ada-offline shared start')
+      await expect.poll(() => editorText(bob.page)).toBe('shared start bob-online')
+
+      await ada.context.setOffline(false)
+      net.setOnline(true)
+      await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+      await expect.poll(() => editorText(ada.page)).toBe('ada-offline shared start bob-online')
+      await expect.poll(() => editorText(bob.page)).toBe('ada-offline shared start bob-online')
+      await ada.context.close()
+      await bob.context.close()
+    } finally {
+      await net.close()
+    }
+  },
+)
+
+test(
+  'the document survives a restart of the realtime server',
+  { tag: DURABLE },
+  async ({ browser, realtime }) => {
+    const doc = uniqueName('durable')
+    const ada = await openUser(browser, 'Ada')
     await openDoc(ada.page, doc)
+    await typeAt(ada.page, 'end', 'Written before the restart.')
+
+    await realtime.restart()
+    // The open page reconnects by itself and keeps its text.
+    await expect(ada.page.getByTestId('connection-status')).toContainText('synced')
+    await typeAt(ada.page, 'end', ' And after.')
+
+    const bob = await openUser(browser, 'Bob')
     await openDoc(bob.page, doc)
-    await typeAt(ada.page, 'end', 'shared start')
-    await expect.poll(() => editorText(bob.page)).toBe('shared start')
-
-    net.setOnline(false)
-    await ada.context.setOffline(true)
-    await expect(ada.page.getByTestId('connection-status')).not.toHaveAttribute(
-      'data-status',
-      'open',
-    )
-
-    await typeAt(ada.page, 'start', 'ada-offline ')
-    await typeAt(bob.page, 'end', ' bob-online')
-    await expect.poll(() => editorText(ada.page)).toBe('ada-offline shared start')
-    await expect.poll(() => editorText(bob.page)).toBe('shared start bob-online')
-
-    await ada.context.setOffline(false)
-    net.setOnline(true)
-    await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-    await expect.poll(() => editorText(ada.page)).toBe('ada-offline shared start bob-online')
-    await expect.poll(() => editorText(bob.page)).toBe('ada-offline shared start bob-online')
+    await expect.poll(() => editorText(bob.page)).toBe('Written before the restart. And after.')
+    await ada.page.reload()
+    await expect.poll(() => editorText(ada.page)).toBe('Written before the restart. And after.')
     await ada.context.close()
     await bob.context.close()
-  } finally {
-    await net.close()
-  }
-})
-
-test('the document survives a restart of the realtime server', async ({ browser, realtime }) => {
-  const doc = uniqueName('durable')
-  const ada = await openUser(browser, 'Ada')
-  await openDoc(ada.page, doc)
-  await typeAt(ada.page, 'end', 'Written before the restart.')
-
-  await realtime.restart()
-  // The open page reconnects by itself and keeps its text.
-  await expect(ada.page.getByTestId('connection-status')).toContainText('synced')
-  await typeAt(ada.page, 'end', ' And after.')
-
-  const bob = await openUser(browser, 'Bob')
-  await openDoc(bob.page, doc)
-  await expect.poll(() => editorText(bob.page)).toBe('Written before the restart. And after.')
-  await ada.page.reload()
-  await expect.poll(() => editorText(ada.page)).toBe('Written before the restart. And after.')
-  await ada.context.close()
-  await bob.context.close()
-})
+  },
+)
 
 test('undo takes back only your own edits', async ({ browser }) => {
   const doc = uniqueName('undo')

@@ -1,3 +1,4 @@
+import { DURABLE } from '../fixtures/projects.ts'
 import { expect, test, type Page } from '@playwright/test'
 import { uniqueName } from '../fixtures/users.ts'
 
@@ -78,21 +79,29 @@ test('a failing job ends as failed with its reason', async ({ page }) => {
   await expect(job.getByTestId('job-message')).toContainText('simulated')
 })
 
-test('reloading mid-job shows the true progress and resumes the live bar', async ({ page }) => {
-  await page.goto('/progress')
-  const job = await startJob(page, 'Reload me', 10)
-  const bar = job.getByRole('progressbar')
-  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(15)
-  const before = Number(await bar.getAttribute('aria-valuenow'))
-  await page.reload()
-  // Locators are queries, not elements: the same one finds the job's card on the reloaded page.
-  const reloaded = job
-  await expect(reloaded.getByTestId('job-status')).toHaveText('Running')
-  await expect
-    .poll(async () => Number(await reloaded.getByRole('progressbar').getAttribute('aria-valuenow')))
-    .toBeGreaterThanOrEqual(before)
-  await expect(reloaded.getByTestId('job-status')).toHaveText('Done', { timeout: 30_000 })
-})
+test(
+  'reloading mid-job shows the true progress and resumes the live bar',
+  { tag: DURABLE },
+  async ({ page }) => {
+    await page.goto('/progress')
+    const job = await startJob(page, 'Reload me', 10)
+    const bar = job.getByRole('progressbar')
+    await expect
+      .poll(async () => Number(await bar.getAttribute('aria-valuenow')))
+      .toBeGreaterThan(15)
+    const before = Number(await bar.getAttribute('aria-valuenow'))
+    await page.reload()
+    // Locators are queries, not elements: the same one finds the job's card on the reloaded page.
+    const reloaded = job
+    await expect(reloaded.getByTestId('job-status')).toHaveText('Running')
+    await expect
+      .poll(async () =>
+        Number(await reloaded.getByRole('progressbar').getAttribute('aria-valuenow')),
+      )
+      .toBeGreaterThanOrEqual(before)
+    await expect(reloaded.getByTestId('job-status')).toHaveText('Done', { timeout: 30_000 })
+  },
+)
 
 test('the browser’s own EventSource stops on a finished job after one 204', async ({ page }) => {
   await page.goto('/progress')

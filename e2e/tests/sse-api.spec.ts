@@ -1,3 +1,4 @@
+import { DURABLE } from '../fixtures/projects.ts'
 import { EventSource } from 'eventsource'
 import { expect, test } from '@playwright/test'
 import { E2E } from '../fixtures/ports.ts'
@@ -124,44 +125,48 @@ test.describe('ticker stream over HTTP', () => {
     expect((await notJson.json()).error.message).toMatch(/JSON/)
   })
 
-  test('resumes from Last-Event-ID (header or query) with the missed ticks in order, and resets an unknown id', async () => {
-    const first = await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD`)
-    await first.waitFor(() => first.named('tick').length >= 3, 'ticks')
-    await first.close()
-    const seen = first.named('tick')
-    const lastId = seen.at(-1)?.id ?? ''
-    await new Promise((r) => setTimeout(r, 800)) // ticks happen while we are away
+  test(
+    'resumes from Last-Event-ID (header or query) with the missed ticks in order, and resets an unknown id',
+    { tag: DURABLE },
+    async () => {
+      const first = await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD`)
+      await first.waitFor(() => first.named('tick').length >= 3, 'ticks')
+      await first.close()
+      const seen = first.named('tick')
+      const lastId = seen.at(-1)?.id ?? ''
+      await new Promise((r) => setTimeout(r, 800)) // ticks happen while we are away
 
-    for (const resumed of [
-      await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD`, {
-        headers: { 'Last-Event-ID': lastId },
-      }),
-      await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD&lastEventId=${lastId}`),
-    ]) {
-      await resumed.waitFor(() => resumed.named('tick').length >= 6, 'replayed and live ticks')
-      expect(JSON.parse(resumed.events[0]?.data ?? '{}').resume).toBe('resumed')
-      expect(resumed.named('snapshot')).toHaveLength(0)
-      const all = [...seen, ...resumed.named('tick')].map((t) => ({
-        id: Number(t.id),
-        ...JSON.parse(t.data),
-      }))
-      for (const symbol of ['NVDA', 'AMD']) {
-        const seqs = all.filter((t) => t.symbol === symbol).map((t) => t.seq)
-        seqs.forEach(
-          (s, i) =>
-            i > 0 && expect(s, `${symbol} seq after ${seqs[i - 1]}`).toBe((seqs[i - 1] ?? 0) + 1),
-        )
+      for (const resumed of [
+        await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD`, {
+          headers: { 'Last-Event-ID': lastId },
+        }),
+        await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD&lastEventId=${lastId}`),
+      ]) {
+        await resumed.waitFor(() => resumed.named('tick').length >= 6, 'replayed and live ticks')
+        expect(JSON.parse(resumed.events[0]?.data ?? '{}').resume).toBe('resumed')
+        expect(resumed.named('snapshot')).toHaveLength(0)
+        const all = [...seen, ...resumed.named('tick')].map((t) => ({
+          id: Number(t.id),
+          ...JSON.parse(t.data),
+        }))
+        for (const symbol of ['NVDA', 'AMD']) {
+          const seqs = all.filter((t) => t.symbol === symbol).map((t) => t.seq)
+          seqs.forEach(
+            (s, i) =>
+              i > 0 && expect(s, `${symbol} seq after ${seqs[i - 1]}`).toBe((seqs[i - 1] ?? 0) + 1),
+          )
+        }
+        await resumed.close()
       }
-      await resumed.close()
-    }
 
-    const reset = await openSse(`${base}/api/ticker/stream?symbols=NVDA`, {
-      headers: { 'Last-Event-ID': '999999999' },
-    })
-    await reset.waitFor(() => reset.named('snapshot').length >= 1, 'snapshot')
-    expect(JSON.parse(reset.named('snapshot')[0]?.data ?? '{}')).toMatchObject({ reset: true })
-    await reset.close()
-  })
+      const reset = await openSse(`${base}/api/ticker/stream?symbols=NVDA`, {
+        headers: { 'Last-Event-ID': '999999999' },
+      })
+      await reset.waitFor(() => reset.named('snapshot').length >= 1, 'snapshot')
+      expect(JSON.parse(reset.named('snapshot')[0]?.data ?? '{}')).toMatchObject({ reset: true })
+      await reset.close()
+    },
+  )
 })
 
 test.describe('jobs over HTTP', () => {

@@ -1,3 +1,4 @@
+import { DURABLE } from '../fixtures/projects.ts'
 import { expect, test, type Page, type Request } from '@playwright/test'
 import { E2E } from '../fixtures/ports.ts'
 import { startTcpProxy } from '../fixtures/tcp-proxy.ts'
@@ -73,42 +74,44 @@ test('adds and removes symbols without reconnecting the stream', async ({ page }
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
 })
 
-test('resumes after the network drops mid-stream with contiguous ids and no duplicate', async ({
-  page,
-}) => {
-  const proxy = await startTcpProxy(E2E.webPort)
-  try {
-    const requests = streamRequests(page)
-    await page.goto(`${proxy.url}/ticker?symbols=AAPL,MSFT,NVDA,TSLA`)
-    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-    await expect.poll(async () => (await wireTicks(page)).length).toBeGreaterThan(15)
+test(
+  'resumes after the network drops mid-stream with contiguous ids and no duplicate',
+  { tag: DURABLE },
+  async ({ page }) => {
+    const proxy = await startTcpProxy(E2E.webPort)
+    try {
+      const requests = streamRequests(page)
+      await page.goto(`${proxy.url}/ticker?symbols=AAPL,MSFT,NVDA,TSLA`)
+      await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+      await expect.poll(async () => (await wireTicks(page)).length).toBeGreaterThan(15)
 
-    const before = await wireTicks(page)
-    expect(proxy.dropAll()).toBeGreaterThan(0)
-    await expect.poll(() => requests.length).toBe(2)
-    const resumeHeader = await requests[1]?.headerValue('last-event-id')
-    expect(Number(resumeHeader)).toBeGreaterThanOrEqual(Math.max(...before.map((t) => t.id)))
+      const before = await wireTicks(page)
+      expect(proxy.dropAll()).toBeGreaterThan(0)
+      await expect.poll(() => requests.length).toBe(2)
+      const resumeHeader = await requests[1]?.headerValue('last-event-id')
+      expect(Number(resumeHeader)).toBeGreaterThanOrEqual(Math.max(...before.map((t) => t.id)))
 
-    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-    await expect
-      .poll(async () => (await wireTicks(page)).length)
-      .toBeGreaterThan(before.length + 20)
+      await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+      await expect
+        .poll(async () => (await wireTicks(page)).length)
+        .toBeGreaterThan(before.length + 20)
 
-    const ticks = await wireTicks(page)
-    const ids = ticks.map((t) => t.id)
-    expect(new Set(ids).size, 'no tick arrives twice').toBe(ids.length)
-    ids.forEach((id, i) => i > 0 && expect(id).toBeGreaterThan(ids[i - 1] ?? 0))
-    for (const symbol of ['AAPL', 'MSFT', 'NVDA', 'TSLA']) {
-      const seqs = ticks.filter((t) => t.symbol === symbol).map((t) => t.seq)
-      seqs.forEach(
-        (s, i) =>
-          i > 0 && expect(s, `${symbol} after #${seqs[i - 1]}`).toBe((seqs[i - 1] ?? 0) + 1),
-      )
+      const ticks = await wireTicks(page)
+      const ids = ticks.map((t) => t.id)
+      expect(new Set(ids).size, 'no tick arrives twice').toBe(ids.length)
+      ids.forEach((id, i) => i > 0 && expect(id).toBeGreaterThan(ids[i - 1] ?? 0))
+      for (const symbol of ['AAPL', 'MSFT', 'NVDA', 'TSLA']) {
+        const seqs = ticks.filter((t) => t.symbol === symbol).map((t) => t.seq)
+        seqs.forEach(
+          (s, i) =>
+            i > 0 && expect(s, `${symbol} after #${seqs[i - 1]}`).toBe((seqs[i - 1] ?? 0) + 1),
+        )
+      }
+      await expect(page.getByTestId('gap-count')).toHaveText('0')
+      await expect(page.getByTestId('duplicate-count')).toHaveText('0')
+      await expect(page.getByTestId('reset-count')).toHaveText('0')
+    } finally {
+      await proxy.close()
     }
-    await expect(page.getByTestId('gap-count')).toHaveText('0')
-    await expect(page.getByTestId('duplicate-count')).toHaveText('0')
-    await expect(page.getByTestId('reset-count')).toHaveText('0')
-  } finally {
-    await proxy.close()
-  }
-})
+  },
+)

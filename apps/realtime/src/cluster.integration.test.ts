@@ -331,8 +331,12 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
       'the two copies to converge',
       15_000,
     )
+    // Two inserts at the same spot at once: Yjs orders them whole, by client id, never mixed.
+    const merged = onA.text.toString()
+    expect(['Hello World', 'WorldHello ']).toContain(merged)
     for (let i = 0; i < 5; i++) onB.text.insert(onB.text.length, ` ${i}`)
     await waitFor(() => onA.text.toString() === onB.text.toString(), 'convergence again')
+    expect(onA.text.toString()).toBe(`${merged} 0 1 2 3 4`)
     await waitFor(
       () => onB.provider.awareness.getStates().get(onA.doc.clientID)?.user?.name === 'Ada',
       "Ada's cursor on B",
