@@ -7,7 +7,9 @@ const only = process.argv[2]
 for (const demo of (await loadDemos()).values()) {
   if (only && demo.name !== only) continue
   const own = [...demo.paths, ...(demo.generated ?? [])]
-  const t = findTraces(root, demo).filter((x) => !own.some((p) => x.file === p || x.file.startsWith(p + '/')))
+  const t = findTraces(root, demo).filter(
+    (x) => !own.some((p) => x.file === p || x.file.startsWith(p + '/')),
+  )
   // drop lines already marked
   const left = t.filter((x) => {
     const src = readFileSync(root + '/' + x.file, 'utf8')

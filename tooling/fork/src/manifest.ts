@@ -17,7 +17,7 @@ export interface DemoManifest {
    * `demo:<name>:end`), which are removed line by line.
    */
   paths: readonly string[]
-  /** Subpath exports to drop, per package.json: `{ 'packages/protocol/package.json': ['./ticker'] }`. */
+  /** Subpath exports to drop, per package.json: `{ 'packages/protocol/package.json': ['./weather'] }`. */
   exports?: Readonly<Record<string, readonly string[]>>
   /** Dependencies only this demo uses, per package.json. */
   dependencies?: Readonly<Record<string, readonly string[]>>
@@ -52,13 +52,13 @@ export async function loadDemos(): Promise<Map<string, DemoManifest>> {
   return demos
 }
 
-/** A route or folder name, matched as a whole path segment: `/chat` but not `/chatter`. */
+/** A route or folder name, matched as a whole path segment: `/weather` but not `/weathers`. */
 export function segment(route: string): string {
   const escaped = route.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   return `(?<![\\w-])${escaped}(?![\\w-])`
 }
 
-/** An event name as a string literal: `'send-message'` or `"send-message"`. */
+/** An event name as a string literal: `'post-note'` or `"post-note"`. */
 export function literal(name: string): string {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   return `['"\`]${escaped}['"\`]`

@@ -4,6 +4,8 @@ const chat: DemoManifest = {
   name: 'chat',
   title: 'Chat (Socket.IO)',
   paths: [
+    // Runs chat and the editor together across instances; it goes with either of them.
+    'apps/realtime/src/cluster.integration.test.ts',
     'apps/web/src/features/chat',
     'apps/web/src/app/chat',
     'apps/realtime/src/features/chat',

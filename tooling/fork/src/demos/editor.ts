@@ -4,7 +4,11 @@ const editor: DemoManifest = {
   name: 'editor',
   title: 'Collaborative editor (Yjs over WebSocket)',
   paths: [
+    // Runs chat and the editor together across instances; it goes with either of them.
+    'apps/realtime/src/cluster.integration.test.ts',
     'apps/web/src/features/editor',
+    // /compare's Yjs leg times the editor's endpoint.
+    'apps/web/src/features/compare/lib/yjs-leg.ts',
     'apps/web/src/app/editor',
     'apps/realtime/src/features/collab',
     'packages/protocol/src/collab.ts',

@@ -6,14 +6,8 @@ import { SignInCard } from '@/shared/ui/session/sign-in-card'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 import { useSession } from '@/shared/hooks/use-session'
 import { LiveChart } from './live-chart'
-import {
-  IN_FLIGHT,
-  LEGS,
-  SAMPLE_MS,
-  TRANSPORTS,
-  type Sample,
-  type TransportId,
-} from '../lib/transports'
+import { LEGS } from '../lib/legs'
+import { IN_FLIGHT, SAMPLE_MS, TRANSPORTS, type Sample, type TransportId } from '../lib/transports'
 import { TableHead } from './table-head'
 
 interface Total {
@@ -27,7 +21,8 @@ interface Total {
 }
 
 const SIZES = [500, 1000, 2000, 5000] as const
-const empty = (): Record<TransportId, Sample[]> => ({ sse: [], socketio: [], yjs: [] })
+const empty = () =>
+  Object.fromEntries(TRANSPORTS.map((t) => [t.id, []])) as unknown as Record<TransportId, Sample[]>
 
 function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN

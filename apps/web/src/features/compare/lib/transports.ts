@@ -1,4 +1,3 @@
-import { COLLAB_PATH } from '@duplex/protocol/collab'
 import {
   CompareHelloSchema,
   type CompareClientToServerEvents,
@@ -7,11 +6,9 @@ import {
 import type { Socket } from 'socket.io-client'
 import { realtimeAuthToken } from '@/shared/lib/realtime-auth'
 import { socketEndpoint } from '@/shared/lib/realtime-connection'
-import { toWebSocketUrl } from '@/shared/lib/realtime-url'
 
-export type TransportId = 'sse' | 'socketio' | 'yjs'
-
-export const TRANSPORTS: { id: TransportId; label: string; color: string; path: string }[] = [
+/** The legs of a live run, one per transport. The Yjs leg talks to the editor's endpoint. */
+export const TRANSPORTS = [
   {
     id: 'sse',
     label: 'SSE',
@@ -19,13 +16,17 @@ export const TRANSPORTS: { id: TransportId; label: string; color: string; path: 
     path: 'POST /api/compare/echo → event on the stream',
   },
   { id: 'socketio', label: 'Socket.IO', color: '#8b5cf6', path: 'emit compare-echo → ack' },
+  // demo:editor:start
   {
     id: 'yjs',
     label: 'Yjs',
     color: '#f59e0b',
     path: 'update from one provider → applied by another',
   },
-]
+  // demo:editor:end
+] as const satisfies readonly { id: string; label: string; color: string; path: string }[]
+
+export type TransportId = (typeof TRANSPORTS)[number]['id']
 
 /**
  * Messages in flight per transport, the same for all three. A browser opens at most 6 HTTP/1.1
@@ -57,7 +58,7 @@ export interface LegSetup {
 }
 
 /** Keeps at most `window` messages in flight until `total` have completed. */
-async function pump(
+export async function pump(
   total: number,
   window: number,
   signal: AbortSignal,
@@ -72,7 +73,7 @@ async function pump(
   }
 }
 
-function waker() {
+export function waker() {
   let resolve: (() => void) | undefined
   return {
     notify: () => {
@@ -176,66 +177,3 @@ export async function runSocketIo(setup: LegSetup, progress: LegProgress): Promi
     socket.disconnect()
   }
 }
-
-/** Yjs: one provider sets `bench.m = [seq, t]`, a second provider on the same document applies it. */
-export async function runYjs(setup: LegSetup, progress: LegProgress): Promise<void> {
-  const [Y, { WebsocketProvider }] = await Promise.all([import('yjs'), import('y-websocket')])
-  const token = await realtimeAuthToken(setup.realtimeUrl)
-  const docName = `compare-${crypto.randomUUID().slice(0, 12)}`
-  const url = `${toWebSocketUrl(setup.realtimeUrl)}${COLLAB_PATH}`
-  const params: Record<string, string> = token ? { token } : {}
-  const a = new Y.Doc()
-  const b = new Y.Doc()
-  const providers = [
-    new WebsocketProvider(url, docName, a, { params, disableBc: true }),
-    new WebsocketProvider(url, docName, b, { params, disableBc: true }),
-  ]
-  try {
-    await Promise.all(
-      providers.map(
-        (p) =>
-          new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error('the Yjs socket did not sync')), 15_000)
-            p.once('sync', () => {
-              clearTimeout(timer)
-              resolve()
-            })
-          }),
-      ),
-    )
-    const seen = new Uint8Array(setup.messages)
-    let done = 0
-    const wake = waker()
-    const remote = b.getMap<[number, number]>('bench')
-    remote.observe(() => {
-      const value = remote.get('m')
-      if (!value) return
-      const [seq, t] = value
-      if (seen[seq]) return progress.onDuplicate()
-      seen[seq] = 1
-      done++
-      progress.onDone(performance.now() - t)
-      wake.notify()
-    })
-    const local = a.getMap<[number, number]>('bench')
-    await pump(
-      setup.messages,
-      IN_FLIGHT,
-      progress.signal,
-      (seq) => local.set('m', [seq, performance.now()]),
-      () => done,
-      wake,
-    )
-  } finally {
-    for (const p of providers) p.destroy()
-    a.destroy()
-    b.destroy()
-  }
-}
-
-export const LEGS: Record<TransportId, (setup: LegSetup, progress: LegProgress) => Promise<void>> =
-  {
-    sse: runSse,
-    socketio: runSocketIo,
-    yjs: runYjs,
-  }
