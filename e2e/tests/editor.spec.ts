@@ -1,7 +1,8 @@
+import { freshName } from '@duplex/testing/names'
 import { editorText, openDoc, typeAt } from '../fixtures/editor.ts'
 import { startNetworkSwitch } from '../fixtures/network-switch.ts'
 import { expect, test } from '../fixtures/realtime.ts'
-import { expectNoSeriousA11yViolations, openUser, uniqueName } from '../fixtures/users.ts'
+import { expectNoSeriousA11yViolations, openUser } from '../fixtures/users.ts'
 
 // Two browsers, a realtime server that restarts, on a two-core machine shared with other suites.
 test.describe.configure({ timeout: 120_000 })
@@ -9,7 +10,7 @@ test.describe.configure({ timeout: 120_000 })
 test('two people typing at once end up with the same text, with both edits', async ({
   browser,
 }) => {
-  const doc = uniqueName('together')
+  const doc = freshName('together')
   const ada = await openUser(browser, 'Ada')
   const bob = await openUser(browser, 'Bob')
   await openDoc(ada.page, doc)
@@ -34,7 +35,7 @@ test('two people typing at once end up with the same text, with both edits', asy
 })
 
 test('the other person’s cursor is shown with their name', async ({ browser }) => {
-  const doc = uniqueName('cursor')
+  const doc = freshName('cursor')
   const ada = await openUser(browser, 'Ada')
   const bob = await openUser(browser, 'Bob')
   await openDoc(ada.page, doc)
@@ -55,7 +56,7 @@ test('the other person’s cursor is shown with their name', async ({ browser })
 })
 
 test('edits made while offline merge when the connection comes back', async ({ browser }) => {
-  const doc = uniqueName('offline')
+  const doc = freshName('offline')
   const net = await startNetworkSwitch()
   try {
     const ada = await openUser(browser, 'Ada', net.webUrl)
@@ -90,7 +91,7 @@ test('edits made while offline merge when the connection comes back', async ({ b
 })
 
 test('the document survives a restart of the realtime server', async ({ browser, realtime }) => {
-  const doc = uniqueName('durable')
+  const doc = freshName('durable')
   const ada = await openUser(browser, 'Ada')
   await openDoc(ada.page, doc)
   await typeAt(ada.page, 'end', 'Written before the restart.')
@@ -110,7 +111,7 @@ test('the document survives a restart of the realtime server', async ({ browser,
 })
 
 test('undo takes back only your own edits', async ({ browser }) => {
-  const doc = uniqueName('undo')
+  const doc = freshName('undo')
   const ada = await openUser(browser, 'Ada')
   const bob = await openUser(browser, 'Bob')
   await openDoc(ada.page, doc)
@@ -132,7 +133,7 @@ test('undo takes back only your own edits', async ({ browser }) => {
 test('documents can be created from the list and show up in it', async ({ browser }) => {
   const ada = await openUser(browser, 'Ada')
   await ada.page.goto('/editor')
-  const doc = uniqueName('listed')
+  const doc = freshName('listed')
   await ada.page.getByLabel('New document name').fill(doc)
   await ada.page.getByRole('button', { name: 'New document' }).click()
   await expect(ada.page).toHaveURL(new RegExp(`/editor/${doc}$`))
@@ -154,7 +155,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(ada.page.getByLabel('Loading documents')).toHaveCount(0)
     await expectNoSeriousA11yViolations(ada.page)
 
-    const doc = uniqueName('a11y')
+    const doc = freshName('a11y')
     await openDoc(ada.page, doc)
     await openDoc(bob.page, doc)
     await typeAt(

@@ -1,6 +1,7 @@
 import { defineEventMap, type EventMap } from '@duplex/protocol/events'
 import { JOB_TERMINAL_EVENTS, JobEvents, type Job } from '@duplex/protocol/jobs'
 import { encodeSseFrame, encodeSseJson } from '@duplex/protocol/sse'
+import { sleep } from '@duplex/testing/wait'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import {
@@ -14,7 +15,6 @@ import {
 import {
   type Respond,
   type SseTestServer,
-  sleep,
   startEventStream,
   startSseTestServer,
 } from './testing/sse-test-server.ts'
