@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 // Names no other test run picks, so runs and retries never share a room, a schema or a key.
 
 /** A short suffix: base-36 time plus random hex, `[a-z0-9_]` only. */
-export function freshSuffix(): string {
+function freshSuffix(): string {
   return `${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
 }
 

@@ -186,7 +186,7 @@ export function createTestRedisPrefix(redisUrl: string, label?: string): TestRed
 }
 
 /** The innermost useful message: pg and net report a refused dual-stack connect as AggregateError. */
-export function describeError(error: unknown): string {
+function describeError(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0)
     return describeError(error.errors[0])
   return error instanceof Error ? error.message || error.name : String(error)

@@ -8,7 +8,7 @@ export type SseRecord =
   | { kind: 'retry'; ms: number }
   | { kind: 'error'; message: string }
 
-export interface SseDecoder {
+interface SseDecoder {
   /** Feeds the next chunk of the stream, cut anywhere (inside a character or a CRLF pair). */
   feed(chunk: Uint8Array | string): void
   /** Flushes what the text decoder still holds; call once the bytes are over. */
@@ -19,7 +19,7 @@ export interface SseDecoder {
  * Decodes raw bytes the way every reader in Duplex does: a streaming TextDecoder (which keeps a
  * character split across chunks whole, and drops a leading BOM) feeding eventsource-parser.
  */
-export function createSseDecoder(onRecord: (record: SseRecord) => void): SseDecoder {
+function createSseDecoder(onRecord: (record: SseRecord) => void): SseDecoder {
   const parser = createParser({
     onEvent: (e) => onRecord({ kind: 'event', event: e.event, id: e.id, data: e.data }),
     onComment: (text) => onRecord({ kind: 'comment', text }),
