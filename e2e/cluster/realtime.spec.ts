@@ -1,9 +1,10 @@
+import { freshName } from '@duplex/testing/names'
 import type { Page } from '@playwright/test'
 import { expect, test, type Cluster } from './fixtures/cluster.ts'
 import { editorText, openDoc, typeAt } from '../fixtures/editor.ts'
 import { interleavingProblems } from '../fixtures/interleaving.ts'
 import { DURABLE } from '../fixtures/projects.ts'
-import { openUser, uniqueName } from './fixtures/users.ts'
+import { openUser } from './fixtures/users.ts'
 
 // Chat and the editor with user A on realtime instance 0 and user B on instance 1 (each through
 // its own pinned proxy, the other instance as backup), then instance 0 killed mid-conversation.
@@ -49,7 +50,7 @@ test(
   'chat across instances survives the death of one: every acknowledged message once',
   { tag: DURABLE },
   async ({ cluster, browser }) => {
-    const room = uniqueName('cluster')
+    const room = freshName('cluster')
     const ada = await openUser(browser, 'Ada', cluster.pinned[0])
     const bob = await openUser(browser, 'Bob', cluster.pinned[1])
     await openRoom(ada.page, room)
@@ -132,7 +133,7 @@ test(
   'editing across instances survives the death of one: every edit of both users is kept',
   { tag: DURABLE },
   async ({ cluster, browser }) => {
-    const doc = uniqueName('cluster-doc')
+    const doc = freshName('cluster-doc')
     const ada = await openUser(browser, 'Ada', cluster.pinned[0])
     const bob = await openUser(browser, 'Bob', cluster.pinned[1])
     await openDoc(ada.page, doc)
@@ -193,7 +194,7 @@ test('chat and the editor work through the balanced nginx proxy and through Cadd
   cluster,
   browser,
 }) => {
-  const room = uniqueName('smoke')
+  const room = freshName('smoke')
   const ada = await openUser(browser, 'Ada', cluster.proxyUrl)
   const bob = await openUser(browser, 'Bob', cluster.caddyUrl)
   await openRoom(ada.page, room)
@@ -203,7 +204,7 @@ test('chat and the editor work through the balanced nginx proxy and through Cadd
   await send(ada.page, 'from nginx, over ws')
   await expect(messages(bob.page).filter({ hasText: 'from nginx, over ws' })).toHaveCount(1)
 
-  const doc = uniqueName('smoke-doc')
+  const doc = freshName('smoke-doc')
   await openDoc(ada.page, doc)
   await openDoc(bob.page, doc)
   await typeAt(bob.page, 'end', 'typed over wss')
@@ -215,7 +216,7 @@ test(
   'SIGTERM on a realtime instance: its users reconnect to the other, and it exits in bounded time',
   { tag: DURABLE },
   async ({ cluster, browser }) => {
-    const room = uniqueName('deploy')
+    const room = freshName('deploy')
     const ada = await openUser(browser, 'Ada', cluster.pinned[0])
     const bob = await openUser(browser, 'Bob', cluster.pinned[1])
     const failures: string[] = []

@@ -1,6 +1,6 @@
 import { DURABLE } from '../fixtures/projects.ts'
 import type { Page } from '@playwright/test'
-import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import { openSse } from '@duplex/testing/sse'
 import { expect, test } from './fixtures/cluster.ts'
 import { openUser } from './fixtures/users.ts'
 
@@ -31,30 +31,12 @@ function expectContiguous(ticks: { id: number; symbol: string; seq: number }[]) 
   }
 }
 
-/** An SSE stream read with fetch and eventsource-parser. */
-async function openStream(url: string) {
-  const controller = new AbortController()
-  const response = await fetch(url, { signal: controller.signal })
-  const events: EventSourceMessage[] = []
-  const parser = createParser({ onEvent: (e) => events.push(e) })
-  const reader = response.body?.getReader()
-  void (async () => {
-    const decoder = new TextDecoder()
-    for (;;) {
-      const chunk = await reader?.read()
-      if (!chunk || chunk.done) break
-      parser.feed(decoder.decode(chunk.value, { stream: true }))
-    }
-  })().catch(() => {})
-  return { response, events, close: () => controller.abort() }
-}
-
 test('one market for the cluster: both instances serve the same ticks under the same ids', async ({
   cluster,
 }) => {
   const symbols = 'AAPL,MSFT,NVDA,TSLA'
-  const a = await openStream(`${cluster.web[0].url}/api/ticker/stream?symbols=${symbols}`)
-  const b = await openStream(`${cluster.web[1].url}/api/ticker/stream?symbols=${symbols}`)
+  const a = await openSse(`${cluster.web[0].url}/api/ticker/stream?symbols=${symbols}`)
+  const b = await openSse(`${cluster.web[1].url}/api/ticker/stream?symbols=${symbols}`)
   const ticksOf = (s: typeof a) =>
     s.events.filter((e) => e.event === 'tick').map((e) => ({ id: Number(e.id), data: e.data }))
   await expect.poll(() => Math.min(ticksOf(a).length, ticksOf(b).length)).toBeGreaterThan(30)
@@ -64,8 +46,7 @@ test('one market for the cluster: both instances serve the same ticks under the 
   for (const t of common) expect(t.data, `tick ${t.id}`).toBe(onA.get(t.id))
   const running = await Promise.all(cluster.web.map(async (w) => (await w.health()).runsMarket))
   expect(running.filter(Boolean)).toHaveLength(1)
-  a.close()
-  b.close()
+  await Promise.all([a.close(), b.close()])
 })
 
 test(
@@ -109,7 +90,7 @@ test(
 test('a subscription change reaches the stream from either instance; 404 only when none has it', async ({
   cluster,
 }) => {
-  const stream = await openStream(`${cluster.web[0].url}/api/ticker/stream?symbols=AAPL`)
+  const stream = await openSse(`${cluster.web[0].url}/api/ticker/stream?symbols=AAPL`)
   await expect.poll(() => stream.events.filter((e) => e.event === 'hello').length).toBe(1)
   const { connectionId } = JSON.parse(stream.events[0]?.data ?? '{}') as { connectionId: string }
 
@@ -131,7 +112,7 @@ test('a subscription change reaches the stream from either instance; 404 only wh
   })
   expect(unknown.status).toBe(404)
   expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('not_found')
-  stream.close()
+  await stream.close()
 })
 
 test(

@@ -1,10 +1,11 @@
+import { freshName } from '@duplex/testing/names'
 import type { Page } from '@playwright/test'
 import { connectChat, connected, createSession } from '../fixtures/chat-client.ts'
 import { startNetworkSwitch } from '../fixtures/network-switch.ts'
 import { E2E } from '../fixtures/ports.ts'
 import { DURABLE } from '../fixtures/projects.ts'
 import { expect, test } from '../fixtures/realtime.ts'
-import { expectNoSeriousA11yViolations, openUser, uniqueName } from '../fixtures/users.ts'
+import { expectNoSeriousA11yViolations, openUser } from '../fixtures/users.ts'
 
 // Two browsers, a realtime server that restarts, on a two-core machine shared with other suites.
 test.describe.configure({ timeout: 120_000 })
@@ -41,7 +42,7 @@ async function openRoom(page: Page, room: string) {
 }
 
 test('a message shows up for both users, with the server id and time', async ({ browser }) => {
-  const room = uniqueName('hello')
+  const room = freshName('hello')
   const ada = await openUser(browser, 'Ada')
   const bob = await openUser(browser, 'Bob 李')
   await openRoom(ada.page, room)
@@ -71,7 +72,7 @@ test('a message shows up for both users, with the server id and time', async ({ 
 test('typing shows for the other user and clears on send, and on its own when the tab closes', async ({
   browser,
 }) => {
-  const room = uniqueName('typing')
+  const room = freshName('typing')
   const ada = await openUser(browser, 'Ada')
   const bob = await openUser(browser, 'Bob')
   await openRoom(ada.page, room)
@@ -94,7 +95,7 @@ test('typing shows for the other user and clears on send, and on its own when th
 })
 
 test('a read receipt tells the sender who has seen the message', async ({ browser }) => {
-  const room = uniqueName('receipts')
+  const room = freshName('receipts')
   const ada = await openUser(browser, 'Ada')
   await openRoom(ada.page, room)
   await send(ada.page, 'Did you read this?')
@@ -113,7 +114,7 @@ test('a read receipt tells the sender who has seen the message', async ({ browse
 })
 
 test('presence follows people who leave the room or close the tab', async ({ browser }) => {
-  const room = uniqueName('presence')
+  const room = freshName('presence')
   const ada = await openUser(browser, 'Ada')
   const bob = await openUser(browser, 'Bob')
   await openRoom(ada.page, room)
@@ -136,7 +137,7 @@ test(
   'history survives a reload and a crash of the realtime server',
   { tag: DURABLE },
   async ({ browser, realtime }) => {
-    const room = uniqueName('history')
+    const room = freshName('history')
     const ada = await openUser(browser, 'Ada')
     await openRoom(ada.page, room)
     await send(ada.page, 'first')
@@ -164,7 +165,7 @@ test(
 )
 
 test('older messages load when scrolling up', async ({ browser }) => {
-  const room = uniqueName('scroll')
+  const room = freshName('scroll')
   // 60 messages, more than the 50 a join returns. Six writers, because one may send 10 per 10 s.
   for (let writer = 1; writer <= 6; writer++) {
     const session = await createSession(`Writer ${writer}`)
@@ -207,7 +208,7 @@ test(
   'a reconnect that Socket.IO recovers replays what was missed',
   { tag: DURABLE },
   async ({ browser }) => {
-    const room = uniqueName('recover')
+    const room = freshName('recover')
     const net = await startNetworkSwitch()
     try {
       const ada = await openUser(browser, 'Ada', net.webUrl)
@@ -245,7 +246,7 @@ test(
   'after a server restart the page rejoins and fetches what it missed',
   { tag: DURABLE },
   async ({ browser, realtime }) => {
-    const room = uniqueName('rejoin')
+    const room = freshName('rejoin')
     const net = await startNetworkSwitch()
     try {
       const ada = await openUser(browser, 'Ada', net.webUrl)
@@ -284,7 +285,7 @@ test(
 test('sending too fast shows the rate limit, and retry resends the same message', async ({
   browser,
 }) => {
-  const room = uniqueName('flood')
+  const room = freshName('flood')
   const ada = await openUser(browser, 'Ada')
   const bob = await openUser(browser, 'Bob')
   await openRoom(ada.page, room)
@@ -328,7 +329,7 @@ test('sending too fast shows the rate limit, and retry resends the same message'
 })
 
 test('markup in a message is shown as text, never run', async ({ browser }) => {
-  const room = uniqueName('xss')
+  const room = freshName('xss')
   const ada = await openUser(browser, 'Ada')
   const bob = await openUser(browser, 'Bob')
   await openRoom(ada.page, room)
@@ -347,7 +348,7 @@ test('rooms can be created from the lobby', async ({ browser }) => {
   const ada = await openUser(browser, 'Ada')
   await ada.page.goto('/chat')
   await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-  const room = uniqueName('new')
+  const room = freshName('new')
   await ada.page.getByLabel('New room name').fill(room)
   await ada.page.getByRole('button', { name: 'Create room' }).click()
   await expect(ada.page).toHaveURL(new RegExp(`/chat/${room}$`))
@@ -367,7 +368,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(ada.page.getByRole('list', { name: 'Rooms' })).toBeVisible()
     await expectNoSeriousA11yViolations(ada.page)
 
-    const room = uniqueName('a11y')
+    const room = freshName('a11y')
     await openRoom(ada.page, room)
     await send(ada.page, 'Accessible?')
     await expect(message(ada.page, 'Accessible?')).toHaveAttribute('data-status', 'sent')

@@ -1,6 +1,7 @@
+import { freshName } from '@duplex/testing/names'
 import { E2E } from '../fixtures/ports.ts'
 import { expect, test } from '../fixtures/realtime.ts'
-import { expectNoSeriousA11yViolations, openUser, uniqueName } from '../fixtures/users.ts'
+import { expectNoSeriousA11yViolations, openUser } from '../fixtures/users.ts'
 
 // Three transports one after the other, in a real browser, against the production servers.
 test.describe.configure({ timeout: 120_000 })
@@ -43,7 +44,7 @@ for (const scheme of ['light', 'dark'] as const) {
   test(`a live run sends the same messages over SSE, Socket.IO and Yjs and totals each (${scheme})`, async ({
     browser,
   }) => {
-    const user = await openUser(browser, uniqueName('compare'))
+    const user = await openUser(browser, freshName('compare'))
     const { page } = user
     await page.emulateMedia({ colorScheme: scheme })
     await page.goto(`${E2E.webUrl}/compare`)

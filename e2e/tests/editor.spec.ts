@@ -1,9 +1,10 @@
+import { freshName } from '@duplex/testing/names'
 import { editorText, openDoc, typeAt } from '../fixtures/editor.ts'
 import { interleavingProblems } from '../fixtures/interleaving.ts'
 import { startNetworkSwitch } from '../fixtures/network-switch.ts'
 import { DURABLE } from '../fixtures/projects.ts'
 import { expect, test } from '../fixtures/realtime.ts'
-import { expectNoSeriousA11yViolations, openUser, uniqueName } from '../fixtures/users.ts'
+import { expectNoSeriousA11yViolations, openUser } from '../fixtures/users.ts'
 
 // Two browsers, a realtime server that restarts, on a two-core machine shared with other suites.
 test.describe.configure({ timeout: 120_000 })
@@ -12,7 +13,7 @@ test(
   'two people typing at once end up with the same text, with both edits',
   { tag: DURABLE },
   async ({ browser }) => {
-    const doc = uniqueName('together')
+    const doc = freshName('together')
     const ada = await openUser(browser, 'Ada')
     const bob = await openUser(browser, 'Bob')
     await openDoc(ada.page, doc)
@@ -43,7 +44,7 @@ test(
   'two people typing at the same spot at once keep every keystroke of both, each in their own order',
   { tag: DURABLE },
   async ({ browser }) => {
-    const doc = uniqueName('same-spot')
+    const doc = freshName('same-spot')
     const ada = await openUser(browser, 'Ada')
     const bob = await openUser(browser, 'Bob')
     await openDoc(ada.page, doc)
@@ -72,7 +73,7 @@ test(
 )
 
 test('the other person’s cursor is shown with their name', async ({ browser }) => {
-  const doc = uniqueName('cursor')
+  const doc = freshName('cursor')
   const ada = await openUser(browser, 'Ada')
   const bob = await openUser(browser, 'Bob')
   await openDoc(ada.page, doc)
@@ -96,7 +97,7 @@ test(
   'edits made while offline merge when the connection comes back',
   { tag: DURABLE },
   async ({ browser }) => {
-    const doc = uniqueName('offline')
+    const doc = freshName('offline')
     const net = await startNetworkSwitch()
     try {
       const ada = await openUser(browser, 'Ada', net.webUrl)
@@ -135,7 +136,7 @@ test(
   'the document survives a restart of the realtime server',
   { tag: DURABLE },
   async ({ browser, realtime }) => {
-    const doc = uniqueName('durable')
+    const doc = freshName('durable')
     const ada = await openUser(browser, 'Ada')
     await openDoc(ada.page, doc)
     await typeAt(ada.page, 'end', 'Written before the restart.')
@@ -156,7 +157,7 @@ test(
 )
 
 test('undo takes back only your own edits', async ({ browser }) => {
-  const doc = uniqueName('undo')
+  const doc = freshName('undo')
   const ada = await openUser(browser, 'Ada')
   const bob = await openUser(browser, 'Bob')
   await openDoc(ada.page, doc)
@@ -178,7 +179,7 @@ test('undo takes back only your own edits', async ({ browser }) => {
 test('documents can be created from the list and show up in it', async ({ browser }) => {
   const ada = await openUser(browser, 'Ada')
   await ada.page.goto('/editor')
-  const doc = uniqueName('listed')
+  const doc = freshName('listed')
   await ada.page.getByLabel('New document name').fill(doc)
   await ada.page.getByRole('button', { name: 'New document' }).click()
   await expect(ada.page).toHaveURL(new RegExp(`/editor/${doc}$`))
@@ -200,7 +201,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(ada.page.getByLabel('Loading documents')).toHaveCount(0)
     await expectNoSeriousA11yViolations(ada.page)
 
-    const doc = uniqueName('a11y')
+    const doc = freshName('a11y')
     await openDoc(ada.page, doc)
     await openDoc(bob.page, doc)
     await typeAt(

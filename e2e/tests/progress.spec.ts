@@ -1,6 +1,6 @@
 import { DURABLE } from '../fixtures/projects.ts'
 import { expect, test, type Page } from '@playwright/test'
-import { uniqueName } from '../fixtures/users.ts'
+import { freshName } from '@duplex/testing/names'
 
 function eventRequests(page: Page): string[] {
   const urls: string[] = []
@@ -15,7 +15,7 @@ function eventRequests(page: Page): string[] {
  * same server still lists the earlier ones) and returns its card.
  */
 async function startJob(page: Page, name: string, seconds: number) {
-  const unique = uniqueName(name)
+  const unique = freshName(name)
   await page.getByLabel('Job name').fill(unique)
   await page.getByLabel(/Duration/).fill(String(seconds))
   await page.getByRole('button', { name: 'Start job' }).click()

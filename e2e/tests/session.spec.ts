@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
+import { freshName } from '@duplex/testing/names'
+import { createTestSession, dataDirSecret } from '@duplex/testing/session'
 import { connectChat, connected, createSession } from '../fixtures/chat-client.ts'
 import { E2E } from '../fixtures/ports.ts'
 import { expect, test } from '../fixtures/realtime.ts'
-import { openUser, shortLivedToken, uniqueName } from '../fixtures/users.ts'
+import { openUser } from '../fixtures/users.ts'
 
 test.describe.configure({ timeout: 120_000 })
 
@@ -115,7 +117,7 @@ test('the realtime server refuses connections without a valid session', async ()
   expect(good.connected).toBe(true)
   good.close()
 
-  const doc = uniqueName('guarded')
+  const doc = freshName('guarded')
   expect(await yjsHandshake(doc)).toEqual({ opened: false, status: 401 })
   expect(await yjsHandshake(doc, { token: 'not-a-token' })).toEqual({ opened: false, status: 401 })
   expect(await yjsHandshake(doc, { token: session.token })).toEqual({ opened: true })
@@ -130,8 +132,8 @@ test('the page says why when the realtime server refuses the session', async ({
 }) => {
   const ada = await openUser(browser, 'Ada')
   const editorPage = await ada.context.newPage()
-  await ada.page.goto(`/chat/${uniqueName('refused')}`)
-  await editorPage.goto(`/editor/${uniqueName('refused')}`)
+  await ada.page.goto(`/chat/${freshName('refused')}`)
+  await editorPage.goto(`/editor/${freshName('refused')}`)
   await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
   await expect(editorPage.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
 
@@ -164,14 +166,18 @@ test('a session that expires while connected ends both connections, and the page
   const ada = await openUser(browser, 'Brief')
   const chat = ada.page
   const editor = await ada.context.newPage()
-  const chatUrl = `/chat/${uniqueName('expiry')}`
-  const editorUrl = `/editor/${uniqueName('expiry')}`
+  const chatUrl = `/chat/${freshName('expiry')}`
+  const editorUrl = `/editor/${freshName('expiry')}`
   // Warm up with the normal session, so the timed part below is only the reconnect.
   await chat.goto(chatUrl)
   await editor.goto(editorUrl)
   await expect(chat.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
 
-  const token = shortLivedToken({ id: uniqueName('brief'), name: 'Brief' }, 60)
+  // The web app never issues short sessions, so this one is signed here, with the suite's secret.
+  const { token } = await createTestSession(
+    { id: freshName('brief'), name: 'Brief' },
+    { secret: await dataDirSecret(E2E.dataDir), ttlSeconds: 60 },
+  )
   await ada.context.addCookies([
     { name: 'duplex_session', value: token, url: E2E.webUrl, httpOnly: true, sameSite: 'Lax' },
   ])

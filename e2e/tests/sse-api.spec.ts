@@ -1,10 +1,12 @@
-import { DURABLE } from '../fixtures/projects.ts'
 import { EventSource } from 'eventsource'
 import { expect, test } from '@playwright/test'
+import { openSse } from '@duplex/testing/sse'
 import { E2E } from '../fixtures/ports.ts'
-import { openSse } from '../fixtures/sse.ts'
+import { DURABLE } from '../fixtures/projects.ts'
 
 const base = E2E.webUrl
+/** Waits on a stream over a real server give up after 10 s, not the kit's 5. */
+const SLOW = { timeoutMs: 10_000 }
 const json = (body: unknown) => ({
   method: 'POST',
   headers: { 'Content-Type': 'application/json' },
@@ -22,16 +24,18 @@ test.describe('ticker stream over HTTP', () => {
   })
 
   test('sends SSE headers, no compression, and streams event by event', async () => {
-    const sse = await openSse(`${base}/api/ticker/stream?symbols=AAPL,MSFT`, {
-      headers: { 'Accept-Encoding': 'gzip, deflate, br' },
-    })
+    const sse = await openSse(
+      `${base}/api/ticker/stream?symbols=AAPL,MSFT`,
+      { headers: { 'Accept-Encoding': 'gzip, deflate, br' } },
+      SLOW,
+    )
     expect(sse.response.status).toBe(200)
     expect(sse.response.headers.get('content-type')).toMatch(/^text\/event-stream/)
     expect(sse.response.headers.get('cache-control')).toBe('no-cache, no-transform')
     expect(sse.response.headers.get('x-accel-buffering')).toBe('no')
     expect(sse.response.headers.get('content-encoding')).toBeNull()
 
-    await sse.waitFor(() => sse.named('tick').length >= 8, 'eight ticks')
+    await sse.until(() => sse.named('tick').length >= 8, 'eight ticks')
     const [hello] = sse.events
     expect(hello?.event).toBe('hello')
     expect(JSON.parse(hello?.data ?? '{}')).toMatchObject({
@@ -55,8 +59,8 @@ test.describe('ticker stream over HTTP', () => {
   })
 
   test('sends a heartbeat comment every SSE_HEARTBEAT_MS', async () => {
-    const sse = await openSse(`${base}/api/ticker/stream?symbols=KO`)
-    await sse.waitFor(() => sse.comments.length >= 2, 'two heartbeats', 5000)
+    const sse = await openSse(`${base}/api/ticker/stream?symbols=KO`, {}, SLOW)
+    await sse.until(() => sse.comments.length >= 2, { message: 'two heartbeats', timeoutMs: 5000 })
     expect(sse.comments.map((c) => c.trim())).toContain('ping')
     await sse.close()
   })
@@ -73,8 +77,8 @@ test.describe('ticker stream over HTTP', () => {
   })
 
   test('changes an open stream’s symbols with a POST, without reconnecting', async () => {
-    const sse = await openSse(`${base}/api/ticker/stream?symbols=AAPL`)
-    await sse.waitFor(() => sse.events.length >= 1, 'hello')
+    const sse = await openSse(`${base}/api/ticker/stream?symbols=AAPL`, {}, SLOW)
+    await sse.until(() => sse.events.length >= 1, 'hello')
     const { connectionId } = JSON.parse(sse.events[0]?.data ?? '{}')
     const change = await fetch(
       `${base}/api/ticker/subscriptions`,
@@ -83,7 +87,7 @@ test.describe('ticker stream over HTTP', () => {
     expect(change.status).toBe(200)
     expect(await change.json()).toEqual({ connectionId, symbols: ['TSLA'] })
     const mark = sse.named('tick').length
-    await sse.waitFor(
+    await sse.until(
       () =>
         sse
           .named('tick')
@@ -93,7 +97,7 @@ test.describe('ticker stream over HTTP', () => {
     )
     // Give in-flight AAPL frames a moment to drain, then none may follow.
     const settled = sse.named('tick').length
-    await sse.waitFor(() => sse.named('tick').length >= settled + 3, 'more ticks')
+    await sse.until(() => sse.named('tick').length >= settled + 3, 'more ticks')
     expect(
       sse
         .named('tick')
@@ -129,20 +133,22 @@ test.describe('ticker stream over HTTP', () => {
     'resumes from Last-Event-ID (header or query) with the missed ticks in order, and resets an unknown id',
     { tag: DURABLE },
     async () => {
-      const first = await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD`)
-      await first.waitFor(() => first.named('tick').length >= 3, 'ticks')
+      const first = await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD`, {}, SLOW)
+      await first.until(() => first.named('tick').length >= 3, 'ticks')
       await first.close()
       const seen = first.named('tick')
       const lastId = seen.at(-1)?.id ?? ''
       await new Promise((r) => setTimeout(r, 800)) // ticks happen while we are away
 
       for (const resumed of [
-        await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD`, {
-          headers: { 'Last-Event-ID': lastId },
-        }),
-        await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD&lastEventId=${lastId}`),
+        await openSse(
+          `${base}/api/ticker/stream?symbols=NVDA,AMD`,
+          { headers: { 'Last-Event-ID': lastId } },
+          SLOW,
+        ),
+        await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD&lastEventId=${lastId}`, {}, SLOW),
       ]) {
-        await resumed.waitFor(() => resumed.named('tick').length >= 6, 'replayed and live ticks')
+        await resumed.until(() => resumed.named('tick').length >= 6, 'replayed and live ticks')
         expect(JSON.parse(resumed.events[0]?.data ?? '{}').resume).toBe('resumed')
         expect(resumed.named('snapshot')).toHaveLength(0)
         const all = [...seen, ...resumed.named('tick')].map((t) => ({
@@ -159,10 +165,12 @@ test.describe('ticker stream over HTTP', () => {
         await resumed.close()
       }
 
-      const reset = await openSse(`${base}/api/ticker/stream?symbols=NVDA`, {
-        headers: { 'Last-Event-ID': '999999999' },
-      })
-      await reset.waitFor(() => reset.named('snapshot').length >= 1, 'snapshot')
+      const reset = await openSse(
+        `${base}/api/ticker/stream?symbols=NVDA`,
+        { headers: { 'Last-Event-ID': '999999999' } },
+        SLOW,
+      )
+      await reset.until(() => reset.named('snapshot').length >= 1, 'snapshot')
       expect(JSON.parse(reset.named('snapshot')[0]?.data ?? '{}')).toMatchObject({ reset: true })
       await reset.close()
     },
@@ -205,7 +213,7 @@ test.describe('jobs over HTTP', () => {
 
   test('streams progress, then exactly one terminal event, then ends', async () => {
     const job = await (await fetch(`${base}/api/jobs`, json({ durationMs: 1500 }))).json()
-    const sse = await openSse(`${base}/api/jobs/${job.id}/events`)
+    const sse = await openSse(`${base}/api/jobs/${job.id}/events`, {}, SLOW)
     await sse.done
     const names = sse.events.map((e) => e.event)
     expect(names.at(-1)).toBe('done')
@@ -220,7 +228,7 @@ test.describe('jobs over HTTP', () => {
       })
 
     // An ended job answers with its terminal event at once; after that event was seen, 204.
-    const again = await openSse(`${base}/api/jobs/${job.id}/events`)
+    const again = await openSse(`${base}/api/jobs/${job.id}/events`, {}, SLOW)
     await again.done
     expect(again.events.map((e) => e.event)).toEqual(['done'])
     const after = await fetch(`${base}/api/jobs/${job.id}/events`, {
@@ -253,8 +261,8 @@ test.describe('jobs over HTTP', () => {
 
   test('DELETE cancels a running job and its stream ends with cancelled', async () => {
     const job = await (await fetch(`${base}/api/jobs`, json({ durationMs: 20_000 }))).json()
-    const sse = await openSse(`${base}/api/jobs/${job.id}/events`)
-    await sse.waitFor(() => sse.named('progress').length >= 2, 'progress')
+    const sse = await openSse(`${base}/api/jobs/${job.id}/events`, {}, SLOW)
+    await sse.until(() => sse.named('progress').length >= 2, 'progress')
     const cancelled = await fetch(`${base}/api/jobs/${job.id}`, { method: 'DELETE' })
     expect(cancelled.status).toBe(200)
     expect((await cancelled.json()).status).toBe('cancelled')

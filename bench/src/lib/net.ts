@@ -37,11 +37,3 @@ export async function waitFor(
     await sleep(everyMs)
   }
 }
-
-/** Only loopback targets: the harness refuses anything else. */
-export function assertLoopback(url: string): void {
-  const host = new URL(url).hostname
-  if (!/^127\.\d+\.\d+\.\d+$/.test(host) && host !== 'localhost' && host !== '[::1]') {
-    throw new Error(`bench targets loopback only, not ${host}`)
-  }
-}

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 
 /** The core the servers under test run on, and the one every load process runs on. */
 export const SERVER_CORE = 0
-export const LOAD_CORE = 1
+const LOAD_CORE = 1
 
 /** One process group this harness started. Every one of them is killed on exit, SIGINT included. */
 export interface Group {
@@ -111,7 +111,7 @@ export async function stopGroup(group: Group, graceMs = 5000): Promise<void> {
 }
 
 /** Kills every group still running, at once. Safe to call from a signal handler. */
-export function killAllGroups(): void {
+function killAllGroups(): void {
   for (const group of groups) signalGroup(group.pid, 'SIGKILL')
 }
 

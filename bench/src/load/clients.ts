@@ -26,7 +26,7 @@ function agentFor(localAddress: string): Agent {
   return agent
 }
 
-export function sourceAddress(index: number): string {
+function sourceAddress(index: number): string {
   return SOURCE_ADDRESSES[index % SOURCE_ADDRESSES.length] ?? '127.0.0.1'
 }
 

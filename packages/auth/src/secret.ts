@@ -6,7 +6,7 @@ import path from 'node:path'
 export const SESSION_SECRET_FILE = 'session-secret'
 
 /** Shortest secret accepted: HS256 wants a key at least as long as its 256-bit hash. */
-export const SESSION_SECRET_MIN_LENGTH = 32
+const SESSION_SECRET_MIN_LENGTH = 32
 
 export interface LoadSessionSecretOptions {
   /** Where to keep the generated secret (see `resolveDataDir`). */

@@ -1,5 +1,5 @@
 /** The query parameter that carries the last seen event id to a new EventSource. */
-export const LAST_EVENT_ID_PARAM = 'lastEventId'
+const LAST_EVENT_ID_PARAM = 'lastEventId'
 
 /**
  * Adds (or replaces) `lastEventId` in a URL, relative or absolute. A new EventSource cannot set

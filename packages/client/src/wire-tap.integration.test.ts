@@ -1,12 +1,12 @@
 import { defineEventMap } from '@duplex/protocol/events'
 import { encodeSseComment, encodeSseFrame, encodeSseJson } from '@duplex/protocol/sse'
+import { sleep } from '@duplex/testing/wait'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createEventStream } from './event-stream.ts'
 import {
   type Respond,
   type SseTestServer,
-  sleep,
   startEventStream,
   startSseTestServer,
 } from './testing/sse-test-server.ts'

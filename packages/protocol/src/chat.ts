@@ -294,18 +294,6 @@ export const ClientAckSchemas = {
   'create-room': CreateRoomAckSchema,
 } as const satisfies Record<ClientEventName, z.ZodType>
 
-/** The payload schema of every server → client event, by name. */
-export const ServerEventSchemas = {
-  'room-message': ChatMessageSchema,
-  'user-joined': UserJoinedSchema,
-  'user-left': UserLeftSchema,
-  presence: PresenceSchema,
-  'user-typing': UserTypingSchema,
-  'read-receipt': ReadReceiptSchema,
-  'room-created': RoomSchema,
-} as const
-export type ServerEventName = keyof typeof ServerEventSchemas
-
 /**
  * Events a client emits. Each takes its payload and an ack callback.
  *

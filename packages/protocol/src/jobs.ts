@@ -74,7 +74,3 @@ export const JOB_TERMINAL_EVENTS = [
   'cancelled',
 ] as const satisfies readonly JobEventName[]
 export type JobTerminalEvent = (typeof JOB_TERMINAL_EVENTS)[number]
-
-export function isTerminalStatus(status: JobStatus): status is JobTerminalEvent {
-  return status !== 'running'
-}

@@ -20,6 +20,8 @@ const utf8 = new TextEncoder()
 /**
  * Reads raw bytes the way every reader in Duplex does: a streaming TextDecoder (which keeps a
  * character split across chunks whole, and drops a leading BOM) feeding eventsource-parser.
+ * It is @duplex/testing's `parseSse`, kept here because the kit depends on @duplex/auth, which
+ * depends on this package: a test dependency on the kit would close a cycle.
  */
 function readStream(chunks: Uint8Array[]): Seen[] {
   const seen: Seen[] = []

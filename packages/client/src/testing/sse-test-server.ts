@@ -79,6 +79,3 @@ export async function startSseTestServer(respond: Respond): Promise<SseTestServe
       }),
   }
 }
-
-/** Resolves after `ms` real milliseconds. */
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
