@@ -22,6 +22,18 @@ export const BENCH_SYMBOL = 'AAPL'
  */
 export const BENCH_SEQ_BASE = 1_000_000_000
 
+/** The two events of a Socket.IO round trip: a request the server acks, and its broadcast to the others. */
+export interface SioRoundTripEvents {
+  send: string
+  broadcast: string
+}
+
+/** The bare Socket.IO server's round trip (bench/src/servers/sio-flood.ts). */
+export const BARE_SIO_EVENTS = {
+  send: 'publish',
+  broadcast: 'published',
+} as const satisfies SioRoundTripEvents
+
 export function benchTick(seq: number): BenchTick {
   return { symbol: BENCH_SYMBOL, price: 100, change: 0, ts: now(), seq }
 }

@@ -1,3 +1,4 @@
+import { BARE_SIO_EVENTS } from '../lib/payload.ts'
 import WebSocket from 'ws'
 import { now } from '../lib/net.ts'
 import { closeWs, openSio, openSioMember, openSse, openWs, type Conn } from './clients.ts'
@@ -44,10 +45,14 @@ export const baselineTasks: WorkerPart = {
     },
   },
   tasks: {
-    // The chat's events against Socket.IO with nothing of ours (bench/src/servers/sio-flood.ts).
+    // A round trip against Socket.IO with nothing of ours (bench/src/servers/sio-flood.ts).
     'sio-rtt': defineTask<{ url: string; count: number }>((p, kit) =>
-      sioRoundTrips(kit, p.count, 'library', (_user, index, onDelivery) =>
-        openSioMember(p.url, index, onDelivery),
+      sioRoundTrips(
+        kit,
+        p.count,
+        'library',
+        (_user, index, onDelivery) => openSioMember(p.url, index, onDelivery),
+        BARE_SIO_EVENTS,
       ),
     ),
     'ws-echo': defineTask<{ url: string; count: number }>(async (p, kit) => {

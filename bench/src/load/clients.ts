@@ -4,7 +4,7 @@ import { io, type Socket } from 'socket.io-client'
 import { Agent, request } from 'undici'
 import WebSocket from 'ws'
 import { SOURCE_ADDRESSES } from '../lib/net.ts'
-import { readBinaryPayload } from '../lib/payload.ts'
+import { BARE_SIO_EVENTS, readBinaryPayload } from '../lib/payload.ts'
 
 /** Called for every message a connection receives that carries a bench seq. */
 export type OnDelivery = (seq: number, ts: number) => void
@@ -26,7 +26,7 @@ function agentFor(localAddress: string): Agent {
   return agent
 }
 
-function sourceAddress(index: number): string {
+export function sourceAddress(index: number): string {
   return SOURCE_ADDRESSES[index % SOURCE_ADDRESSES.length] ?? '127.0.0.1'
 }
 
@@ -136,14 +136,14 @@ export async function openSio(url: string, index: number, onDelivery: OnDelivery
   return { close: () => closeSocket(socket), ...{ socket } }
 }
 
-/** A socket of the bare Socket.IO server (no session, no room), reading `room-message` like a member. */
+/** A socket of the bare Socket.IO server (no session, no room), reading its broadcasts like a member. */
 export async function openSioMember(
   url: string,
   index: number,
   onDelivery: OnDelivery,
 ): Promise<SioConn> {
   const socket = io(url, sioOptions(index))
-  onRoomMessage(socket, onDelivery)
+  onBroadcast(socket, BARE_SIO_EVENTS.broadcast, onDelivery)
   await connected(socket)
   return { socket, close: () => closeSocket(socket) }
 }
@@ -159,9 +159,9 @@ export interface SioConn extends Conn {
   socket: Socket
 }
 
-/** Reports every `room-message` (whose text holds `{ seq }`) the socket receives. */
-export function onRoomMessage(socket: Socket, onDelivery: OnDelivery): void {
-  socket.on('room-message', (message: { text: string; ts: number }) => {
+/** Reports every `event` (a message whose text holds `{ seq }`) the socket receives. */
+export function onBroadcast(socket: Socket, event: string, onDelivery: OnDelivery): void {
+  socket.on(event, (message: { text: string; ts: number }) => {
     const { seq } = JSON.parse(message.text) as { seq: number }
     onDelivery(seq, message.ts)
   })

@@ -2,6 +2,7 @@ import type { HistogramData } from '../lib/histogram.ts'
 import { Histogram } from '../lib/histogram.ts'
 import { now, sleep } from '../lib/net.ts'
 import type { Conn, OnDelivery, SioConn } from './clients.ts'
+import type { SioRoundTripEvents } from '../lib/payload.ts'
 import type { ConnSpec, DeliveryStats } from './messages.ts'
 
 /**
@@ -78,14 +79,15 @@ export async function roundTrips(
 }
 
 /**
- * Round trips over Socket.IO with the chat's events (`send-message` with an ack, `room-message`
- * to the others): a sender and a member joined by `join`, in `room`.
+ * Round trips over Socket.IO: `events.send` with an ack, `events.broadcast` to the others, between
+ * a sender and a member joined by `join`, in `room`.
  */
 export async function sioRoundTrips(
   kit: TaskKit,
   count: number,
   room: string,
   join: (user: string, index: number, onDelivery: OnDelivery) => Promise<SioConn>,
+  events: SioRoundTripEvents,
 ): Promise<RttTaskResult> {
   kit.expect(1, count)
   const sentAt = new Float64Array(count + 1)
@@ -98,7 +100,7 @@ export async function sioRoundTrips(
     count,
     async (seq) => {
       sentAt[seq] = now()
-      const response = (await sender.socket.emitWithAck('send-message', {
+      const response = (await sender.socket.emitWithAck(events.send, {
         roomId: room,
         text: JSON.stringify({ seq }),
         clientId: `bench-${seq}`,

@@ -6,7 +6,7 @@ type Table = { title: string; header: string[]; rows: string[][] }
 const goalResult = (g: GoalRow) => (g.pass ? 'met' : 'MISSED')
 const goalTarget = (g: GoalRow) => `${g.kind === 'min' ? '≥' : '≤'} ${g.target}`
 
-/** Every table of a run, shared by the terminal report, docs/benchmarks.md and /compare. */
+/** Every table of a run, shared by the terminal report, docs/benchmarks.md and the web page that shows a run. */
 export function tablesOf(result: RunResult): Table[] {
   const tables: Table[] = []
   tables.push({

@@ -4,13 +4,13 @@
  * server-initiated stream to flood with, so the flood uses the same library on its own.
  *
  *   emit('flood', { count, firstSeq }, ack)   count `tick` events to this socket, then the ack
- *   emit('send-message', payload, ack)         `room-message` with the payload to every other
- *                                              socket, then the ack: the chat's round trip with
- *                                              nothing of ours (no auth, validation, limit, store)
+ *   emit('publish', payload, ack)              `published` with the payload to every other
+ *                                              socket, then the ack: a round trip with nothing
+ *                                              of ours (no auth, validation, limit, store)
  */
 import { createServer } from 'node:http'
 import { Server } from 'socket.io'
-import { benchTick } from '../lib/payload.ts'
+import { BARE_SIO_EVENTS, benchTick } from '../lib/payload.ts'
 
 const server = createServer((req, res) => {
   if (req.url === '/healthz') {
@@ -29,8 +29,8 @@ io.on('connection', (socket) => {
     }
     ack()
   })
-  socket.on('send-message', (payload: unknown, ack: (answer: unknown) => void) => {
-    socket.broadcast.emit('room-message', payload)
+  socket.on(BARE_SIO_EVENTS.send, (payload: unknown, ack: (answer: unknown) => void) => {
+    socket.broadcast.emit(BARE_SIO_EVENTS.broadcast, payload)
     ack({ ok: true, message: payload })
   })
 })

@@ -1,5 +1,4 @@
 import { defineEventMap, type EventMap } from '@duplex/protocol/events'
-import { JOB_TERMINAL_EVENTS, JobEvents, type Job } from '@duplex/protocol/jobs'
 import { encodeSseFrame, encodeSseJson } from '@duplex/protocol/sse'
 import { sleep } from '@duplex/testing/wait'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -18,6 +17,7 @@ import {
   startSseTestServer,
 } from './testing/sse-test-server.ts'
 import { trackTimers } from './testing/timer-tracker.ts'
+import { TASK_TERMINAL_EVENTS, TaskEvents, type Task } from './testing/task-events.ts'
 
 const TestEvents = defineEventMap({
   tick: z.object({ n: z.number() }),
@@ -87,9 +87,9 @@ const tick = (n: number, id?: string | number) => encodeSseJson('tick', { n }, i
 /** A short server-sent retry, so the EventSource's own reconnect takes milliseconds, not 3 s. */
 const FAST_RETRY = encodeSseFrame({ retry: 10 })
 
-function job(status: Job['status']): Job {
+function task(status: Task['status']): Task {
   return {
-    id: 'job-1',
+    id: 'task-1',
     name: 'export',
     status,
     percent: 100,
@@ -146,21 +146,21 @@ describe('createEventStream', () => {
       res.write(
         encodeSseJson(
           'progress',
-          { jobId: 'job-1', percent: 50, stage: 'b', message: '', ts: 1 },
+          { taskId: 'task-1', percent: 50, stage: 'b', message: '', ts: 1 },
           1,
         ),
       )
-      res.write(encodeSseJson('done', { job: job('done') }, 2))
+      res.write(encodeSseJson('done', { task: task('done') }, 2))
       // Without the terminal rule this end would be a drop, retried 10 ms later.
       res.end()
     })
     const { s, states } = stream({
       url: server.url(),
-      events: JobEvents,
-      terminalEvents: JOB_TERMINAL_EVENTS,
+      events: TaskEvents,
+      terminalEvents: TASK_TERMINAL_EVENTS,
     })
-    const done: Job[] = []
-    s.on('done', ({ job }) => done.push(job))
+    const done: Task[] = []
+    s.on('done', ({ task }) => done.push(task))
     s.connect()
 
     await stateMatching(s, (st) => st.status === 'closed')

@@ -134,8 +134,8 @@ const IDLE: StreamState = { status: 'closed', reason: 'idle' }
  *
  * @example
  * const stream = createEventStream({
- *   url: () => `/api/ticker/stream?symbols=${watchlist.join(',')}`,
- *   events: TickerEvents,
+ *   url: () => `/api/prices/stream?symbols=${watchlist.join(',')}`,
+ *   events: PriceEvents,
  * })
  * stream.on('tick', (tick) => chart.add(tick.symbol, tick.price))
  * stream.onStatus((state) => console.info(state.status))

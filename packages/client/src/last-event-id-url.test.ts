@@ -3,8 +3,8 @@ import { withLastEventId } from './last-event-id-url.ts'
 
 describe('withLastEventId', () => {
   it.each([
-    ['/api/ticker/stream', '/api/ticker/stream?lastEventId=42'],
-    ['/api/ticker/stream?symbols=AAPL,MSFT', '/api/ticker/stream?symbols=AAPL,MSFT&lastEventId=42'],
+    ['/api/prices/stream', '/api/prices/stream?lastEventId=42'],
+    ['/api/prices/stream?symbols=AAPL,MSFT', '/api/prices/stream?symbols=AAPL,MSFT&lastEventId=42'],
     ['/s?lastEventId=1&a=b', '/s?a=b&lastEventId=42'],
     ['/s?a=1&lastEventId=1&lastEventId=2', '/s?a=1&lastEventId=42'],
     ['/s?', '/s?lastEventId=42'],

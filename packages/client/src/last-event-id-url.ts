@@ -7,8 +7,8 @@ const LAST_EVENT_ID_PARAM = 'lastEventId'
  * Other parameters are kept byte for byte, so `symbols=AAPL,MSFT` does not turn into `%2C`.
  *
  * @example
- * withLastEventId('/api/ticker/stream?symbols=AAPL', '42')
- * // '/api/ticker/stream?symbols=AAPL&lastEventId=42'
+ * withLastEventId('/api/prices/stream?symbols=AAPL', '42')
+ * // '/api/prices/stream?symbols=AAPL&lastEventId=42'
  */
 export function withLastEventId(url: string, lastEventId: string): string {
   const hashAt = url.indexOf('#')

@@ -33,7 +33,7 @@ const utf8 = new TextEncoder()
  * EventSource) and once by a parser that reports each frame to `onWire`.
  *
  * @example
- * const es = new EventSource('/api/ticker/stream?symbols=AAPL', {
+ * const es = new EventSource('/api/prices/stream?symbols=AAPL', {
  *   fetch: createSseWireTap((frame) => console.info(frame.connection, frame.text)),
  * })
  */

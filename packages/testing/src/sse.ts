@@ -270,7 +270,7 @@ export interface SseConnection extends SseReader {
  * `text/event-stream` (an error answer) is left unread, so the test can still read its body.
  *
  * @example
- * const sse = await openSse(`${base}/api/ticker/stream?symbols=AAPL`, { headers: { 'Last-Event-ID': id } })
+ * const sse = await openSse(`${base}/api/prices/stream?symbols=AAPL`, { headers: { 'Last-Event-ID': id } })
  * expect(sse.response.status).toBe(200)
  * await sse.close()
  */

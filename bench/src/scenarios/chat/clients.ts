@@ -2,7 +2,7 @@ import { io } from 'socket.io-client'
 import {
   closeSocket,
   connected,
-  onRoomMessage,
+  onBroadcast,
   sioOptions,
   tokenFor,
   type OnDelivery,
@@ -10,6 +10,9 @@ import {
 } from '../../load/clients.ts'
 import type { ConnSpec } from '../../load/messages.ts'
 import type { Publisher } from '../../load/publishers.ts'
+
+/** The chat's round trip: `send-message` acked by the server, `room-message` to the room. */
+export const CHAT_EVENTS = { send: 'send-message', broadcast: 'room-message' } as const
 
 /** A chat member of the real realtime server; `room-message` whose text holds `{ seq }`. */
 export interface ChatSpec extends ConnSpec {
@@ -26,7 +29,7 @@ export async function openChat(
   onDelivery: OnDelivery,
 ): Promise<SioConn> {
   const socket = io(spec.url, sioOptions(index, await tokenFor(spec.user, spec.secret)))
-  onRoomMessage(socket, onDelivery)
+  onBroadcast(socket, CHAT_EVENTS.broadcast, onDelivery)
   await connected(socket)
   const ack = (await socket.emitWithAck('join-room', { roomId: spec.room })) as {
     ok: boolean

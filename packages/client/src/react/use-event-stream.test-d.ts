@@ -1,5 +1,5 @@
-import { JOB_TERMINAL_EVENTS, JobEvents, type JobProgress } from '@duplex/protocol/jobs'
 import { describe, expectTypeOf, it } from 'vitest'
+import { TASK_TERMINAL_EVENTS, TaskEvents, type TaskProgress } from '../testing/task-events.ts'
 import {
   useEventStream,
   type UseEventStreamOptions,
@@ -9,20 +9,20 @@ import {
 // No DOM here (and no jsdom on purpose): the hook is a thin shell over createEventStream, whose
 // behaviour the integration tests cover. These pin the types it promises; Vitest's typecheck
 // mode runs them, so a broken expectation fails `pnpm test`.
-type JobOptions = UseEventStreamOptions<typeof JobEvents>
+type TaskOptions = UseEventStreamOptions<typeof TaskEvents>
 
 describe('useEventStream', () => {
   it('types each handler by the schema of its event', () => {
-    const options: JobOptions = {
-      url: '/api/jobs/job-1/events',
-      events: JobEvents,
-      terminalEvents: JOB_TERMINAL_EVENTS,
+    const options: TaskOptions = {
+      url: '/api/tasks/task-1/events',
+      events: TaskEvents,
+      terminalEvents: TASK_TERMINAL_EVENTS,
       handlers: {
         progress: (progress, meta) => {
-          expectTypeOf(progress).toEqualTypeOf<JobProgress>()
+          expectTypeOf(progress).toEqualTypeOf<TaskProgress>()
           expectTypeOf(meta.event).toEqualTypeOf<'progress'>()
         },
-        // @ts-expect-error `done` carries `{ job }`, not progress
+        // @ts-expect-error `done` carries `{ task }`, not progress
         done: (ended) => void ended.percent,
       },
     }
@@ -30,17 +30,17 @@ describe('useEventStream', () => {
   })
 
   it('refuses a handler or a terminal event the map does not have', () => {
-    expectTypeOf<JobOptions['handlers']>().not.toHaveProperty('tick')
-    const unknownEvent: JobOptions = {
-      url: '/api/jobs/job-1/events',
-      events: JobEvents,
-      // @ts-expect-error `tick` is not an event of JobEvents
+    expectTypeOf<TaskOptions['handlers']>().not.toHaveProperty('tick')
+    const unknownEvent: TaskOptions = {
+      url: '/api/tasks/task-1/events',
+      events: TaskEvents,
+      // @ts-expect-error `tick` is not an event of TaskEvents
       handlers: { tick: () => {} },
     }
-    const unknownTerminal: JobOptions = {
-      url: '/api/jobs/job-1/events',
-      events: JobEvents,
-      // @ts-expect-error `ended` is not an event of JobEvents
+    const unknownTerminal: TaskOptions = {
+      url: '/api/tasks/task-1/events',
+      events: TaskEvents,
+      // @ts-expect-error `ended` is not an event of TaskEvents
       terminalEvents: ['ended'],
       handlers: {},
     }

@@ -46,10 +46,10 @@ const noop = () => {}
  *
  * @example
  * const { status } = useEventStream({
- *   url: `/api/jobs/${jobId}/events`,
- *   events: JobEvents,
- *   terminalEvents: JOB_TERMINAL_EVENTS,
- *   handlers: { progress: (p) => setPercent(p.percent), done: ({ job }) => setJob(job) },
+ *   url: `/api/tasks/${taskId}/events`,
+ *   events: TaskEvents,
+ *   terminalEvents: TASK_TERMINAL_EVENTS,
+ *   handlers: { progress: (p) => setPercent(p.percent), done: ({ task }) => setTask(task) },
  * })
  */
 export function useEventStream<M extends EventMap>(
