@@ -7,8 +7,8 @@ const editor: DemoManifest = {
     // Runs chat and the editor together across instances; it goes with either of them.
     'apps/realtime/src/cluster.integration.test.ts',
     'apps/web/src/features/editor',
-    // /compare's Yjs leg times the editor's endpoint.
-    'apps/web/src/features/compare/lib/yjs-leg.ts',
+    // /compare's Yjs leg times the editor's endpoint. // demo:compare
+    'apps/web/src/features/compare/lib/yjs-leg.ts', // demo:compare
     'apps/web/src/app/editor',
     'apps/realtime/src/features/collab',
     'packages/protocol/src/collab.ts',
@@ -19,6 +19,29 @@ const editor: DemoManifest = {
     'tooling/fork/src/demos/editor.ts',
   ],
   exports: { 'packages/protocol/package.json': ['./collab'] },
+  dependencies: {
+    'apps/web/package.json': [
+      '@codemirror/commands',
+      '@codemirror/lang-markdown',
+      '@codemirror/language',
+      '@codemirror/state',
+      '@codemirror/view',
+      '@lezer/highlight',
+      'codemirror',
+      'y-codemirror.next',
+      'y-protocols',
+      'y-websocket',
+      'yjs',
+    ],
+    'apps/realtime/package.json': [
+      '@y/websocket-server',
+      'lib0',
+      'y-protocols',
+      'y-websocket',
+      'yjs',
+    ],
+    'bench/package.json': ['y-protocols', 'y-websocket', 'yjs'],
+  },
   realtimeFeatures: ['apps/realtime/src/features/collab'],
   traces: [
     segment('/editor'),

@@ -16,7 +16,6 @@ const ticker: DemoManifest = {
     'tooling/fork/src/demos/ticker.ts',
   ],
   exports: { 'packages/protocol/package.json': ['./ticker'] },
-  dependencies: { 'apps/web/package.json': ['lightweight-charts'] },
   traces: [
     segment('/ticker'),
     segment('/api/ticker'),
