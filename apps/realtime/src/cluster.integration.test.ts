@@ -1,4 +1,3 @@
-import { createSessionToken } from '@duplex/auth'
 import type {
   ChatMessage,
   ClientToServerEvents,
@@ -25,14 +24,15 @@ import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import {
-  clusterServices,
+  testServices,
   createTestRedisPrefix,
   createTestSchema,
   type TestRedisPrefix,
   type TestSchema,
-} from './shared/cluster-test-helpers.ts'
+} from '@duplex/testing/services'
+import { sleep, waitFor } from '@duplex/testing/wait'
+import { sessionToken, TEST_SESSION_SECRET } from '@duplex/testing/session'
 import { openDocs } from './features/collab/test-docs.ts'
-import { TEST_SECRET, sleep, waitFor } from './test-helpers.ts'
 
 // Several realtime instances as separate processes (the Yjs server library keeps its documents in
 // module globals, so one process can hold one instance), sharing one PostgreSQL schema and one
@@ -43,7 +43,7 @@ import { TEST_SECRET, sleep, waitFor } from './test-helpers.ts'
 type Client = ClientSocket<ServerToClientEvents, ClientToServerEvents>
 type ProviderOptions = NonNullable<ConstructorParameters<typeof WebsocketProvider>[3]>
 
-const services = await clusterServices()
+const services = await testServices()
 const APP_DIR = path.resolve(import.meta.dirname, '..')
 /** How long an instance may stay silent before the others take it for dead, here. */
 const INSTANCE_TIMEOUT_MS = 1500
@@ -90,7 +90,7 @@ function clusterEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     REDIS_URL: services.redisUrl,
     REDIS_KEY_PREFIX: redis.prefix,
     CLUSTER_INSTANCE_TIMEOUT_MS: String(INSTANCE_TIMEOUT_MS),
-    SESSION_SECRET: TEST_SECRET,
+    SESSION_SECRET: TEST_SESSION_SECRET,
     DUPLEX_DATA_DIR: dataDir,
     REALTIME_HOST: '127.0.0.1',
     REALTIME_PORT: '0',
@@ -180,7 +180,7 @@ async function failoverProxy(ports: number[]): Promise<string> {
 }
 
 async function token(user: SessionUser): Promise<string> {
-  return (await createSessionToken(user, TEST_SECRET, { ttlSeconds: 3600 })).token
+  return sessionToken(user)
 }
 
 async function connect(url: string, user: SessionUser, reconnection = false): Promise<Client> {
@@ -226,7 +226,10 @@ async function openDoc(baseUrl: string, user: SessionUser, docName: string) {
     maxBackoffTime: 300,
   })
   providers.push(provider)
-  await waitFor(() => provider.synced, `${user.name} to sync ${docName}`, 15_000)
+  await waitFor(() => provider.synced, {
+    message: `${user.name} to sync ${docName}`,
+    timeoutMs: 15_000,
+  })
   provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: '#e91e63' })
   return { doc, provider, text: doc.getText(COLLAB_TEXT_KEY) }
 }
@@ -326,11 +329,10 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
     const onB = await openDoc(b.url, users.bob, 'plans')
     onA.text.insert(0, 'Hello ')
     onB.text.insert(0, 'World')
-    await waitFor(
-      () => onA.text.length === 11 && onA.text.toString() === onB.text.toString(),
-      'the two copies to converge',
-      15_000,
-    )
+    await waitFor(() => onA.text.length === 11 && onA.text.toString() === onB.text.toString(), {
+      message: 'the two copies to converge',
+      timeoutMs: 15_000,
+    })
     // Two inserts at the same spot at once: Yjs orders them whole, by client id, never mixed.
     const merged = onA.text.toString()
     expect(['Hello World', 'WorldHello ']).toContain(merged)
@@ -388,7 +390,7 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
 
     const stoppedAt = Date.now()
     a.child.kill('SIGTERM')
-    await waitFor(() => !ada.connected, 'Ada to be cut off', 10_000)
+    await waitFor(() => !ada.connected, { message: 'Ada to be cut off', timeoutMs: 10_000 })
     const away = await bob.emitWithAck('send-message', {
       roomId: 'handover',
       text: 'while you were away',
@@ -402,7 +404,10 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
     expect(log).toMatch(/closed 1 Socket\.IO connection/)
     expect(log).toMatch(/\[realtime\] stopped/)
 
-    await waitFor(() => ada.connected, 'Ada to reconnect through the proxy to C', 15_000)
+    await waitFor(() => ada.connected, {
+      message: 'Ada to reconnect through the proxy to C',
+      timeoutMs: 15_000,
+    })
     expect(ada.recovered).toBe(true)
     await waitFor(() => atAda.length === 2, 'the message sent while Ada was away')
     expect(atAda.map((m) => m.id)).toEqual([
@@ -418,13 +423,15 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
     expect(back.ok).toBe(true)
 
     // The editor reconnected to C as well, and kept editing with Bob on B.
-    await waitFor(() => adaDoc.provider.wsconnected, 'the editor to reconnect', 15_000)
+    await waitFor(() => adaDoc.provider.wsconnected, {
+      message: 'the editor to reconnect',
+      timeoutMs: 15_000,
+    })
     adaDoc.text.insert(adaDoc.text.length, ' v2')
-    await waitFor(
-      () => bobDoc.text.toString() === 'draft v2',
-      'the edit made on C to reach B',
-      15_000,
-    )
+    await waitFor(() => bobDoc.text.toString() === 'draft v2', {
+      message: 'the edit made on C to reach B',
+      timeoutMs: 15_000,
+    })
 
     // A's entry in presence expired and was swept; Ada's socket, taken over by C, was spared.
     await sleep(NOTICE_WITHIN_MS)
@@ -467,17 +474,15 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
     b.child.kill('SIGKILL')
     await b.exited
 
-    await waitFor(
-      () => !names(presenceAtDan.at(-1)?.members ?? []).includes('Cy'),
-      'Cy (on the dead instance) to leave presence',
-      NOTICE_WITHIN_MS,
-    )
+    await waitFor(() => !names(presenceAtDan.at(-1)?.members ?? []).includes('Cy'), {
+      message: 'Cy (on the dead instance) to leave presence',
+      timeoutMs: NOTICE_WITHIN_MS,
+    })
     const presenceGoneMs = Date.now() - killedAt
-    await waitFor(
-      () => !danDoc.provider.awareness.getStates().has(cyDoc.doc.clientID),
-      "Cy's cursor to disappear",
-      NOTICE_WITHIN_MS,
-    )
+    await waitFor(() => !danDoc.provider.awareness.getStates().has(cyDoc.doc.clientID), {
+      message: "Cy's cursor to disappear",
+      timeoutMs: NOTICE_WITHIN_MS,
+    })
     const cursorGoneMs = Date.now() - killedAt
     cyDoc.provider.destroy()
 

@@ -3,15 +3,11 @@ import { createServer, type AddressInfo } from 'node:net'
 import { io as connectClient } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
+import { waitFor } from '@duplex/testing/wait'
+import { TEST_SESSION_SECRET } from '@duplex/testing/session'
 import { silentLogger } from './shared/log.ts'
 import { createRealtimeServer } from './server.ts'
-import {
-  TEST_SECRET,
-  makeDataDir,
-  startTestServer,
-  waitFor,
-  type TestServer,
-} from './test-helpers.ts'
+import { makeDataDir, startTestServer, type TestServer } from './test-helpers.ts'
 
 let server: TestServer | undefined
 
@@ -94,7 +90,7 @@ describe('createRealtimeServer', () => {
     const idle = createRealtimeServer({
       port: 0,
       dataDir,
-      sessionSecret: TEST_SECRET,
+      sessionSecret: TEST_SESSION_SECRET,
       log: silentLogger,
     })
     await expect(idle.stop()).resolves.toBeUndefined()
@@ -109,7 +105,7 @@ describe('createRealtimeServer', () => {
       port: (blocker.address() as AddressInfo).port,
       host: '127.0.0.1',
       dataDir,
-      sessionSecret: TEST_SECRET,
+      sessionSecret: TEST_SESSION_SECRET,
       log: silentLogger,
     })
     await expect(clash.start()).rejects.toThrow(/EADDRINUSE/)
@@ -126,7 +122,7 @@ describe('createRealtimeServer', () => {
     const second = createRealtimeServer({
       port: 0,
       dataDir,
-      sessionSecret: TEST_SECRET,
+      sessionSecret: TEST_SESSION_SECRET,
       log: silentLogger,
     })
     await expect(second.start()).rejects.toThrow(/already attached/)

@@ -1,15 +1,15 @@
-import { createSessionToken } from '@duplex/auth'
 import type { SessionUser } from '@duplex/protocol/session'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import {
-  clusterServices,
+  testServices,
   createTestRedisPrefix,
   createTestSchema,
   type TestRedisPrefix,
   type TestSchema,
-} from './shared/cluster-test-helpers.ts'
+} from '@duplex/testing/services'
+import { sessionToken, TEST_SESSION_SECRET } from '@duplex/testing/session'
 import { silentLogger } from './shared/log.ts'
 import { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from './server.ts'
 import { SQLITE_FILE, type DatabaseOptions } from './shared/storage/database.ts'
@@ -27,7 +27,7 @@ export type TestMode = 'single' | 'cluster'
  * describe.each(await testModes())('chat ($mode)', ({ mode, skip }) => { … })
  */
 export async function testModes(): Promise<{ mode: TestMode; skip: boolean }[]> {
-  const services = await clusterServices()
+  const services = await testServices()
   return [
     { mode: 'single', skip: false },
     { mode: 'cluster', skip: !services.ok },
@@ -36,8 +36,6 @@ export async function testModes(): Promise<{ mode: TestMode; skip: boolean }[]> 
 
 /** Cluster resources by data folder, so a server restarted on the same folder sees the same data. */
 const shared = new Map<string, { schema: TestSchema; redis: TestRedisPrefix; users: number }>()
-
-export const TEST_SECRET = 'integration-test-secret-with-enough-length'
 
 export interface TestServer {
   port: number
@@ -64,7 +62,7 @@ export async function startTestServer(
   let storageOptions: DatabaseOptions = { kind: 'sqlite', file: path.join(dataDir, SQLITE_FILE) }
   let cluster: RealtimeServerOptions['cluster']
   if (mode === 'cluster') {
-    const services = await clusterServices()
+    const services = await testServices()
     if (!services.ok) throw new Error(`cluster mode needs ${services.reason}`)
     let resources = shared.get(dataDir)
     if (!resources) {
@@ -88,7 +86,7 @@ export async function startTestServer(
   const server = createRealtimeServer({
     port: 0,
     host: '127.0.0.1',
-    sessionSecret: TEST_SECRET,
+    sessionSecret: TEST_SESSION_SECRET,
     log: silentLogger,
     cluster,
     ...serverOptions,
@@ -122,26 +120,11 @@ export async function startTestServer(
     dataDir,
     storageOptions,
     server,
-    async token(user, ttlSeconds = 3600) {
-      return (await createSessionToken(user, TEST_SECRET, { ttlSeconds })).token
-    },
+    token: (user, ttlSeconds) => sessionToken(user, { ttlSeconds }),
     stop: () => server.stop(),
     cleanup() {
       cleaned ??= cleanup()
       return cleaned
     },
   }
-}
-
-/** Polls until `check` returns true, failing with `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }

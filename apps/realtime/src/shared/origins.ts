@@ -1,5 +1,5 @@
 /** Origins the web app uses in development, allowed when `ALLOWED_ORIGINS` is unset. */
-export const DEFAULT_ALLOWED_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000'] as const
+const DEFAULT_ALLOWED_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000'] as const
 
 export interface OriginPolicyOptions {
   /** `ALLOWED_ORIGINS`: a list, `*` for any, or undefined for {@link DEFAULT_ALLOWED_ORIGINS}. */

@@ -3,14 +3,9 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@duplex/protoco
 import type { SessionUser } from '@duplex/protocol/session'
 import { io as connectClient, type Socket } from 'socket.io-client'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  TEST_SECRET,
-  sleep,
-  startTestServer,
-  testModes,
-  waitFor,
-  type TestServer,
-} from '../../test-helpers.ts'
+import { sleep, waitFor } from '@duplex/testing/wait'
+import { TEST_SESSION_SECRET } from '@duplex/testing/session'
+import { startTestServer, testModes, type TestServer } from '../../test-helpers.ts'
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -153,7 +148,7 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
     it('refuses a handshake without a valid session with an unauthorized connect_error', async () => {
       expect((await connectError(open({}))).message).toBe('unauthorized: no session token')
 
-      const expired = await createSessionToken(ada, TEST_SECRET, { ttlSeconds: 1 })
+      const expired = await createSessionToken(ada, TEST_SESSION_SECRET, { ttlSeconds: 1 })
       await sleep(1100)
       expect((await connectError(open({ token: expired.token }))).message).toBe(
         'unauthorized: token expired',

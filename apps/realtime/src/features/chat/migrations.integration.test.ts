@@ -2,11 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  clusterServices,
-  createTestSchema,
-  type TestSchema,
-} from '../../shared/cluster-test-helpers.ts'
+import { testServices, createTestSchema, type TestSchema } from '@duplex/testing/services'
 import {
   SQLITE_FILE,
   migrateDatabase,
@@ -20,7 +16,7 @@ import type { RetiredFeature } from '../../shared/storage/retired-features.ts'
 import { CHAT_TABLES, chatMigrations } from './migrations.ts'
 import { createChatRepository, type ChatTables } from './repository.ts'
 
-const services = await clusterServices()
+const services = await testServices()
 const chat = { name: 'chat', migrations: chatMigrations }
 const withChat = (dialect: StorageDialect) => collectMigrations(dialect, [chat])
 const ada = { id: 'u_ada', name: 'Ada' }

@@ -1,10 +1,6 @@
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  clusterServices,
-  createTestRedisPrefix,
-  type TestRedisPrefix,
-} from '../../shared/cluster-test-helpers.ts'
+import { testServices, createTestRedisPrefix, type TestRedisPrefix } from '@duplex/testing/services'
 import { instancesKey } from '../../shared/cluster/instances.ts'
 import { createPresence, type Departure, type Presence } from './presence.ts'
 import { createRedisPresence, type RedisPresence } from './redis-presence.ts'
@@ -12,7 +8,7 @@ import { createRedisPresence, type RedisPresence } from './redis-presence.ts'
 const ada = { id: 'u_ada', name: 'Ada' }
 const bob = { id: 'u_bob', name: 'Bob' }
 
-const services = await clusterServices()
+const services = await testServices()
 const redis = services.ok ? new Redis(services.redisUrl) : undefined
 let prefix: TestRedisPrefix | undefined
 

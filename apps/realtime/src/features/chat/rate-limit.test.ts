@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
-import { clusterServices, createTestRedisPrefix } from '../../shared/cluster-test-helpers.ts'
+import { testServices, createTestRedisPrefix } from '@duplex/testing/services'
 import { createRateLimiter } from './rate-limit.ts'
 
 describe('createRateLimiter', () => {
@@ -33,7 +33,7 @@ describe('createRateLimiter', () => {
 
 describe('createRateLimiter in Redis', () => {
   it('shares a user’s quota between instances', async (context) => {
-    const services = await clusterServices()
+    const services = await testServices()
     if (!services.ok) return context.skip()
     const prefix = createTestRedisPrefix(services.redisUrl)
     const redis = new Redis(services.redisUrl)

@@ -2,11 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  clusterServices,
-  createTestSchema,
-  type TestSchema,
-} from '../../shared/cluster-test-helpers.ts'
+import { testServices, createTestSchema, type TestSchema } from '@duplex/testing/services'
 import { SQLITE_FILE, openDatabase, type Database } from '../../shared/storage/database.ts'
 import { collectMigrations } from '../../shared/storage/migrations.ts'
 import { chatMigrations } from './migrations.ts'
@@ -15,7 +11,7 @@ import { createChatRepository, type ChatStore, type ChatTables } from './reposit
 const ada = { id: 'u_ada', name: 'Ada' }
 const bob = { id: 'u_bob', name: 'Bob' }
 
-const services = await clusterServices()
+const services = await testServices()
 
 // The same contract, run against SQLite (single mode) and PostgreSQL (cluster mode).
 describe.each([

@@ -4,15 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { sleep, waitFor } from '@duplex/testing/wait'
 import { openDocs } from './test-docs.ts'
-import {
-  makeDataDir,
-  sleep,
-  startTestServer,
-  testModes,
-  waitFor,
-  type TestServer,
-} from '../../test-helpers.ts'
+import { makeDataDir, startTestServer, testModes, type TestServer } from '../../test-helpers.ts'
 
 const ada: SessionUser = { id: 'u_ada', name: 'Ada' }
 const bob: SessionUser = { id: 'u_bob', name: 'Bob' }

@@ -17,7 +17,7 @@ export interface DocsRoutesDeps {
 }
 
 /** Path of the document list. */
-export const DOCS_PATH = '/api/docs'
+const DOCS_PATH = '/api/docs'
 
 /**
  * `GET /api/docs` lists documents (most recently edited first); `POST /api/docs` `{ name }` creates

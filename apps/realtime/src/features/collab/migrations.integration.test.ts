@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import {
-  clusterServices,
-  createTestSchema,
-  type TestSchema,
-} from '../../shared/cluster-test-helpers.ts'
+import { testServices, createTestSchema, type TestSchema } from '@duplex/testing/services'
 import {
   SQLITE_FILE,
   migrateDatabase,
@@ -21,7 +17,7 @@ import type { RetiredFeature } from '../../shared/storage/retired-features.ts'
 import { COLLAB_TABLES, collabMigrations } from './migrations.ts'
 import { createDocRepository, type CollabTables } from './repository.ts'
 
-const services = await clusterServices()
+const services = await testServices()
 const collab = { name: 'collab', migrations: collabMigrations }
 const withCollab = (dialect: StorageDialect) => collectMigrations(dialect, [collab])
 

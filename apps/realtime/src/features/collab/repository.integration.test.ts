@@ -4,17 +4,13 @@ import path from 'node:path'
 import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import {
-  clusterServices,
-  createTestSchema,
-  type TestSchema,
-} from '../../shared/cluster-test-helpers.ts'
+import { testServices, createTestSchema, type TestSchema } from '@duplex/testing/services'
 import { SQLITE_FILE, openDatabase, type Database } from '../../shared/storage/database.ts'
 import { collectMigrations } from '../../shared/storage/migrations.ts'
 import { collabMigrations } from './migrations.ts'
 import { createDocRepository, type CollabTables, type DocStore } from './repository.ts'
 
-const services = await clusterServices()
+const services = await testServices()
 
 // The same contract, run against SQLite (single mode) and PostgreSQL (cluster mode).
 describe.each([

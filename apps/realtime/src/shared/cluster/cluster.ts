@@ -17,7 +17,7 @@ export interface ClusterOptions {
   instanceTimeoutMs?: number | undefined
 }
 
-export const DEFAULT_INSTANCE_TIMEOUT_MS = 10_000
+const DEFAULT_INSTANCE_TIMEOUT_MS = 10_000
 
 /** The Redis side of one instance in cluster mode. */
 export interface ClusterNode {

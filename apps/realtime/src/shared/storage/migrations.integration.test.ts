@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { clusterServices, createTestSchema, type TestSchema } from '../cluster-test-helpers.ts'
+import { testServices, createTestSchema, type TestSchema } from '@duplex/testing/services'
 import {
   SQLITE_FILE,
   migrateDatabase,
@@ -14,7 +14,7 @@ import { tablesOf } from './legacy.fixture.ts'
 import { collectMigrations, type MigratingFeature } from './migrations.ts'
 import type { RetiredFeature } from './retired-features.ts'
 
-const services = await clusterServices()
+const services = await testServices()
 
 /** A feature with a parent and a child table, as chat and collab have. */
 const notes: MigratingFeature = {

@@ -10,7 +10,7 @@ import { z } from 'zod'
 
 const Latency = z.object({ n: z.number(), p50Ms: z.number(), p99Ms: z.number(), maxMs: z.number() })
 
-export const BenchRunSchema = z.object({
+const BenchRunSchema = z.object({
   mode: z.enum(['quick', 'full', 'smoke']),
   startedAt: z.string(),
   durationS: z.number(),

@@ -14,7 +14,7 @@ import { StartJobForm } from './start-job-form'
  * as long as it lives. Past a handful of streams the page itself would stall (the guide's
  * "limited by HTTP connections"), so it follows at most this many jobs live at once.
  */
-export const MAX_LIVE_JOBS = 4
+const MAX_LIVE_JOBS = 4
 
 export function JobBoard() {
   const [jobs, setJobs] = useState<Job[] | null>(null)

@@ -91,7 +91,7 @@ export function newJob(
   return { job, first }
 }
 
-export function newJobId(): string {
+function newJobId(): string {
   return `job_${randomBytes(6).toString('base64url')}`
 }
 

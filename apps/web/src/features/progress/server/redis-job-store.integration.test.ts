@@ -1,11 +1,8 @@
+import { testServices } from '@duplex/testing/services'
+import { waitFor } from '@duplex/testing/wait'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RedisClients } from '@/shared/server/cluster/redis'
-import {
-  createTestCluster,
-  redisUnavailable,
-  until,
-  type TestCluster,
-} from '@/shared/server/cluster/test-redis'
+import { createTestCluster, type TestCluster } from '@/shared/server/cluster/test-redis'
 import { createRandom } from '@/shared/lib/random'
 import type { JobEvent } from './job-model.ts'
 import { createJobService, type JobService } from './job-service.ts'
@@ -18,7 +15,7 @@ const LEASE_MS = 400
 
 let unavailable: string | undefined
 beforeAll(async () => {
-  unavailable = await redisUnavailable()
+  unavailable = (await testServices({ postgres: false })).reason
 })
 
 let cluster: TestCluster
@@ -58,7 +55,7 @@ describe('job service over the Redis store', () => {
 
     const job = await a.jobs.create({ durationMs: 800 })
     const seen = follow(b.jobs, job.id)
-    await until(() => seen.events.some((e) => e.event === 'done'), 'done on b')
+    await waitFor(() => seen.events.some((e) => e.event === 'done'), 'done on b')
     const seqs = seen.events.map((e) => e.seq)
     seqs.forEach((s, i) => i > 0 && expect(s).toBe((seqs[i - 1] ?? 0) + 1))
     const percents = seen.events.flatMap((e) => (e.event === 'progress' ? [e.data.percent] : []))
@@ -81,10 +78,10 @@ describe('job service over the Redis store', () => {
 
     const job = await a.jobs.create({ durationMs: 5000 })
     const seen = follow(a.jobs, job.id)
-    await until(() => seen.events.length >= 2, 'some progress')
+    await waitFor(() => seen.events.length >= 2, 'some progress')
     const cancelled = await b.jobs.cancel(job.id)
     expect(cancelled).toMatchObject({ status: 'cancelled', reason: 'Cancelled by the user.' })
-    await until(() => seen.events.at(-1)?.event === 'cancelled', 'cancelled on a')
+    await waitFor(() => seen.events.at(-1)?.event === 'cancelled', 'cancelled on a')
     const count = seen.events.length
     await new Promise((r) => setTimeout(r, 600))
     expect(seen.events).toHaveLength(count)
@@ -104,11 +101,14 @@ describe('job service over the Redis store', () => {
 
     const job = await a.jobs.create({ durationMs: 20_000 })
     const seen = follow(b.jobs, job.id)
-    await until(() => seen.events.length >= 3, 'some progress')
+    await waitFor(() => seen.events.length >= 3, 'some progress')
     // A crash: the runner's connections drop, its lease is no longer renewed.
     a.redis.command.disconnect()
 
-    await until(() => seen.events.at(-1)?.event === 'failed', 'failed on b', LEASE_MS * 10)
+    await waitFor(() => seen.events.at(-1)?.event === 'failed', {
+      message: 'failed on b',
+      timeoutMs: LEASE_MS * 10,
+    })
     const progress = seen.events.flatMap((e) => (e.event === 'progress' ? [e.data.percent] : []))
     const reached = progress.at(-1)
     const failed = await b.jobs.get(job.id)
@@ -128,7 +128,7 @@ describe('job service over the Redis store', () => {
     const job = await a.jobs.create({ durationMs: 20_000 })
     const seen = follow(b.jobs, job.id)
     await a.jobs.stop('shutting down for a deploy')
-    await until(() => seen.events.at(-1)?.event === 'failed', 'failed on b')
+    await waitFor(() => seen.events.at(-1)?.event === 'failed', 'failed on b')
     expect(await b.jobs.get(job.id)).toMatchObject({
       status: 'failed',
       reason: 'shutting down for a deploy',
@@ -142,7 +142,7 @@ describe('job service over the Redis store', () => {
     await a.jobs.ready
     const job = await a.jobs.create({ durationMs: 600, simulateFailure: true })
     const seen = follow(a.jobs, job.id)
-    await until(() => seen.events.at(-1)?.event === 'failed', 'failed')
+    await waitFor(() => seen.events.at(-1)?.event === 'failed', 'failed')
     const ended = await a.jobs.get(job.id)
     expect(ended?.status).toBe('failed')
     expect(ended?.percent).toBeLessThan(100)

@@ -1,4 +1,5 @@
-import { createParser } from 'eventsource-parser'
+import { readSse } from '@duplex/testing/sse'
+import { sleep } from '@duplex/testing/wait'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createHeartbeat } from '@/shared/server/sse/heartbeat'
 import { createMarket } from './market.ts'
@@ -23,23 +24,16 @@ function setup() {
 /** Reads `response` slowly (a timer pause every 20 chunks) and collects the seq of every tick. */
 async function readSlowly(response: Response, until: (seqs: number[]) => boolean) {
   const seqs: number[] = []
-  const parser = createParser({
-    onEvent: (e) => {
-      if (e.event === 'tick') seqs.push((JSON.parse(e.data) as { seq: number }).seq)
-    },
+  let parsed = 0
+  const stream = readSse(response, { afterRead: (n) => (n % 20 === 0 ? sleep(1) : undefined) })
+  await stream.until((events) => {
+    for (; parsed < events.length; parsed++) {
+      const e = events[parsed]
+      if (e?.event === 'tick') seqs.push((JSON.parse(e.data) as { seq: number }).seq)
+    }
+    return until(seqs)
   })
-  const body = response.body
-  if (!body) throw new Error('no body')
-  const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let chunks = 0
-  while (!until(seqs)) {
-    const { value, done } = await reader.read()
-    if (done) break
-    parser.feed(decoder.decode(value, { stream: true }))
-    if (++chunks % 20 === 0) await new Promise((r) => setTimeout(r, 1))
-  }
-  await reader.cancel()
+  await stream.close()
   return seqs
 }
 

@@ -1,12 +1,9 @@
+import { testServices } from '@duplex/testing/services'
+import { readSse, type SseReader } from '@duplex/testing/sse'
+import { waitFor } from '@duplex/testing/wait'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RedisClients } from '@/shared/server/cluster/redis'
-import {
-  createTestCluster,
-  readSse,
-  redisUnavailable,
-  until,
-  type TestCluster,
-} from '@/shared/server/cluster/test-redis'
+import { createTestCluster, type TestCluster } from '@/shared/server/cluster/test-redis'
 import { createHeartbeat } from '@/shared/server/sse/heartbeat'
 import { createClusterTicker, type ClusterTicker } from './cluster-ticker.ts'
 import { LISTINGS } from './symbols.ts'
@@ -19,7 +16,7 @@ const CAMPAIGN_MS = 100
 
 let unavailable: string | undefined
 beforeAll(async () => {
-  unavailable = await redisUnavailable()
+  unavailable = (await testServices({ postgres: false })).reason
 })
 
 let cluster: TestCluster
@@ -56,7 +53,7 @@ interface Tick {
   seq: number
 }
 
-function ticksOf(stream: ReturnType<typeof readSse>): Tick[] {
+function ticksOf(stream: SseReader): Tick[] {
   return stream.named('tick').map((e) => {
     const data = JSON.parse(e.data) as { symbol: string; seq: number }
     return { id: Number(e.id), symbol: data.symbol, seq: data.seq }
@@ -92,10 +89,10 @@ describe('cluster ticker (Redis)', () => {
     const a = instance('a')
     const b = instance('b')
     await Promise.all([a.ticker.ready, b.ticker.ready])
-    await until(() => a.ticker.isLeader() || b.ticker.isLeader(), 'a leader')
+    await waitFor(() => a.ticker.isLeader() || b.ticker.isLeader(), 'a leader')
     const sa = await open(a.ticker, ALL)
     const sb = await open(b.ticker, ALL)
-    await until(() => ticksOf(sa.stream).length > 100 && ticksOf(sb.stream).length > 100, 'ticks')
+    await waitFor(() => ticksOf(sa.stream).length > 100 && ticksOf(sb.stream).length > 100, 'ticks')
     expect(a.ticker.isLeader() && b.ticker.isLeader()).toBe(false)
 
     const ta = ticksOf(sa.stream)
@@ -116,17 +113,17 @@ describe('cluster ticker (Redis)', () => {
     cluster = createTestCluster()
     const a = instance('a')
     await a.ticker.ready
-    await until(() => a.ticker.isLeader(), 'a leads')
+    await waitFor(() => a.ticker.isLeader(), 'a leads')
     const b = instance('b')
     await b.ticker.ready
     const sb = await open(b.ticker, ALL)
-    await until(() => ticksOf(sb.stream).length > 60, 'ticks before the crash')
+    await waitFor(() => ticksOf(sb.stream).length > 60, 'ticks before the crash')
 
     // A crash, not a shutdown: the connections drop and the lock is left to expire.
     a.redis.command.disconnect()
     const before = ticksOf(sb.stream).length
-    await until(() => b.ticker.isLeader(), 'b takes over', LEASE_MS * 4)
-    await until(() => ticksOf(sb.stream).length > before + 60, 'ticks after the failover')
+    await waitFor(() => b.ticker.isLeader(), { message: 'b takes over', timeoutMs: LEASE_MS * 4 })
+    await waitFor(() => ticksOf(sb.stream).length > before + 60, 'ticks after the failover')
     expect(a.ticker.isLeader()).toBe(false)
 
     const ticks = ticksOf(sb.stream)
@@ -142,12 +139,12 @@ describe('cluster ticker (Redis)', () => {
     cluster = createTestCluster()
     const a = instance('a')
     await a.ticker.ready
-    await until(() => a.ticker.isLeader(), 'a leads')
+    await waitFor(() => a.ticker.isLeader(), 'a leads')
     const b = instance('b')
     await b.ticker.ready
     const stoppedAt = Date.now()
     await a.ticker.stop()
-    await until(() => b.ticker.isLeader(), 'b takes over', LEASE_MS * 4)
+    await waitFor(() => b.ticker.isLeader(), { message: 'b takes over', timeoutMs: LEASE_MS * 4 })
     // Within a campaign period or two, well before the lease would have expired.
     expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS)
   })
@@ -160,14 +157,14 @@ describe('cluster ticker (Redis)', () => {
     await Promise.all([a.ticker.ready, b.ticker.ready])
     const symbols = ['AAPL', 'MSFT', 'NVDA', 'TSLA']
     const first = await open(a.ticker, symbols)
-    await until(() => ticksOf(first.stream).length > 30, 'ticks on a')
+    await waitFor(() => ticksOf(first.stream).length > 30, 'ticks on a')
     first.close()
     const seen = ticksOf(first.stream)
     const lastId = String(seen.at(-1)?.id)
     await new Promise((r) => setTimeout(r, 200)) // ticks go by while the client is away
 
     const second = await open(b.ticker, symbols, lastId)
-    await until(() => ticksOf(second.stream).length > 30, 'ticks on b')
+    await waitFor(() => ticksOf(second.stream).length > 30, 'ticks on b')
     const hello = JSON.parse(second.stream.named('hello')[0]?.data ?? '{}') as { resume: string }
     expect(hello.resume).toBe('resumed')
     expect(second.stream.named('snapshot')).toHaveLength(0)
@@ -182,19 +179,19 @@ describe('cluster ticker (Redis)', () => {
     const b = instance('b')
     await Promise.all([a.ticker.ready, b.ticker.ready])
     const s = await open(a.ticker, ['AAPL'])
-    await until(() => s.stream.named('hello').length === 1, 'hello')
+    await waitFor(() => s.stream.named('hello').length === 1, 'hello')
     const { connectionId } = JSON.parse(s.stream.named('hello')[0]?.data ?? '{}') as {
       connectionId: string
     }
 
     expect(await b.ticker.change(connectionId, ['TSLA'], ['AAPL'])).toEqual(['TSLA'])
-    await until(() => ticksOf(s.stream).some((t) => t.symbol === 'TSLA'), 'a TSLA tick on a')
+    await waitFor(() => ticksOf(s.stream).some((t) => t.symbol === 'TSLA'), 'a TSLA tick on a')
     expect(await b.ticker.change('00000000-0000-4000-8000-000000000000', ['MSFT'], [])).toBe(
       undefined,
     )
 
     s.close()
-    await until(() => a.ticker.hub.connectionIds().length === 0, 'the stream to close')
+    await waitFor(() => a.ticker.hub.connectionIds().length === 0, 'the stream to close')
     // The registry entry goes with the stream: another instance no longer finds it.
     await new Promise((r) => setTimeout(r, 50))
     expect(await b.ticker.change(connectionId, ['MSFT'], [])).toBe(undefined)

@@ -73,5 +73,3 @@ export const LISTINGS: readonly Listing[] = [
     activity: 0.75,
   },
 ]
-
-export const DEFAULT_WATCHLIST = ['AAPL', 'MSFT', 'NVDA', 'TSLA'] as const

@@ -1,4 +1,4 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import { readSse } from '@duplex/testing/sse'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHeartbeat } from '@/shared/server/sse/heartbeat'
 import { createMarket, type Market, type MarketTick } from './market.ts'
@@ -19,46 +19,6 @@ function manualMarket(): Omit<Market, 'start'> & TickFeed & { emit(): MarketTick
       publish(ticks)
       return ticks
     },
-  }
-}
-
-/** Reads an SSE response with eventsource-parser, the way a real client would. */
-function reader(response: Response) {
-  const events: EventSourceMessage[] = []
-  const retries: number[] = []
-  const comments: string[] = []
-  let ended = false
-  const parser = createParser({
-    onEvent: (e) => events.push(e),
-    onRetry: (r) => retries.push(r),
-    onComment: (c) => comments.push(c),
-  })
-  const body = response.body
-  if (!body) throw new Error('no body')
-  const stream = body.getReader()
-  const decoder = new TextDecoder()
-  const pump = (async () => {
-    for (;;) {
-      const { value, done } = await stream.read()
-      if (done) break
-      parser.feed(decoder.decode(value, { stream: true }))
-    }
-    ended = true
-  })().catch(() => {
-    ended = true
-  })
-  const until = async (predicate: () => boolean, what: string) => {
-    for (let i = 0; i < 1000 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5))
-    if (!predicate()) throw new Error(`timed out waiting for ${what}`)
-  }
-  return {
-    events,
-    retries,
-    comments,
-    ended: () => ended,
-    until,
-    ticks: () => events.filter((e) => e.event === 'tick'),
-    cancel: () => stream.cancel().then(() => pump),
   }
 }
 
@@ -87,7 +47,7 @@ function setup(
     const abort = new AbortController()
     entry.abort.push(abort)
     const response = hub.openStream({ symbols, lastEventId, signal: abort.signal })
-    return { response, abort, read: reader(response) }
+    return { response, abort, read: readSse(response) }
   }
   return { market, hub, heartbeat, open }
 }
@@ -122,13 +82,15 @@ describe('createTickerHub', () => {
     for (let i = 0; i < 20; i++) published = published.concat(market.emit())
     const expectA = published.filter((t) => t.symbol === 'AAPL').length
     const expectB = published.filter((t) => t.symbol === 'MSFT' || t.symbol === 'TSLA').length
-    await a.read.until(() => a.read.ticks().length === expectA, 'AAPL ticks')
-    await b.read.until(() => b.read.ticks().length === expectB, 'MSFT/TSLA ticks')
-    expect(new Set(a.read.ticks().map((e) => JSON.parse(e.data).symbol))).toEqual(new Set(['AAPL']))
-    const ids = [...a.read.ticks(), ...b.read.ticks()].map((e) => Number(e.id))
+    await a.read.until(() => a.read.named('tick').length === expectA, 'AAPL ticks')
+    await b.read.until(() => b.read.named('tick').length === expectB, 'MSFT/TSLA ticks')
+    expect(new Set(a.read.named('tick').map((e) => JSON.parse(e.data).symbol))).toEqual(
+      new Set(['AAPL']),
+    )
+    const ids = [...a.read.named('tick'), ...b.read.named('tick')].map((e) => Number(e.id))
     expect(new Set(ids).size).toBe(ids.length) // no id is used twice across streams
     for (const read of [a.read, b.read]) {
-      const own = read.ticks().map((e) => Number(e.id))
+      const own = read.named('tick').map((e) => Number(e.id))
       own.forEach((id, i) => i > 0 && expect(id).toBeGreaterThan(own[i - 1] ?? 0))
     }
   })
@@ -137,8 +99,8 @@ describe('createTickerHub', () => {
     const { open, market } = setup()
     const first = open(['AAPL', 'NVDA'])
     for (let i = 0; i < 5; i++) market.emit()
-    await first.read.until(() => first.read.ticks().length > 0, 'first ticks')
-    const seen = first.read.ticks()
+    await first.read.until(() => first.read.named('tick').length > 0, 'first ticks')
+    const seen = first.read.named('tick')
     const lastId = seen.at(-1)?.id ?? '0'
     first.abort.abort()
 
@@ -146,18 +108,18 @@ describe('createTickerHub', () => {
     for (let i = 0; i < 10; i++)
       missed.push(...market.emit().filter((t) => t.symbol === 'AAPL' || t.symbol === 'NVDA'))
     const second = open(['AAPL', 'NVDA'], lastId)
-    await second.read.until(() => second.read.ticks().length === missed.length, 'replay')
+    await second.read.until(() => second.read.named('tick').length === missed.length, 'replay')
     expect(JSON.parse(second.read.events[0]?.data ?? '').resume).toBe('resumed')
     expect(second.read.events.some((e) => e.event === 'snapshot')).toBe(false)
-    expect(second.read.ticks().map((e) => JSON.parse(e.data))).toEqual(missed)
+    expect(second.read.named('tick').map((e) => JSON.parse(e.data))).toEqual(missed)
 
     const live = market.emit().filter((t) => t.symbol === 'AAPL' || t.symbol === 'NVDA')
     await second.read.until(
-      () => second.read.ticks().length === missed.length + live.length,
+      () => second.read.named('tick').length === missed.length + live.length,
       'live',
     )
     // Per symbol, seq goes up by one across the reconnect: no gap, no duplicate.
-    const all = [...seen, ...second.read.ticks()].map((e) => JSON.parse(e.data) as MarketTick)
+    const all = [...seen, ...second.read.named('tick')].map((e) => JSON.parse(e.data) as MarketTick)
     for (const symbol of ['AAPL', 'NVDA']) {
       const seqs = all.filter((t) => t.symbol === symbol).map((t) => t.seq)
       seqs.forEach((s, i) => i > 0 && expect(s).toBe((seqs[i - 1] ?? 0) + 1))
@@ -173,7 +135,7 @@ describe('createTickerHub', () => {
       expect(JSON.parse(s.read.events[0]?.data ?? '').resume).toBe('reset')
       expect(s.read.events[1]?.event).toBe('snapshot')
       expect(JSON.parse(s.read.events[1]?.data ?? '')).toMatchObject({ reset: true })
-      expect(s.read.ticks()).toHaveLength(0)
+      expect(s.read.named('tick')).toHaveLength(0)
     }
   })
 
@@ -185,8 +147,8 @@ describe('createTickerHub', () => {
     expect(hub.changeSubscription(connectionId, ['TSLA'], ['AAPL'])).toEqual(['TSLA'])
     const ticks = market.emit()
     const tsla = ticks.filter((t) => t.symbol === 'TSLA').length
-    await s.read.until(() => s.read.ticks().length === tsla && tsla > 0, 'TSLA ticks')
-    expect(s.read.ticks().every((e) => JSON.parse(e.data).symbol === 'TSLA')).toBe(true)
+    await s.read.until(() => s.read.named('tick').length === tsla && tsla > 0, 'TSLA ticks')
+    expect(s.read.named('tick').every((e) => JSON.parse(e.data).symbol === 'TSLA')).toBe(true)
     expect(hub.changeSubscription('nope', ['TSLA'], [])).toBeUndefined()
   })
 
@@ -196,7 +158,7 @@ describe('createTickerHub', () => {
     expect(hub.stats().connections).toBe(3)
     expect(heartbeat.size).toBe(3)
     streams[0]?.abort.abort()
-    await streams[1]?.read.cancel()
+    await streams[1]?.read.close()
     streams[2]?.abort.abort()
     market.emit()
     expect(hub.stats().connections).toBe(0)
@@ -217,13 +179,13 @@ describe('createTickerHub', () => {
     const response = hub.openStream({ symbols: ['AAPL', 'MSFT'], signal: abort.signal })
     const published: MarketTick[] = []
     for (let i = 0; i < 1000; i++) published.push(...market.emit())
-    const read = reader(response)
+    const read = readSse(response)
     const latest = (symbol: string) => published.filter((t) => t.symbol === symbol).at(-1)
     await read.until(
       () =>
         ['AAPL', 'MSFT'].every((sym) =>
           read
-            .ticks()
+            .named('tick')
             .some(
               (e) =>
                 JSON.parse(e.data).seq === latest(sym)?.seq && JSON.parse(e.data).symbol === sym,
@@ -232,7 +194,7 @@ describe('createTickerHub', () => {
       'the latest tick of each symbol',
     )
     const wanted = published.filter((t) => t.symbol === 'AAPL' || t.symbol === 'MSFT').length
-    expect(read.ticks().length).toBeLessThan(wanted / 2)
+    expect(read.named('tick').length).toBeLessThan(wanted / 2)
     abort.abort()
   }, 20_000)
 
@@ -244,7 +206,7 @@ describe('createTickerHub', () => {
     await new Promise((r) => setTimeout(r, 150))
     market.emit()
     expect(hub.stats().connections).toBe(0)
-    const read = reader(response)
+    const read = readSse(response)
     await read.until(() => read.ended(), 'the stream to end')
     const closing = read.events.find((e) => e.event === 'closing')
     expect(closing && JSON.parse(closing.data)).toMatchObject({ reason: 'slow_consumer' })
