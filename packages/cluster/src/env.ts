@@ -68,6 +68,7 @@ export function refineClusterEnv(env: ClusterUrls, ctx: z.RefinementCtx): void {
         ? 'DATABASE_URL'
         : undefined
   if (missing === undefined) return
+  const set = missing === 'REDIS_URL' ? 'DATABASE_URL' : 'REDIS_URL'
   ctx.addIssue({
     code: 'custom',
     path: [missing],
@@ -75,6 +76,8 @@ export function refineClusterEnv(env: ClusterUrls, ctx: z.RefinementCtx): void {
       'cluster mode needs both DATABASE_URL (PostgreSQL) and REDIS_URL; ' +
       `set ${missing} too, or unset both for single mode (one process)`,
   })
+  // Said on its own too: the line a reader scanning for the variable they did set looks for.
+  ctx.addIssue({ code: 'custom', path: [missing], message: `required because ${set} is set` })
 }
 
 /** `cluster` when both URLs are set (after {@link refineClusterEnv} accepted them), else `single`. */

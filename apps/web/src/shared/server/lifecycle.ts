@@ -1,17 +1,9 @@
+import { describeMode, redactUrl } from '@duplex/cluster'
 import { env } from '@/shared/env'
 import { services, type WebFeature } from './services.ts'
 
 // The web app's entry is `next start`; this is the one place that installs signal handlers or
 // exits, called once from instrumentation.ts before the server takes requests.
-
-/** `host:port` of a Redis URL: never its password, which logs must not carry. */
-function redisHost(url: string | undefined): string {
-  try {
-    return url ? new URL(url).host : 'unset'
-  } catch {
-    return 'an unparsable URL'
-  }
-}
 
 /** How long start-up may wait for Redis before giving up with a clear message. */
 const READY_TIMEOUT_MS = 20_000
@@ -44,7 +36,7 @@ export async function startServices(features: readonly WebFeature[]): Promise<vo
     ])
   } catch (error) {
     console.error(
-      `[web] cluster mode could not start (Redis at ${redisHost(env.REDIS_URL)}): ${(error as Error).message}`,
+      `[web] cluster mode could not start (Redis at ${env.REDIS_URL ? redactUrl(env.REDIS_URL) : 'unset'}): ${(error as Error).message}`,
     )
     process.exit(1)
   } finally {
@@ -78,6 +70,6 @@ export async function startServices(features: readonly WebFeature[]): Promise<vo
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
   console.info(
-    `[web] ${app.mode === 'cluster' ? `cluster mode, instance ${app.instanceId}` : 'single-process mode'}`,
+    `[web] ${describeMode(app.mode, app.mode === 'cluster' ? `instance ${app.instanceId}` : 'one process')}`,
   )
 }

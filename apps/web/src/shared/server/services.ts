@@ -1,5 +1,6 @@
 import { env } from '@/shared/env'
-import { createRedisClients, defaultInstanceId, type RedisClients } from './cluster/redis.ts'
+import { createInstanceId } from '@duplex/cluster'
+import { createRedisClients, type RedisClients } from './cluster/redis.ts'
 import { createHeartbeat, type Heartbeat } from './sse/heartbeat.ts'
 
 /** What every feature's server part is given: the process's shared pieces. */
@@ -60,7 +61,7 @@ function createServices(): Services {
 
   const context: WebFeatureContext = {
     mode: redis ? 'cluster' : 'single',
-    instanceId: redis?.instanceId ?? defaultInstanceId(),
+    instanceId: redis?.instanceId ?? createInstanceId(),
     heartbeat,
     redis,
     draining: () => draining,

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto'
-import { hostname } from 'node:os'
-import { Redis, type RedisOptions } from 'ioredis'
+import { createInstanceId, createRedisConnection } from '@duplex/cluster'
+import type { Redis, RedisOptions } from 'ioredis'
 
 export interface RedisClientsOptions {
   url: string
@@ -28,33 +27,24 @@ export interface RedisClients {
   close(): Promise<void>
 }
 
-export function defaultInstanceId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
-}
-
 /**
  * Opens the command and subscriber connections. ioredis reconnects on its own; errors are logged
  * at most once per connection until it is ready again, so an outage is one line, not thousands.
  */
 export function createRedisClients(options: RedisClientsOptions): RedisClients {
   const log = options.log ?? ((message: string) => console.warn(`[web] ${message}`))
-  const instanceId = options.instanceId ?? defaultInstanceId()
+  const instanceId = options.instanceId ?? createInstanceId()
   const opened: { role: string; redis: Redis }[] = []
 
   const open = (role: string, extra: RedisOptions = {}) => {
-    const redis = new Redis(options.url, {
-      connectionName: `duplex-web:${role}:${instanceId}`,
-      ...extra,
-    })
-    let reported = false
-    redis.on('error', (error: Error) => {
-      if (reported) return
-      reported = true
-      log(`redis (${role}): ${error.message}; retrying`)
-    })
-    redis.on('ready', () => {
-      if (reported) log(`redis (${role}): connected again`)
-      reported = false
+    // An outage is one line and its end one more (ioredis retries, and reports every attempt).
+    const redis = createRedisConnection({
+      url: options.url,
+      role,
+      app: 'duplex-web',
+      instanceId,
+      log,
+      redisOptions: extra,
     })
     opened.push({ role, redis })
     return redis
