@@ -1,10 +1,11 @@
 import { expect, test } from './fixtures/cluster.ts'
-import { openUser } from './fixtures/users.ts'
+import { openUser } from './fixtures/users.ts' // demo:ticker
 
 test('nginx serves pages, event streams and the realtime server on one origin', async ({
   cluster,
   request,
 }) => {
+  // demo:ticker:start
   // An event stream through the proxy: unbuffered, never compressed, even when gzip is offered.
   const controller = new AbortController()
   const stream = await fetch(`${cluster.proxyUrl}/api/ticker/stream?symbols=AAPL`, {
@@ -18,16 +19,20 @@ test('nginx serves pages, event streams and the realtime server on one origin', 
   const first = await reader?.read()
   expect(new TextDecoder().decode(first?.value)).toContain('event: hello')
   controller.abort()
+  // demo:ticker:end
 
   // The realtime server's routes are on the same origin.
+  // demo:editor:start
   const docs = await request.get(`${cluster.proxyUrl}/api/docs`)
   expect(docs.status(), 'no session: the realtime server refuses, it does not 404').toBe(401)
+  // demo:editor:end
   // Engine.IO's handshake (the session is checked later, when the namespace is joined).
   const poll = await request.get(`${cluster.proxyUrl}/socket.io/?EIO=4&transport=polling`)
   expect(poll.status()).toBe(200)
   expect(await poll.text()).toMatch(/^0\{"sid":/)
 })
 
+// demo:ticker:start
 test('the demos run through Caddy over https:// and wss://', async ({ cluster, browser }) => {
   const ada = await openUser(browser, 'Ada', cluster.caddyUrl)
   const page = ada.page
@@ -40,3 +45,4 @@ test('the demos run through Caddy over https:// and wss://', async ({ cluster, b
   expect(page.url()).toMatch(/^https:\/\/localhost:\d+\//)
   await ada.context.close()
 })
+// demo:ticker:end

@@ -149,7 +149,7 @@ test(
     await expect(page.getByTestId('duplicate-count')).toHaveText('0')
 
     // Navigating during and after the shutdown never shows an error page.
-    const response = await page.goto('/progress')
+    const response = await page.goto('/')
     expect(response?.status()).toBe(200)
     expect(failures).toEqual([])
     await user.context.close()

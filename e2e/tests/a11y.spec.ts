@@ -1,7 +1,14 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '@playwright/test'
 
-for (const path of ['/', '/ticker', '/progress']) {
+/** The pages checked, one a line so each goes with its demo. */
+const PAGES = [
+  '/',
+  '/ticker', // demo:ticker
+  '/progress', // demo:progress
+]
+
+for (const path of PAGES) {
   for (const scheme of ['light', 'dark'] as const) {
     test(`${path} has no serious or critical accessibility violations (${scheme})`, async ({
       page,

@@ -1,10 +1,11 @@
 import { freshName } from '@duplex/testing/names'
 import type { Page } from '@playwright/test'
-import { connectChat, connected, createSession } from '../fixtures/chat-client.ts'
+import { connectChat } from '../fixtures/chat-client.ts'
 import { startNetworkSwitch } from '../fixtures/network-switch.ts'
 import { E2E } from '../fixtures/ports.ts'
 import { DURABLE } from '../fixtures/projects.ts'
 import { expect, test } from '../fixtures/realtime.ts'
+import { connected, createSession } from '../fixtures/socket-client.ts'
 import { expectNoSeriousA11yViolations, openUser } from '../fixtures/users.ts'
 
 // Two browsers, a realtime server that restarts, on a two-core machine shared with other suites.

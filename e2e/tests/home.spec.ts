@@ -11,15 +11,17 @@ test('the decision tree leads from questions to the demo that fits', async ({ pa
   await tree.getByRole('button', { name: 'No' }).click() // no binary
   await tree.getByRole('button', { name: 'Yes' }).click() // continuous values
   await expect(tree.getByTestId('recommendation')).toContainText('Server-Sent Events')
-  await tree.getByRole('link', { name: /stock ticker/ }).click()
-  await expect(page).toHaveURL(/\/ticker$/)
+  await tree.getByRole('link', { name: /stock ticker/ }).click() // demo:ticker
+  await expect(page).toHaveURL(/\/ticker$/) // demo:ticker
 
   await page.goto('/')
   await tree.getByRole('button', { name: 'Yes' }).click()
   await tree.getByRole('button', { name: 'Yes' }).click()
   await expect(tree.getByTestId('recommendation')).toContainText('CRDT')
+  // demo:editor:start
   await expect(tree.getByRole('link', { name: /collaborative editor/ })).toHaveAttribute(
     'href',
     '/editor',
   )
+  // demo:editor:end
 })

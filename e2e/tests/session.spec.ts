@@ -1,55 +1,50 @@
-import { randomBytes } from 'node:crypto'
-import http from 'node:http'
 import { freshName } from '@duplex/testing/names'
 import { createTestSession, dataDirSecret } from '@duplex/testing/session'
-import { connectChat, connected, createSession } from '../fixtures/chat-client.ts'
+import type { Page } from '@playwright/test'
+import { yjsHandshake } from '../fixtures/editor.ts' // demo:editor
 import { E2E } from '../fixtures/ports.ts'
 import { expect, test } from '../fixtures/realtime.ts'
-import { openUser } from '../fixtures/users.ts'
+import { connectSocket, connected, createSession } from '../fixtures/socket-client.ts'
+import { openUser, type TestUser } from '../fixtures/users.ts'
 
 test.describe.configure({ timeout: 120_000 })
 
 /**
- * Sends a WebSocket upgrade request to the Yjs endpoint, as a browser would, and reports how the
- * handshake ended: 101 (opened) or the HTTP status of the refusal.
+ * A page of each demo that asks for a name, then connects to the realtime server with the session,
+ * by the name of a room or document. One a line, so each goes with its demo: the session behaves
+ * the same on all of them.
  */
-function yjsHandshake(
-  doc: string,
-  options: { token?: string; cookie?: string } = {},
-): Promise<{ opened: true } | { opened: false; status: number }> {
-  const query = options.token ? `?token=${encodeURIComponent(options.token)}` : ''
-  return new Promise((resolve, reject) => {
-    const request = http.request({
-      host: '127.0.0.1',
-      port: E2E.realtimePort,
-      path: `/yjs/${doc}${query}`,
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
-        ...(options.cookie ? { Cookie: options.cookie } : {}),
-      },
-    })
-    request.once('upgrade', (_response, socket) => {
-      socket.destroy()
-      resolve({ opened: true })
-    })
-    request.once('response', (response) => {
-      response.resume()
-      resolve({ opened: false, status: response.statusCode ?? 0 })
-    })
-    request.once('error', reject)
-    request.end()
-  })
+const SESSION_PAGES: ((name: string) => string)[] = [
+  (name) => `/chat/${name}`, // demo:chat
+  (name) => `/editor/${name}`, // demo:editor
+]
+
+/** The session page at `at` (negative counts from the end); skips the test once no demo has one. */
+function sessionPage(at: number): (name: string) => string {
+  const page = SESSION_PAGES.at(at)
+  test.skip(page === undefined, 'no demo left asks for a name')
+  return page ?? (() => '/')
+}
+
+/** Opens every session page, the first in `user.page`, each in a fresh room named after `prefix`. */
+async function openSessionPages(user: TestUser, prefix: string): Promise<Page[]> {
+  sessionPage(0)
+  const pages: Page[] = []
+  for (const url of SESSION_PAGES) {
+    const page = pages.length === 0 ? user.page : await user.context.newPage()
+    await page.goto(url(freshName(prefix)))
+    pages.push(page)
+  }
+  return pages
 }
 
 test('signing in with a name sets an httpOnly session cookie, and signing out clears it', async ({
   browser,
 }) => {
+  const room = sessionPage(0)
   const context = await browser.newContext({ baseURL: E2E.webUrl })
   const page = await context.newPage()
-  await page.goto('/chat')
+  await page.goto(room(freshName('sign-in')))
   await page.getByLabel('Display name').fill('  Grace Hopper  ')
   await page.getByRole('button', { name: 'Continue' }).click()
   await expect(page.getByTestId('user-menu')).toContainText('Grace Hopper')
@@ -93,10 +88,11 @@ test('a bad name is refused with a 400 that names the problem', async ({ request
   const emoji = await request.post(`${E2E.webUrl}/api/session`, { data: { name: '🦊'.repeat(40) } })
   expect(emoji.status()).toBe(200)
 
-  // The form says so too.
+  // The form says so too, on any page that asks for a name.
+  const room = sessionPage(-1)
   const context = await browser.newContext({ baseURL: E2E.webUrl })
   const page = await context.newPage()
-  await page.goto('/editor')
+  await page.goto(room(freshName('bad-name')))
   await page.getByLabel('Display name').fill('x'.repeat(41))
   await page.getByRole('button', { name: 'Continue' }).click()
   await expect(page.getByText('Name must be at most 40 characters.')).toBeVisible()
@@ -106,24 +102,30 @@ test('a bad name is refused with a 400 that names the problem', async ({ request
 test('the realtime server refuses connections without a valid session', async () => {
   const session = await createSession('Script')
 
-  const anonymous = connectChat(undefined)
+  const anonymous = connectSocket(undefined)
   await expect(connected(anonymous)).rejects.toThrow(/^unauthorized/)
   anonymous.close()
-  const forged = connectChat(`${session.token.slice(0, -4)}AAAA`)
+  const forged = connectSocket(`${session.token.slice(0, -4)}AAAA`)
   await expect(connected(forged)).rejects.toThrow(/^unauthorized/)
   forged.close()
-  const good = connectChat(session.token)
+  const good = connectSocket(session.token)
   await connected(good)
   expect(good.connected).toBe(true)
   good.close()
 
+  // demo:editor:start
   const doc = freshName('guarded')
-  expect(await yjsHandshake(doc)).toEqual({ opened: false, status: 401 })
-  expect(await yjsHandshake(doc, { token: 'not-a-token' })).toEqual({ opened: false, status: 401 })
-  expect(await yjsHandshake(doc, { token: session.token })).toEqual({ opened: true })
-  expect(await yjsHandshake(doc, { cookie: `duplex_session=${session.token}` })).toEqual({
+  const port = E2E.realtimePort
+  expect(await yjsHandshake(port, doc)).toEqual({ opened: false, status: 401 })
+  expect(await yjsHandshake(port, doc, { token: 'not-a-token' })).toEqual({
+    opened: false,
+    status: 401,
+  })
+  expect(await yjsHandshake(port, doc, { token: session.token })).toEqual({ opened: true })
+  expect(await yjsHandshake(port, doc, { cookie: `duplex_session=${session.token}` })).toEqual({
     opened: true,
   })
+  // demo:editor:end
 })
 
 test('the page says why when the realtime server refuses the session', async ({
@@ -131,17 +133,16 @@ test('the page says why when the realtime server refuses the session', async ({
   realtime,
 }) => {
   const ada = await openUser(browser, 'Ada')
-  const editorPage = await ada.context.newPage()
-  await ada.page.goto(`/chat/${freshName('refused')}`)
-  await editorPage.goto(`/editor/${freshName('refused')}`)
-  await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-  await expect(editorPage.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  const pages = await openSessionPages(ada, 'refused')
+  for (const page of pages) {
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  }
 
   // Signed out elsewhere (the cookie is gone), then the connections drop: reconnecting must fail.
   await ada.context.clearCookies()
   await realtime.restart()
 
-  for (const page of [ada.page, editorPage]) {
+  for (const page of pages) {
     const refused = page.getByTestId('connection-refused')
     await expect(refused).toContainText('The realtime server refused the connection.')
     await expect(refused).toContainText('unauthorized: no session token')
@@ -158,20 +159,15 @@ test('the page says why when the realtime server refuses the session', async ({
   await ada.context.close()
 })
 
-test('a session that expires while connected ends both connections, and the page says so', async ({
+test('a session that expires while connected ends every connection, and the page says so', async ({
   browser,
 }) => {
   // Real time must pass for a real expiry: long enough to connect on a loaded machine.
   test.slow()
   const ada = await openUser(browser, 'Brief')
-  const chat = ada.page
-  const editor = await ada.context.newPage()
-  const chatUrl = `/chat/${freshName('expiry')}`
-  const editorUrl = `/editor/${freshName('expiry')}`
   // Warm up with the normal session, so the timed part below is only the reconnect.
-  await chat.goto(chatUrl)
-  await editor.goto(editorUrl)
-  await expect(chat.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  const pages = await openSessionPages(ada, 'expiry')
+  await expect(ada.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
 
   // The web app never issues short sessions, so this one is signed here, with the suite's secret.
   const { token } = await createTestSession(
@@ -181,18 +177,18 @@ test('a session that expires while connected ends both connections, and the page
   await ada.context.addCookies([
     { name: 'duplex_session', value: token, url: E2E.webUrl, httpOnly: true, sameSite: 'Lax' },
   ])
-  await chat.reload()
-  await editor.reload()
-  // Both are let in while the token is valid…
+  for (const page of pages) await page.reload()
+  // All are let in while the token is valid…
   const opened = { timeout: 50_000 }
-  await expect(chat.getByTestId('connection-status')).toHaveAttribute('data-status', 'open', opened)
-  await expect(editor.getByTestId('connection-status')).toHaveAttribute(
-    'data-status',
-    'open',
-    opened,
-  )
+  for (const page of pages) {
+    await expect(page.getByTestId('connection-status')).toHaveAttribute(
+      'data-status',
+      'open',
+      opened,
+    )
+  }
   // …and cut off, with the reason, once it expires (the servers time it, not the page).
-  for (const page of [chat, editor]) {
+  for (const page of pages) {
     await expect(page.getByTestId('connection-refused')).toContainText(
       'unauthorized: token expired',
       { timeout: 90_000 },

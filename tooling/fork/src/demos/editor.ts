@@ -15,6 +15,10 @@ const editor: DemoManifest = {
     'packages/protocol/src/collab.test.ts',
     'e2e/tests/editor.spec.ts',
     'e2e/fixtures/editor.ts',
+    // Checks that concurrent typing lost nothing; only the editor's specs type at once.
+    'e2e/fixtures/interleaving.ts',
+    'e2e/fixtures/interleaving.test.ts',
+    'e2e/cluster/editor.spec.ts',
     'bench/src/scenarios/editor',
     'tooling/fork/src/demos/editor.ts',
   ],
