@@ -21,10 +21,9 @@ export function markdownReport(result: RunResult, resultsFile: string, notesFile
   const tables = tablesOf(result)
     .map((t) => `### ${t.title}\n\n${mdTable(t.header, t.rows)}`)
     .join('\n\n')
-  // The notes' demo markers are for `pnpm remove-demo`, not for the reader.
-  const notes = readFileSync(notesFile, 'utf8')
-    .replace(/ <!-- demo:[\w-]+(:start|:end)? -->/g, '')
-    .trim()
+  // The notes' demo markers stay (HTML comments, invisible when rendered): `pnpm remove-demo`
+  // drops a removed demo's paragraphs from this page as from the notes.
+  const notes = readFileSync(notesFile, 'utf8').trim()
   const runNotes = result.notes.length > 0 ? result.notes.map((n) => `- ${n}`).join('\n') : '- none'
   return `# Benchmarks
 

@@ -144,7 +144,8 @@ describe('pnpm remove-demo', async () => {
       for (const other of demos.values()) {
         if (other.name === demo.name) continue
         for (const item of other.paths) {
-          if (demo.paths.includes(item)) continue // shared by both, gone with either
+          // Shared by both, or inside this demo's folders: gone with it.
+          if (demo.paths.some((own) => item === own || item.startsWith(`${own}/`))) continue
           expect({ item, exists: existsSync(path.join(dir, item)) }).toEqual({ item, exists: true })
         }
       }

@@ -208,7 +208,7 @@ export function readFeatureMigrations(root: string, folder: string): RetiredEntr
     if (!/\.ts$/.test(file) || /\.test\.ts$/.test(file)) continue
     const source = readFileSync(file, 'utf8')
     for (const match of source.matchAll(
-      new RegExp(`['"](${feature}_\\d{4}_[a-z0-9_]+)['"]\\s*:`, 'g'),
+      new RegExp(`['"]?(${feature}_\\d{4}_[a-z0-9_]+)['"]?\\s*:`, 'g'),
     )) {
       migrations.add(match[1] as string)
     }

@@ -31,7 +31,6 @@ const chat: DemoManifest = {
     segment('features/chat'),
     segment('protocol/chat'),
   ],
-  generated: ['bench/results', 'docs/benchmarks.md', 'docs/benchmarks.svg'],
 }
 
 export default chat

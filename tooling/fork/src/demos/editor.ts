@@ -56,7 +56,6 @@ const editor: DemoManifest = {
     segment('features/editor'),
     segment('protocol/collab'),
   ],
-  generated: ['bench/results', 'docs/benchmarks.md', 'docs/benchmarks.svg'],
 }
 
 export default editor

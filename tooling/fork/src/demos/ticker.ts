@@ -27,7 +27,6 @@ const ticker: DemoManifest = {
     segment('features/ticker'),
     segment('protocol/ticker'),
   ],
-  generated: ['bench/results', 'docs/benchmarks.md', 'docs/benchmarks.svg'],
 }
 
 export default ticker
