@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { testServices, createTestSchema, type TestSchema } from '@duplex/testing/services'
 import {
-  SQLITE_FILE,
+  DATABASE_KINDS,
+  createTestDatabase,
+  type TestDatabase,
+} from '../../shared/storage/test-database.ts'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { testServices, createTestSchema } from '@duplex/testing/services'
+import {
   migrateDatabase,
   openDatabase,
   type DatabaseOptions,
@@ -28,31 +29,21 @@ const chatRetired: RetiredFeature = {
   dropTables: [...CHAT_TABLES],
 }
 
-describe.each([
-  { kind: 'sqlite' as const, skip: false },
-  { kind: 'postgres' as const, skip: !services.ok },
-])('$kind chat migrations', ({ kind, skip }) => {
-  let dir: string | undefined
-  let schema: TestSchema | undefined
+describe.each(DATABASE_KINDS)('$kind chat migrations', ({ kind, skip }) => {
+  let database: TestDatabase | undefined
   let options: DatabaseOptions
 
   beforeEach(async (context) => {
     if (skip) return context.skip()
-    if (kind === 'sqlite') {
-      dir = await mkdtemp(path.join(tmpdir(), 'duplex-chat-migrations-'))
-      options = { kind: 'sqlite', file: path.join(dir, SQLITE_FILE) }
-    } else {
-      schema = await createTestSchema(services.databaseUrl)
-      options = { kind: 'postgres', url: services.databaseUrl, schema: schema.name }
-    }
+    database = await createTestDatabase(kind, 'duplex-chat-migrations')
+    options = database.options
     // A database made before the tables moved into the features.
     await migrateDatabase(options, (dialect) => ({ '0001_initial': legacyInitial(dialect) }))
   })
 
   afterEach(async () => {
-    if (skip) return
-    if (dir) await rm(dir, { recursive: true, force: true })
-    await schema?.drop()
+    await database?.drop()
+    database = undefined
   })
 
   it('migrates a database made by the old 0001_initial cleanly, keeping its messages', async () => {

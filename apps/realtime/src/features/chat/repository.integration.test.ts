@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
+import {
+  DATABASE_KINDS,
+  createTestDatabase,
+  type TestDatabase,
+} from '../../shared/storage/test-database.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { testServices, createTestSchema, type TestSchema } from '@duplex/testing/services'
-import { SQLITE_FILE, openDatabase, type Database } from '../../shared/storage/database.ts'
+import { openDatabase, type Database } from '../../shared/storage/database.ts'
 import { collectMigrations } from '../../shared/storage/migrations.ts'
 import { chatMigrations } from './migrations.ts'
 import { createChatRepository, type ChatStore, type ChatTables } from './repository.ts'
@@ -11,40 +12,29 @@ import { createChatRepository, type ChatStore, type ChatTables } from './reposit
 const ada = { id: 'u_ada', name: 'Ada' }
 const bob = { id: 'u_bob', name: 'Bob' }
 
-const services = await testServices()
-
 // The same contract, run against SQLite (single mode) and PostgreSQL (cluster mode).
-describe.each([
-  { kind: 'sqlite' as const, skip: false },
-  { kind: 'postgres' as const, skip: !services.ok },
-])('$kind chat repository', ({ kind, skip }) => {
-  let dir: string
-  let schema: TestSchema | undefined
+describe.each(DATABASE_KINDS)('$kind chat repository', ({ kind, skip }) => {
+  let testDatabase: TestDatabase
   let database: Database
   let storage: ChatStore
 
   async function open(): Promise<ChatStore> {
-    database = await openDatabase(
-      kind === 'sqlite'
-        ? { kind: 'sqlite', file: path.join(dir, SQLITE_FILE) }
-        : { kind: 'postgres', url: services.databaseUrl, schema: schema?.name },
-      (dialect) => collectMigrations(dialect, [{ name: 'chat', migrations: chatMigrations }]),
+    database = await openDatabase(testDatabase.options, (dialect) =>
+      collectMigrations(dialect, [{ name: 'chat', migrations: chatMigrations }]),
     )
     return createChatRepository(database.db.withTables<ChatTables>())
   }
 
   beforeEach(async (context) => {
     if (skip) return context.skip()
-    if (kind === 'sqlite') dir = await mkdtemp(path.join(tmpdir(), 'duplex-storage-'))
-    else schema = await createTestSchema(services.databaseUrl)
+    testDatabase = await createTestDatabase(kind)
     storage = await open()
   })
 
   afterEach(async () => {
     if (skip) return
     await database.close()
-    if (kind === 'sqlite') await rm(dir, { recursive: true, force: true })
-    else await schema?.drop()
+    await testDatabase.drop()
   })
 
   describe('chat storage', () => {

@@ -1,11 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
+import {
+  DATABASE_KINDS,
+  createTestDatabase,
+  type TestDatabase,
+} from '../../shared/storage/test-database.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { testServices, createTestSchema, type TestSchema } from '@duplex/testing/services'
 import {
-  SQLITE_FILE,
   migrateDatabase,
   openDatabase,
   type DatabaseOptions,
@@ -17,7 +17,6 @@ import type { RetiredFeature } from '../../shared/storage/retired-features.ts'
 import { COLLAB_TABLES, collabMigrations } from './migrations.ts'
 import { createDocRepository, type CollabTables } from './repository.ts'
 
-const services = await testServices()
 const collab = { name: 'collab', migrations: collabMigrations }
 const withCollab = (dialect: StorageDialect) => collectMigrations(dialect, [collab])
 
@@ -28,31 +27,21 @@ const collabRetired: RetiredFeature = {
   dropTables: [...COLLAB_TABLES],
 }
 
-describe.each([
-  { kind: 'sqlite' as const, skip: false },
-  { kind: 'postgres' as const, skip: !services.ok },
-])('$kind collab migrations', ({ kind, skip }) => {
-  let dir: string | undefined
-  let schema: TestSchema | undefined
+describe.each(DATABASE_KINDS)('$kind collab migrations', ({ kind, skip }) => {
+  let database: TestDatabase | undefined
   let options: DatabaseOptions
 
   beforeEach(async (context) => {
     if (skip) return context.skip()
-    if (kind === 'sqlite') {
-      dir = await mkdtemp(path.join(tmpdir(), 'duplex-collab-migrations-'))
-      options = { kind: 'sqlite', file: path.join(dir, SQLITE_FILE) }
-    } else {
-      schema = await createTestSchema(services.databaseUrl)
-      options = { kind: 'postgres', url: services.databaseUrl, schema: schema.name }
-    }
+    database = await createTestDatabase(kind, 'duplex-collab-migrations')
+    options = database.options
     // A database made before the tables moved into the features.
     await migrateDatabase(options, (dialect) => ({ '0001_initial': legacyInitial(dialect) }))
   })
 
   afterEach(async () => {
-    if (skip) return
-    if (dir) await rm(dir, { recursive: true, force: true })
-    await schema?.drop()
+    await database?.drop()
+    database = undefined
   })
 
   it('migrates a database made by the old 0001_initial cleanly, keeping its documents', async () => {

@@ -1,49 +1,39 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import pg from 'pg'
+import {
+  DATABASE_KINDS,
+  createTestDatabase,
+  type TestDatabase,
+} from '../../shared/storage/test-database.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { testServices, createTestSchema, type TestSchema } from '@duplex/testing/services'
-import { SQLITE_FILE, openDatabase, type Database } from '../../shared/storage/database.ts'
+import { openDatabase, type Database } from '../../shared/storage/database.ts'
 import { collectMigrations } from '../../shared/storage/migrations.ts'
 import { collabMigrations } from './migrations.ts'
 import { createDocRepository, type CollabTables, type DocStore } from './repository.ts'
 
-const services = await testServices()
-
 // The same contract, run against SQLite (single mode) and PostgreSQL (cluster mode).
-describe.each([
-  { kind: 'sqlite' as const, skip: false },
-  { kind: 'postgres' as const, skip: !services.ok },
-])('$kind document repository', ({ kind, skip }) => {
-  let dir: string
-  let schema: TestSchema | undefined
+describe.each(DATABASE_KINDS)('$kind document repository', ({ kind, skip }) => {
+  let testDatabase: TestDatabase
   let database: Database
   let storage: DocStore
 
   async function open(): Promise<DocStore> {
-    database = await openDatabase(
-      kind === 'sqlite'
-        ? { kind: 'sqlite', file: path.join(dir, SQLITE_FILE) }
-        : { kind: 'postgres', url: services.databaseUrl, schema: schema?.name },
-      (dialect) => collectMigrations(dialect, [{ name: 'collab', migrations: collabMigrations }]),
+    database = await openDatabase(testDatabase.options, (dialect) =>
+      collectMigrations(dialect, [{ name: 'collab', migrations: collabMigrations }]),
     )
     return createDocRepository(database.db.withTables<CollabTables>())
   }
 
   beforeEach(async (context) => {
     if (skip) return context.skip()
-    if (kind === 'sqlite') dir = await mkdtemp(path.join(tmpdir(), 'duplex-storage-'))
-    else schema = await createTestSchema(services.databaseUrl)
+    testDatabase = await createTestDatabase(kind)
     storage = await open()
   })
 
   afterEach(async () => {
     if (skip) return
     await database.close()
-    if (kind === 'sqlite') await rm(dir, { recursive: true, force: true })
-    else await schema?.drop()
+    await testDatabase.drop()
   })
 
   describe('document storage', () => {
@@ -114,17 +104,18 @@ describe.each([
     })
 
     it('keeps an update that commits, with a smaller id, while a compaction runs (PostgreSQL)', async (context) => {
-      if (kind !== 'postgres' || !schema) return context.skip()
+      const { options } = testDatabase
+      if (options.kind !== 'postgres') return context.skip()
       await storage.createDoc('notes')
       const memory = new Y.Doc()
       await storage.appendDocUpdate('notes', edit(memory, 'a'))
       // Another connection takes the next id, then a later id commits first.
-      const late = new pg.Client({ connectionString: services.databaseUrl })
+      const late = new pg.Client({ connectionString: options.url })
       await late.connect()
       try {
         await late.query('begin')
         await late.query(
-          `insert into ${schema.name}.doc_updates (doc_name, data, created_at) values ($1, $2, $3)`,
+          `insert into ${options.schema}.doc_updates (doc_name, data, created_at) values ($1, $2, $3)`,
           ['notes', Buffer.from(edit(memory, 'b')), Date.now()],
         )
         await storage.appendDocUpdate('notes', edit(memory, 'c'))

@@ -1,15 +1,8 @@
 import type { Kysely, Migration } from 'kysely'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
+import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from './test-database.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { testServices, createTestSchema, type TestSchema } from '@duplex/testing/services'
-import {
-  SQLITE_FILE,
-  migrateDatabase,
-  type DatabaseOptions,
-  type StorageDialect,
-} from './database.ts'
+import { testServices, createTestSchema } from '@duplex/testing/services'
+import { migrateDatabase, type DatabaseOptions, type StorageDialect } from './database.ts'
 import { tablesOf } from './legacy.fixture.ts'
 import { collectMigrations, type MigratingFeature } from './migrations.ts'
 import type { RetiredFeature } from './retired-features.ts'
@@ -61,29 +54,19 @@ const notesRetired: RetiredFeature = {
   dropTables: ['notes', 'notebooks'],
 }
 
-describe.each([
-  { kind: 'sqlite' as const, skip: false },
-  { kind: 'postgres' as const, skip: !services.ok },
-])('$kind migrations', ({ kind, skip }) => {
-  let dir: string | undefined
-  let schema: TestSchema | undefined
+describe.each(DATABASE_KINDS)('$kind migrations', ({ kind, skip }) => {
+  let database: TestDatabase | undefined
   let options: DatabaseOptions
 
   beforeEach(async (context) => {
     if (skip) return context.skip()
-    if (kind === 'sqlite') {
-      dir = await mkdtemp(path.join(tmpdir(), 'duplex-migrations-'))
-      options = { kind: 'sqlite', file: path.join(dir, SQLITE_FILE) }
-    } else {
-      schema = await createTestSchema(services.databaseUrl)
-      options = { kind: 'postgres', url: services.databaseUrl, schema: schema.name }
-    }
+    database = await createTestDatabase(kind, 'duplex-migrations')
+    options = database.options
   })
 
   afterEach(async () => {
-    if (skip) return
-    if (dir) await rm(dir, { recursive: true, force: true })
-    await schema?.drop()
+    await database?.drop()
+    database = undefined
   })
 
   const run = (features: MigratingFeature[], retired: RetiredFeature[] = []) =>
