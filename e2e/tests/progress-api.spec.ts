@@ -1,16 +1,10 @@
 import { EventSource } from 'eventsource'
 import { expect, test } from '@playwright/test'
 import { openSse } from '@duplex/testing/sse'
+import { SLOW, json } from '../fixtures/http.ts'
 import { E2E } from '../fixtures/ports.ts'
 
 const base = E2E.webUrl
-/** Waits on a stream over a real server give up after 10 s, not the kit's 5. */
-const SLOW = { timeoutMs: 10_000 }
-const json = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json' },
-  body: JSON.stringify(body),
-})
 
 test.describe('jobs over HTTP', () => {
   test('creates, lists, reads and rejects bad input with messages from the schema', async () => {
