@@ -25,3 +25,21 @@ test('the decision tree leads from questions to the demo that fits', async ({ pa
   )
   // demo:editor:end
 })
+
+test('an unknown URL shows the site’s own 404 with a way home, and every page has an icon', async ({
+  page,
+}) => {
+  const response = await page.goto('/no-such-page')
+  expect(response?.status()).toBe(404)
+  await expect(page.getByTestId('not-found')).toContainText('Nothing is streaming here')
+  // The site's header is there too, so the visitor is not stranded on a bare error.
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible()
+  await page.getByRole('link', { name: 'Back to the guide' }).click()
+  await expect(page).toHaveURL(/\/$/)
+
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute('href')
+  expect(icon).toBeTruthy()
+  const served = await page.request.get(icon ?? '')
+  expect(served.status()).toBe(200)
+  expect(served.headers()['content-type']).toContain('image/')
+})
