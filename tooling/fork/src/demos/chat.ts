@@ -4,8 +4,8 @@ const chat: DemoManifest = {
   name: 'chat',
   title: 'Chat (Socket.IO)',
   paths: [
-    // Runs chat and the editor together across instances; it goes with either of them.
-    'apps/realtime/src/cluster.integration.test.ts',
+    // Runs chat and the editor together across instances; it goes with either of them. // demo:editor
+    'apps/realtime/src/cluster.integration.test.ts', // demo:editor
     'apps/web/src/features/chat',
     'apps/web/src/app/chat',
     'apps/realtime/src/features/chat',

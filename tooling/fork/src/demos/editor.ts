@@ -4,8 +4,8 @@ const editor: DemoManifest = {
   name: 'editor',
   title: 'Collaborative editor (Yjs over WebSocket)',
   paths: [
-    // Runs chat and the editor together across instances; it goes with either of them.
-    'apps/realtime/src/cluster.integration.test.ts',
+    // Runs chat and the editor together across instances; it goes with either of them. // demo:chat
+    'apps/realtime/src/cluster.integration.test.ts', // demo:chat
     'apps/web/src/features/editor',
     // /compare's Yjs leg times the editor's endpoint. // demo:compare
     'apps/web/src/features/compare/lib/yjs-leg.ts', // demo:compare

@@ -18,7 +18,8 @@ import { COLLAB_TABLES, collabMigrations } from './migrations.ts'
 import { createDocRepository, type CollabTables } from './repository.ts'
 
 const collab = { name: 'collab', migrations: collabMigrations }
-const withCollab = (dialect: StorageDialect) => collectMigrations(dialect, [collab])
+// This checkout's retired features are not collab's business: each suite migrates its own alone.
+const withCollab = (dialect: StorageDialect) => collectMigrations(dialect, [collab], [])
 
 /** The entry `pnpm remove-demo editor` appends to retired-features.ts. */
 const collabRetired: RetiredFeature = {
