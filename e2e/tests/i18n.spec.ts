@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '@playwright/test'
 
 test('the explanations switch to Chinese, stay Chinese across a reload, and switch back', async ({
@@ -38,4 +39,19 @@ test('the explanations switch to Chinese, stay Chinese across a reload, and swit
   await page.reload()
   await expect(html).toHaveAttribute('lang', 'en')
   await expect(page.getByRole('button', { name: '中文' })).toBeVisible()
+})
+
+test('the Chinese home page has no serious or critical accessibility violations', async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  await context.addCookies([{ name: 'duplex-locale', value: 'zh-CN', url: baseURL ?? '' }])
+  await page.goto('/')
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
+  const results = await new AxeBuilder({ page }).analyze()
+  const serious = results.violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  )
+  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([])
 })
