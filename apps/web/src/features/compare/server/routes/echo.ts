@@ -1,5 +1,6 @@
 import { CompareEchoSchema } from '@duplex/protocol/compare'
-import { invalid, notFound, readJsonBody } from '@/shared/server/http'
+import { invalid, notFound } from '@/shared/server/http'
+import { readJsonBody } from '@/shared/server/edge'
 import { compareServer } from '../feature.ts'
 
 /** `POST /api/compare/echo` `{ connectionId, seq, t }` — sent back as an `echo` event on that stream. */

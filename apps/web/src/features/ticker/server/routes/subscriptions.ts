@@ -1,5 +1,6 @@
 import { SubscriptionChangeSchema, type SubscriptionState } from '@duplex/protocol/ticker'
-import { invalid, jsonError, notFound, readJsonBody } from '@/shared/server/http'
+import { invalid, jsonError, notFound } from '@/shared/server/http'
+import { readJsonBody } from '@/shared/server/edge'
 import { tickerServer } from '../feature.ts'
 
 /**
