@@ -1,5 +1,7 @@
 import type { Metadata } from 'next'
 import { DemoHeader } from '@/shared/ui/demo-header'
+import { RealtimeBoundary } from '@/shared/ui/session/realtime-boundary'
+import { SessionGate } from '@/shared/ui/session/session-gate'
 import { JobBoard } from './job-board'
 
 export const progressMetadata: Metadata = { title: 'Job progress over SSE' }
@@ -17,7 +19,12 @@ export function ProgressPage() {
           'A 204 tells EventSource to stop for good.',
         ]}
       />
-      <JobBoard />
+      {/* Streams and jobs belong to a user: the same sign-in as chat, the same httpOnly cookie. */}
+      <RealtimeBoundary>
+        <SessionGate purpose="start jobs">
+          <JobBoard />
+        </SessionGate>
+      </RealtimeBoundary>
     </>
   )
 }

@@ -5,6 +5,7 @@ import { useEventStream, useMessageRate } from '@duplex/client/react'
 import { TickerEvents, type Quote, type SymbolInfo, type SymbolList } from '@duplex/protocol/ticker'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { WirePanel } from '@/shared/ui/wire-panel'
+import { useSession } from '@/shared/hooks/use-session'
 import { useWireLog } from '@/shared/hooks/use-wire-log'
 import { AddSymbolForm } from './add-symbol-form'
 import { PriceCard } from './price-card'
@@ -28,6 +29,10 @@ export function TickerDashboard() {
   const watchlistRef = useRef(watchlist)
   watchlistRef.current = watchlist
   const wire = useWireLog(300)
+  const { refresh } = useSession()
+  // Read through a ref: `refresh` changes with every answer, and must not re-run the effects.
+  const refreshRef = useRef(refresh)
+  refreshRef.current = refresh
   const rate = useMessageRate(5000)
 
   useEffect(() => {
@@ -98,12 +103,20 @@ export function TickerDashboard() {
     },
   })
 
+  // EventSource cannot see the 401 of a session that ended; asking who is signed in can, and
+  // shows the sign-in card instead of a stream that keeps retrying.
+  const { status } = stream
+  useEffect(() => {
+    if (status === 'reconnecting' || status === 'closed') void refreshRef.current()
+  }, [status])
+
   const changeSubscription = async (id: string, addSymbols: string[], removeSymbols: string[]) => {
     const response = await fetch('/api/ticker/subscriptions', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ connectionId: id, add: addSymbols, remove: removeSymbols }),
     })
+    if (response.status === 401) return void refresh()
     // 404: the stream is between connections. Its reconnect will carry the new watchlist.
     if (!response.ok && response.status !== 404)
       setNotice('The server refused the watchlist change.')

@@ -1,5 +1,7 @@
 import type { Metadata } from 'next'
 import { DemoHeader } from '@/shared/ui/demo-header'
+import { RealtimeBoundary } from '@/shared/ui/session/realtime-boundary'
+import { SessionGate } from '@/shared/ui/session/session-gate'
 import { TickerDashboard } from './ticker-dashboard'
 
 export const tickerMetadata: Metadata = { title: 'Stock ticker over SSE' }
@@ -17,7 +19,12 @@ export function TickerPage() {
           'EventSource reconnects and resumes by itself.',
         ]}
       />
-      <TickerDashboard />
+      {/* Streams and jobs belong to a user: the same sign-in as chat, the same httpOnly cookie. */}
+      <RealtimeBoundary>
+        <SessionGate purpose="watch the market">
+          <TickerDashboard />
+        </SessionGate>
+      </RealtimeBoundary>
     </>
   )
 }
