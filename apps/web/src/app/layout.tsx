@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next'
+import { headers } from 'next/headers'
 import type { ReactNode } from 'react'
 import { SiteHeader } from '@/shared/ui/site-header'
 import './globals.css'
@@ -19,11 +20,14 @@ export const viewport: Viewport = {
 // Runs before first paint so a dark-mode reader never sees a white flash.
 const themeScript = `try{var t=localStorage.getItem('duplex-theme');if(t==='dark'||(!t&&matchMedia('(prefers-color-scheme: dark)').matches))document.documentElement.classList.add('dark')}catch(e){}`
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The CSP allows inline scripts only with this response's nonce (set by src/proxy.ts); reading
+  // it renders every page per request, which a nonce needs anyway.
+  const nonce = (await headers()).get('x-nonce') ?? undefined
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="min-h-screen">
         <a
