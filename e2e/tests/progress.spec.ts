@@ -1,6 +1,12 @@
 import { DURABLE } from '../fixtures/projects.ts'
 import { expect, test, type Page } from '@playwright/test'
 import { freshName } from '@duplex/testing/names'
+import { signInPage } from '../fixtures/users.ts'
+
+// The page's streams and jobs belong to a user: each test signs its browser context in first.
+test.beforeEach(async ({ page }) => {
+  await signInPage(page, freshName('progress'))
+})
 
 function eventRequests(page: Page): string[] {
   const urls: string[] = []

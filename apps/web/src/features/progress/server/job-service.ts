@@ -33,6 +33,14 @@ export class JobLimitError extends Error {
   }
 }
 
+/**
+ * Whether `error` is a {@link JobLimitError}. Not `instanceof`: Next bundles this module into
+ * more than one chunk, and the service (created once per process) may throw another copy's class.
+ */
+export function isJobLimitError(error: unknown): error is JobLimitError {
+  return error instanceof Error && error.name === 'JobLimitError'
+}
+
 /** Retry-After for a full server, when no job of this user tells a better time. */
 const TOTAL_RETRY_MS = 5000
 

@@ -32,6 +32,9 @@ function mintLimiter() {
   return minting
 }
 
+const hasRetryTime = (value: unknown): value is RateLimiterRes =>
+  typeof (value as RateLimiterRes | null)?.msBeforeNext === 'number'
+
 /**
  * The host name of the realtime server when it differs from the one this request addressed, so
  * the browser will not send the cookie there; `undefined` when the cookie reaches it by itself.
@@ -78,7 +81,8 @@ export async function POST(request: Request) {
   try {
     await mintLimiter().consume(clientIp(request))
   } catch (refusal) {
-    if (!(refusal instanceof RateLimiterRes)) throw refusal
+    // The limiter rejects with its result when the budget is spent, with an Error when it failed.
+    if (!(refusal instanceof RateLimiterRes) && !hasRetryTime(refusal)) throw refusal
     return tooMany(
       `Too many sign-ins from this address: at most ${env.SESSION_MINT_PER_MINUTE} a minute.`,
       refusal.msBeforeNext,

@@ -4,7 +4,7 @@ import { invalid } from '@/shared/server/http'
 import { tooMany } from '@/shared/server/limits'
 import { requireUser } from '@/shared/server/session'
 import { progressServer } from '../feature.ts'
-import { JobLimitError } from '../job-service.ts'
+import { isJobLimitError } from '../job-service.ts'
 
 /** `GET /api/jobs` — the signed-in user's jobs, newest first. */
 export async function GET(request: Request) {
@@ -26,7 +26,7 @@ export async function POST(request: Request) {
     const job = await progressServer().jobs.create(auth.user.id, parsed.data)
     return Response.json(job, { status: 201, headers: { Location: `/api/jobs/${job.id}` } })
   } catch (error) {
-    if (error instanceof JobLimitError) return tooMany(error.message, error.retryAfterMs)
+    if (isJobLimitError(error)) return tooMany(error.message, error.retryAfterMs)
     throw error
   }
 }
