@@ -16,7 +16,7 @@ export interface CspOptions {
  * nonced bootstrap load the chunks it needs. Styles may be inline: React, CodeMirror and the charts
  * write `style` attributes, which a nonce cannot cover, and styles cannot run code. Connections:
  * this origin (SSE, the API) and the realtime server (Socket.IO, Yjs), nothing else. No page may
- * frame ours (`frame-ancestors 'none'`: a foreign page cannot overlay /chat and steal clicks).
+ * frame ours (`frame-ancestors 'none'`: a foreign page cannot overlay a demo and steal its clicks).
  */
 export function contentSecurityPolicy({ nonce, realtime, page, dev }: CspOptions): string {
   const realtimeHttp = realtimeBaseUrl(realtime, page)
