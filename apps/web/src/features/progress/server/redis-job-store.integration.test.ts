@@ -28,7 +28,11 @@ afterEach(async () => {
   await cluster?.cleanup()
 })
 
-function instance(name: string, seed = 1): { jobs: JobService; redis: RedisClients } {
+function instance(
+  name: string,
+  seed = 1,
+  limits?: { perUser: number; total: number },
+): { jobs: JobService; redis: RedisClients } {
   const redis = cluster.instance(name)
   const random = createRandom(seed)
   const log = () => {}
@@ -36,6 +40,7 @@ function instance(name: string, seed = 1): { jobs: JobService; redis: RedisClien
     store: createRedisJobStore({ redis, random, leaseMs: LEASE_MS, sweepMs: 100, log }),
     random,
     log,
+    limits,
   })
   services.push(jobs)
   return { jobs, redis }
@@ -149,5 +154,42 @@ describe('job service over the Redis store', () => {
     expect(ended?.status).toBe('failed')
     expect(ended?.percent).toBeLessThan(100)
     expect(ended?.reason).toMatch(/simulated failure/)
+  })
+
+  it('keeps jobs their owner’s across instances, and bounds running jobs for the whole cluster', async (context) => {
+    if (unavailable) return context.skip()
+    cluster = createTestCluster()
+    const limits = { perUser: 2, total: 3 }
+    const a = instance('a', 1, limits)
+    const b = instance('b', 2, limits)
+    await Promise.all([a.jobs.ready, b.jobs.ready])
+
+    const first = await a.jobs.create(OWNER, { durationMs: 20_000 })
+    await b.jobs.create(OWNER, { durationMs: 20_000 })
+    // The per-user bound counts the jobs on every instance, concurrent creations included.
+    const attempts = await Promise.allSettled([
+      a.jobs.create(OWNER, { durationMs: 500 }),
+      b.jobs.create(OWNER, { durationMs: 500 }),
+    ])
+    expect(attempts.map((r) => r.status)).toEqual(['rejected', 'rejected'])
+    expect(attempts[0]).toMatchObject({ reason: { scope: 'user' } })
+
+    // Another user: nothing of Ada's is visible or cancellable from any instance.
+    expect(await b.jobs.list('user-mallory')).toEqual([])
+    expect(await b.jobs.get(first.id, 'user-mallory')).toBeUndefined()
+    expect(await b.jobs.cancel(first.id, 'user-mallory')).toBeUndefined()
+    expect((await a.jobs.get(first.id, OWNER))?.status).toBe('running')
+
+    // The total: one more job fills the cluster, the next is refused whoever asks.
+    await b.jobs.create('user-bob', { durationMs: 20_000 })
+    await expect(a.jobs.create('user-carol', { durationMs: 500 })).rejects.toMatchObject({
+      scope: 'total',
+    })
+    // A cancel frees a place, wherever it is done.
+    await b.jobs.cancel(first.id, OWNER)
+    expect(await a.jobs.create('user-carol', { durationMs: 500 })).toMatchObject({
+      status: 'running',
+    })
+    expect((await a.jobs.list(OWNER)).map((j) => j.status).sort()).toEqual(['cancelled', 'running'])
   })
 })
