@@ -1,7 +1,16 @@
 import { DURABLE } from '../fixtures/projects.ts'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures/cluster.ts'
-import { openUser } from './fixtures/users.ts'
+import { openUser, type ClusterUser } from './fixtures/users.ts'
+import { freshName } from '@duplex/testing/names'
+import { apiUserOf, signInApi, type ApiUser } from '../fixtures/http.ts'
+
+// Jobs and streams belong to a user: the API calls here are signed in as one (a session from
+// one instance is good on every instance: one secret, sign-outs in Redis).
+let api: ApiUser
+test.beforeEach(async ({ cluster }) => {
+  api = await signInApi(freshName('api'), cluster.web[0].url)
+})
 
 interface Job {
   id: string
@@ -11,8 +20,15 @@ interface Job {
   reason: string | null
 }
 
+/** The API client of a browser user: their cookie, so what it creates is theirs on the page. */
+async function actAs(user: ClusterUser): Promise<ApiUser> {
+  const cookie = (await user.context.cookies()).find((c) => c.name === 'duplex_session')
+  if (!cookie) throw new Error(`${user.name} has no session cookie`)
+  return apiUserOf(user.name, decodeURIComponent(cookie.value))
+}
+
 async function createJob(baseUrl: string, body: Record<string, unknown>): Promise<Job> {
-  const response = await fetch(`${baseUrl}/api/jobs`, {
+  const response = await api.fetch(`${baseUrl}/api/jobs`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
@@ -22,7 +38,7 @@ async function createJob(baseUrl: string, body: Record<string, unknown>): Promis
 }
 
 async function getJob(baseUrl: string, id: string): Promise<Job> {
-  return (await (await fetch(`${baseUrl}/api/jobs/${id}`)).json()) as Job
+  return (await (await api.fetch(`${baseUrl}/api/jobs/${id}`)).json()) as Job
 }
 
 /**
@@ -57,12 +73,14 @@ test('a job started on one instance streams, lists and cancels from the other', 
   browser,
 }) => {
   const [one, two] = cluster.web
+  // The page lives on the other instance (pinned), so its stream does too. Jobs are their
+  // creator's: the API calls below act as the page's user.
+  const user = await openUser(browser, 'Ada', cluster.pinned[1])
+  api = await actAs(user)
   const job = await createJob(one.url, { name: 'Cross-instance render', durationMs: 20_000 })
-  const listed = (await (await fetch(`${two.url}/api/jobs`)).json()) as { jobs: Job[] }
+  const listed = (await (await api.fetch(`${two.url}/api/jobs`)).json()) as { jobs: Job[] }
   expect(listed.jobs.map((j) => j.id)).toContain(job.id)
 
-  // The page lives on the other instance (pinned), so its stream does too.
-  const user = await openUser(browser, 'Ada', cluster.pinned[1])
   await user.page.goto('/progress')
   const row = user.page.locator('[data-testid="job"]', { hasText: job.name })
   await expect(row.getByTestId('job-status')).toHaveText('Running')
@@ -86,6 +104,8 @@ test(
   async ({ cluster, browser }) => {
     const victim = 0
     const survivor = cluster.web[1]
+    const user = await openUser(browser, 'Grace', cluster.pinned[victim])
+    api = await actAs(user)
     // Runs on the survivor, watched through the victim: the watcher must fail over, not the job.
     const kept = await createJob(survivor.url, { name: 'Survivor job', durationMs: 12_000 })
     // Runs on the victim: when it dies, the job must end as failed, not stay at some percent.
@@ -94,7 +114,6 @@ test(
       durationMs: 60_000,
     })
 
-    const user = await openUser(browser, 'Grace', cluster.pinned[victim])
     await user.page.goto('/progress')
     const keptRow = user.page.locator('[data-testid="job"]', { hasText: kept.name })
     const orphanRow = user.page.locator('[data-testid="job"]', { hasText: orphan.name })

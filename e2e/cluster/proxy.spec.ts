@@ -1,5 +1,16 @@
 import { expect, test } from './fixtures/cluster.ts'
 import { openUser } from './fixtures/users.ts' // demo:ticker
+import { freshName } from '@duplex/testing/names' // demo:ticker
+import { signInApi, type ApiUser } from '../fixtures/http.ts' // demo:ticker
+
+// demo:ticker:start
+// Jobs and streams belong to a user: the API calls here are signed in as one (a session from
+// one instance is good on every instance: one secret, sign-outs in Redis).
+let api: ApiUser
+test.beforeEach(async ({ cluster }) => {
+  api = await signInApi(freshName('api'), cluster.web[0].url)
+})
+// demo:ticker:end
 
 test('nginx serves pages, event streams and the realtime server on one origin', async ({
   cluster,
@@ -8,7 +19,7 @@ test('nginx serves pages, event streams and the realtime server on one origin', 
   // demo:ticker:start
   // An event stream through the proxy: unbuffered, never compressed, even when gzip is offered.
   const controller = new AbortController()
-  const stream = await fetch(`${cluster.proxyUrl}/api/ticker/stream?symbols=AAPL`, {
+  const stream = await api.fetch(`${cluster.proxyUrl}/api/ticker/stream?symbols=AAPL`, {
     headers: { 'Accept-Encoding': 'gzip, deflate, br' },
     signal: controller.signal,
   })

@@ -3,6 +3,15 @@ import type { Page } from '@playwright/test'
 import { openSse } from '@duplex/testing/sse'
 import { expect, test } from './fixtures/cluster.ts'
 import { openUser } from './fixtures/users.ts'
+import { freshName } from '@duplex/testing/names'
+import { signInApi, type ApiUser } from '../fixtures/http.ts'
+
+// Jobs and streams belong to a user: the API calls here are signed in as one (a session from
+// one instance is good on every instance: one secret, sign-outs in Redis).
+let api: ApiUser
+test.beforeEach(async ({ cluster }) => {
+  api = await signInApi(freshName('api'), cluster.web[0].url)
+})
 
 /** Tick frames the wire panel shows, oldest first: what the page really received. */
 async function wireTicks(page: Page) {
@@ -35,8 +44,8 @@ test('one market for the cluster: both instances serve the same ticks under the 
   cluster,
 }) => {
   const symbols = 'AAPL,MSFT,NVDA,TSLA'
-  const a = await openSse(`${cluster.web[0].url}/api/ticker/stream?symbols=${symbols}`)
-  const b = await openSse(`${cluster.web[1].url}/api/ticker/stream?symbols=${symbols}`)
+  const a = await openSse(`${cluster.web[0].url}/api/ticker/stream?symbols=${symbols}`, api.init())
+  const b = await openSse(`${cluster.web[1].url}/api/ticker/stream?symbols=${symbols}`, api.init())
   const ticksOf = (s: typeof a) =>
     s.events.filter((e) => e.event === 'tick').map((e) => ({ id: Number(e.id), data: e.data }))
   await expect.poll(() => Math.min(ticksOf(a).length, ticksOf(b).length)).toBeGreaterThan(30)
@@ -90,11 +99,11 @@ test(
 test('a subscription change reaches the stream from either instance; 404 only when none has it', async ({
   cluster,
 }) => {
-  const stream = await openSse(`${cluster.web[0].url}/api/ticker/stream?symbols=AAPL`)
+  const stream = await openSse(`${cluster.web[0].url}/api/ticker/stream?symbols=AAPL`, api.init())
   await expect.poll(() => stream.events.filter((e) => e.event === 'hello').length).toBe(1)
   const { connectionId } = JSON.parse(stream.events[0]?.data ?? '{}') as { connectionId: string }
 
-  const change = await fetch(`${cluster.web[1].url}/api/ticker/subscriptions`, {
+  const change = await api.fetch(`${cluster.web[1].url}/api/ticker/subscriptions`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ connectionId, add: ['TSLA'], remove: ['AAPL'] }),
@@ -105,7 +114,7 @@ test('a subscription change reaches the stream from either instance; 404 only wh
     .poll(() => stream.events.some((e) => e.event === 'tick' && e.data.includes('"symbol":"TSLA"')))
     .toBe(true)
 
-  const unknown = await fetch(`${cluster.proxyUrl}/api/ticker/subscriptions`, {
+  const unknown = await api.fetch(`${cluster.proxyUrl}/api/ticker/subscriptions`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ connectionId: crypto.randomUUID(), add: ['MSFT'], remove: [] }),

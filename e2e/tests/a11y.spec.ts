@@ -1,5 +1,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '@playwright/test'
+import { freshName } from '@duplex/testing/names'
+import { signInPage } from '../fixtures/users.ts'
 
 /** The pages checked, one a line so each goes with its demo. */
 const PAGES = [
@@ -13,6 +15,8 @@ for (const path of PAGES) {
     test(`${path} has no serious or critical accessibility violations (${scheme})`, async ({
       page,
     }) => {
+      // Signed in, so the demos are checked as a user sees them, not their sign-in card.
+      await signInPage(page, freshName('a11y'))
       await page.emulateMedia({ colorScheme: scheme })
       await page.goto(path)
       await expect(page.locator('main')).toBeVisible()

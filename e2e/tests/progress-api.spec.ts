@@ -1,14 +1,21 @@
 import { EventSource } from 'eventsource'
 import { expect, test } from '@playwright/test'
+import { freshName } from '@duplex/testing/names'
 import { openSse } from '@duplex/testing/sse'
-import { SLOW, json } from '../fixtures/http.ts'
+import { SLOW, json, signInApi, type ApiUser } from '../fixtures/http.ts'
 import { E2E } from '../fixtures/ports.ts'
 
 const base = E2E.webUrl
 
+// Streams and jobs belong to a user: every request here is signed in as one.
+let api: ApiUser
+test.beforeAll(async () => {
+  api = await signInApi(freshName('api'))
+})
+
 test.describe('jobs over HTTP', () => {
   test('creates, lists, reads and rejects bad input with messages from the schema', async () => {
-    const created = await fetch(`${base}/api/jobs`, json({ name: 'API job', durationMs: 600 }))
+    const created = await api.fetch(`${base}/api/jobs`, json({ name: 'API job', durationMs: 600 }))
     expect(created.status).toBe(201)
     const job = await created.json()
     expect(job).toMatchObject({
@@ -18,31 +25,37 @@ test.describe('jobs over HTTP', () => {
       name: 'API job',
     })
     expect(
-      (await (await fetch(`${base}/api/jobs`)).json()).jobs.map((j: { id: string }) => j.id),
+      (await (await api.fetch(`${base}/api/jobs`)).json()).jobs.map((j: { id: string }) => j.id),
     ).toContain(job.id)
-    expect((await (await fetch(`${base}/api/jobs/${job.id}`)).json()).id).toBe(job.id)
+    expect((await (await api.fetch(`${base}/api/jobs/${job.id}`)).json()).id).toBe(job.id)
 
-    const empty = await fetch(`${base}/api/jobs`, { method: 'POST' })
+    const empty = await api.fetch(`${base}/api/jobs`, { method: 'POST' })
     expect(empty.status).toBe(201) // the body is optional
-    await fetch(`${base}/api/jobs/${(await empty.json()).id}`, { method: 'DELETE' })
+    await api.fetch(`${base}/api/jobs/${(await empty.json()).id}`, { method: 'DELETE' })
 
-    const tooShort = await fetch(`${base}/api/jobs`, json({ durationMs: 100 }))
+    const tooShort = await api.fetch(`${base}/api/jobs`, json({ durationMs: 100 }))
     expect(tooShort.status).toBe(400)
     expect((await tooShort.json()).error.message).toMatch(/durationMs/)
-    const notJson = await fetch(`${base}/api/jobs`, { method: 'POST', body: 'nope' })
-    expect(notJson.status).toBe(400)
-    const unknown = await fetch(`${base}/api/jobs/job_doesnotexist`)
+    const notJson = await api.fetch(`${base}/api/jobs`, { method: 'POST', body: 'nope' })
+    expect(notJson.status).toBe(415) // not declared as JSON
+    const badJson = await api.fetch(`${base}/api/jobs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: 'nope',
+    })
+    expect(badJson.status).toBe(400)
+    const unknown = await api.fetch(`${base}/api/jobs/job_doesnotexist`)
     expect(unknown.status).toBe(404)
     expect((await unknown.json()).error.code).toBe('not_found')
-    const unknownEvents = await fetch(`${base}/api/jobs/job_doesnotexist/events`)
+    const unknownEvents = await api.fetch(`${base}/api/jobs/job_doesnotexist/events`)
     expect(unknownEvents.status).toBe(404)
     expect(unknownEvents.headers.get('content-type')).toMatch(/json/)
-    expect((await fetch(`${base}/api/jobs/bad%20id!`)).status).toBe(400)
+    expect((await api.fetch(`${base}/api/jobs/bad%20id!`)).status).toBe(400)
   })
 
   test('streams progress, then exactly one terminal event, then ends', async () => {
-    const job = await (await fetch(`${base}/api/jobs`, json({ durationMs: 1500 }))).json()
-    const sse = await openSse(`${base}/api/jobs/${job.id}/events`, {}, SLOW)
+    const job = await (await api.fetch(`${base}/api/jobs`, json({ durationMs: 1500 }))).json()
+    const sse = await openSse(`${base}/api/jobs/${job.id}/events`, api.init(), SLOW)
     await sse.done
     const names = sse.events.map((e) => e.event)
     expect(names.at(-1)).toBe('done')
@@ -57,23 +70,23 @@ test.describe('jobs over HTTP', () => {
       })
 
     // An ended job answers with its terminal event at once; after that event was seen, 204.
-    const again = await openSse(`${base}/api/jobs/${job.id}/events`, {}, SLOW)
+    const again = await openSse(`${base}/api/jobs/${job.id}/events`, api.init(), SLOW)
     await again.done
     expect(again.events.map((e) => e.event)).toEqual(['done'])
-    const after = await fetch(`${base}/api/jobs/${job.id}/events`, {
+    const after = await api.fetch(`${base}/api/jobs/${job.id}/events`, {
       headers: { 'Last-Event-ID': again.events[0]?.id ?? '' },
     })
     expect(after.status).toBe(204)
   })
 
   test('a spec-compliant EventSource stops after a finished job: one reconnect, a 204, and no more', async () => {
-    const job = await (await fetch(`${base}/api/jobs`, json({ durationMs: 800 }))).json()
+    const job = await (await api.fetch(`${base}/api/jobs`, json({ durationMs: 800 }))).json()
     let requests = 0
     const statuses: number[] = []
     const es = new EventSource(`${base}/api/jobs/${job.id}/events`, {
       fetch: async (input, init) => {
         requests++
-        const response = await fetch(input, init)
+        const response = await fetch(input, api.init(init))
         statuses.push(response.status)
         return response
       },
@@ -89,10 +102,10 @@ test.describe('jobs over HTTP', () => {
   })
 
   test('DELETE cancels a running job and its stream ends with cancelled', async () => {
-    const job = await (await fetch(`${base}/api/jobs`, json({ durationMs: 20_000 }))).json()
-    const sse = await openSse(`${base}/api/jobs/${job.id}/events`, {}, SLOW)
+    const job = await (await api.fetch(`${base}/api/jobs`, json({ durationMs: 20_000 }))).json()
+    const sse = await openSse(`${base}/api/jobs/${job.id}/events`, api.init(), SLOW)
     await sse.until(() => sse.named('progress').length >= 2, 'progress')
-    const cancelled = await fetch(`${base}/api/jobs/${job.id}`, { method: 'DELETE' })
+    const cancelled = await api.fetch(`${base}/api/jobs/${job.id}`, { method: 'DELETE' })
     expect(cancelled.status).toBe(200)
     expect((await cancelled.json()).status).toBe('cancelled')
     await sse.done

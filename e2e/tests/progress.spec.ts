@@ -1,6 +1,12 @@
 import { DURABLE } from '../fixtures/projects.ts'
 import { expect, test, type Page } from '@playwright/test'
 import { freshName } from '@duplex/testing/names'
+import { signInPage } from '../fixtures/users.ts'
+
+// The page's streams and jobs belong to a user: each test signs its browser context in first.
+test.beforeEach(async ({ page }) => {
+  await signInPage(page, freshName('progress'))
+})
 
 function eventRequests(page: Page): string[] {
   const urls: string[] = []
@@ -110,12 +116,14 @@ test('the browser’s own EventSource stops on a finished job after one 204', as
     .poll(async () => (await (await page.request.get(`/api/jobs/${job.id}`)).json()).status)
     .toBe('done')
 
+  // The board on the page follows the user's jobs too (this one is theirs): a query parameter the
+  // server ignores tells this EventSource's requests from the board's.
   const statuses: number[] = []
   page.on('response', (r) => {
-    if (r.url().endsWith(`/api/jobs/${job.id}/events`)) statuses.push(r.status())
+    if (r.url().endsWith(`/api/jobs/${job.id}/events?probe`)) statuses.push(r.status())
   })
   const result = await page.evaluate(async (id) => {
-    const es = new EventSource(`/api/jobs/${id}/events`)
+    const es = new EventSource(`/api/jobs/${id}/events?probe`)
     const seen: string[] = []
     es.addEventListener('done', () => seen.push('done'))
     for (let i = 0; i < 100 && es.readyState !== EventSource.CLOSED; i++)

@@ -1,17 +1,24 @@
 import { expect, test } from '@playwright/test'
+import { freshName } from '@duplex/testing/names'
 import { openSse } from '@duplex/testing/sse'
-import { SLOW, json } from '../fixtures/http.ts'
+import { SLOW, json, signInApi, type ApiUser } from '../fixtures/http.ts'
 import { E2E } from '../fixtures/ports.ts'
 import { DURABLE } from '../fixtures/projects.ts'
 
 const base = E2E.webUrl
 
+// Streams and jobs belong to a user: every request here is signed in as one.
+let api: ApiUser
+test.beforeAll(async () => {
+  api = await signInApi(freshName('api'))
+})
+
 test.describe('ticker stream over HTTP', () => {
   test('health and symbols answer JSON', async () => {
-    const health = await fetch(`${base}/api/health`)
+    const health = await api.fetch(`${base}/api/health`)
     expect(health.status).toBe(200)
     expect(await health.json()).toMatchObject({ status: 'ok' })
-    const symbols = await (await fetch(`${base}/api/ticker/symbols`)).json()
+    const symbols = await (await api.fetch(`${base}/api/ticker/symbols`)).json()
     expect(symbols.symbols.length).toBeGreaterThanOrEqual(18)
     expect(symbols.symbols.map((s: { symbol: string }) => s.symbol)).toContain('AAPL')
   })
@@ -19,7 +26,7 @@ test.describe('ticker stream over HTTP', () => {
   test('sends SSE headers, no compression, and streams event by event', async () => {
     const sse = await openSse(
       `${base}/api/ticker/stream?symbols=AAPL,MSFT`,
-      { headers: { 'Accept-Encoding': 'gzip, deflate, br' } },
+      api.init({ headers: { 'Accept-Encoding': 'gzip, deflate, br' } }),
       SLOW,
     )
     expect(sse.response.status).toBe(200)
@@ -52,28 +59,28 @@ test.describe('ticker stream over HTTP', () => {
   })
 
   test('sends a heartbeat comment every SSE_HEARTBEAT_MS', async () => {
-    const sse = await openSse(`${base}/api/ticker/stream?symbols=KO`, {}, SLOW)
+    const sse = await openSse(`${base}/api/ticker/stream?symbols=KO`, api.init(), SLOW)
     await sse.until(() => sse.comments.length >= 2, { message: 'two heartbeats', timeoutMs: 5000 })
     expect(sse.comments.map((c) => c.trim())).toContain('ping')
     await sse.close()
   })
 
   test('rejects unknown symbols and a missing list with 400 JSON that says what is wrong', async () => {
-    const unknown = await fetch(`${base}/api/ticker/stream?symbols=AAPL,NOPE`)
+    const unknown = await api.fetch(`${base}/api/ticker/stream?symbols=AAPL,NOPE`)
     expect(unknown.status).toBe(400)
     expect((await unknown.json()).error.message).toMatch(/NOPE/)
-    const missing = await fetch(`${base}/api/ticker/stream`)
+    const missing = await api.fetch(`${base}/api/ticker/stream`)
     expect(missing.status).toBe(400)
     expect((await missing.json()).error.message).toMatch(/symbol/)
-    const malformed = await fetch(`${base}/api/ticker/stream?symbols=aapl%20x`)
+    const malformed = await api.fetch(`${base}/api/ticker/stream?symbols=aapl%20x`)
     expect(malformed.status).toBe(400)
   })
 
   test('changes an open stream’s symbols with a POST, without reconnecting', async () => {
-    const sse = await openSse(`${base}/api/ticker/stream?symbols=AAPL`, {}, SLOW)
+    const sse = await openSse(`${base}/api/ticker/stream?symbols=AAPL`, api.init(), SLOW)
     await sse.until(() => sse.events.length >= 1, 'hello')
     const { connectionId } = JSON.parse(sse.events[0]?.data ?? '{}')
-    const change = await fetch(
+    const change = await api.fetch(
       `${base}/api/ticker/subscriptions`,
       json({ connectionId, add: ['TSLA'], remove: ['AAPL'] }),
     )
@@ -102,20 +109,21 @@ test.describe('ticker stream over HTTP', () => {
   })
 
   test('answers bad subscription changes with 400 and unknown connections with 404', async () => {
-    const notFound = await fetch(
+    const notFound = await api.fetch(
       `${base}/api/ticker/subscriptions`,
       json({ connectionId: 'gone', add: ['TSLA'] }),
     )
     expect(notFound.status).toBe(404)
     expect((await notFound.json()).error.code).toBe('not_found')
-    const badBody = await fetch(
+    const badBody = await api.fetch(
       `${base}/api/ticker/subscriptions`,
       json({ connectionId: 'x', add: 'TSLA' }),
     )
     expect(badBody.status).toBe(400)
     expect((await badBody.json()).error.message).toMatch(/add/)
-    const notJson = await fetch(`${base}/api/ticker/subscriptions`, {
+    const notJson = await api.fetch(`${base}/api/ticker/subscriptions`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: '{oops',
     })
     expect(notJson.status).toBe(400)
@@ -126,7 +134,7 @@ test.describe('ticker stream over HTTP', () => {
     'resumes from Last-Event-ID (header or query) with the missed ticks in order, and resets an unknown id',
     { tag: DURABLE },
     async () => {
-      const first = await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD`, {}, SLOW)
+      const first = await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD`, api.init(), SLOW)
       await first.until(() => first.named('tick').length >= 3, 'ticks')
       await first.close()
       const seen = first.named('tick')
@@ -136,10 +144,14 @@ test.describe('ticker stream over HTTP', () => {
       for (const resumed of [
         await openSse(
           `${base}/api/ticker/stream?symbols=NVDA,AMD`,
-          { headers: { 'Last-Event-ID': lastId } },
+          api.init({ headers: { 'Last-Event-ID': lastId } }),
           SLOW,
         ),
-        await openSse(`${base}/api/ticker/stream?symbols=NVDA,AMD&lastEventId=${lastId}`, {}, SLOW),
+        await openSse(
+          `${base}/api/ticker/stream?symbols=NVDA,AMD&lastEventId=${lastId}`,
+          api.init(),
+          SLOW,
+        ),
       ]) {
         await resumed.until(() => resumed.named('tick').length >= 6, 'replayed and live ticks')
         expect(JSON.parse(resumed.events[0]?.data ?? '{}').resume).toBe('resumed')
@@ -160,7 +172,7 @@ test.describe('ticker stream over HTTP', () => {
 
       const reset = await openSse(
         `${base}/api/ticker/stream?symbols=NVDA`,
-        { headers: { 'Last-Event-ID': '999999999' } },
+        api.init({ headers: { 'Last-Event-ID': '999999999' } }),
         SLOW,
       )
       await reset.until(() => reset.named('snapshot').length >= 1, 'snapshot')

@@ -1,7 +1,14 @@
 import { DURABLE } from '../fixtures/projects.ts'
+import { freshName } from '@duplex/testing/names'
 import { expect, test, type Page, type Request } from '@playwright/test'
 import { E2E } from '../fixtures/ports.ts'
 import { startTcpProxy } from '../fixtures/tcp-proxy.ts'
+import { signInPage } from '../fixtures/users.ts'
+
+// The page's streams and jobs belong to a user: each test signs its browser context in first.
+test.beforeEach(async ({ page }) => {
+  await signInPage(page, freshName('ticker'))
+})
 
 function streamRequests(page: Page): Request[] {
   const requests: Request[] = []

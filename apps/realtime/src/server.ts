@@ -1,4 +1,9 @@
-import { loadSessionSecret, verifySessionToken } from '@duplex/auth'
+import {
+  createFileRevocationStore,
+  createRedisRevocationStore,
+  loadSessionSecret,
+  verifySessionToken,
+} from '@duplex/auth'
 import type { ClusterMode } from '@duplex/cluster'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -111,7 +116,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         allowed: options.allowedOrigins,
         sameHostInDev: options.dev ?? false,
       })
-      const verifyToken = (token: string | undefined) => verifySessionToken(token, secret)
+      // Sign-out is written where the web app writes it: the data folder, or Redis in a cluster.
+      const revocations = node
+        ? createRedisRevocationStore(node.redis, node.keyPrefix)
+        : createFileRevocationStore({ dataDir: options.dataDir })
+      const verifyToken = (token: string | undefined) =>
+        verifySessionToken(token, secret, { revocations })
 
       async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const url = new URL(req.url ?? '/', 'http://localhost')

@@ -11,9 +11,9 @@ afterEach(() => {
 
 describe('session tokens', () => {
   it('verifies a token it signed and returns the user', async () => {
-    const { token, expiresAt } = await createSessionToken(user, secret, { ttlSeconds: 60 })
+    const { token, expiresAt, tokenId } = await createSessionToken(user, secret, { ttlSeconds: 60 })
     const result = await verifySessionToken(token, secret)
-    expect(result).toEqual({ ok: true, user, expiresAt })
+    expect(result).toEqual({ ok: true, user, expiresAt, tokenId })
     expect(expiresAt).toBeGreaterThan(Date.now())
   })
 

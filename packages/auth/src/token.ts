@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto'
 import { SESSION_TTL_SECONDS, SessionUserSchema, type SessionUser } from '@duplex/protocol/session'
 import { SignJWT, errors, jwtVerify } from 'jose'
 import { z } from 'zod'
+import type { RevocationStore } from './revocation.ts'
 
 const ISSUER = 'duplex'
 const AUDIENCE = 'duplex'
@@ -12,6 +14,8 @@ export const SessionErrorReason = {
   missing: 'missing',
   /** The token was genuine but is past its `exp`. */
   expired: 'expired',
+  /** The token was genuine but its session was signed out. */
+  revoked: 'revoked',
   /** Bad signature, malformed, wrong algorithm or issuer, or claims that are not a user. */
   invalid: 'invalid',
 } as const
@@ -19,12 +23,22 @@ export type SessionErrorReason = (typeof SessionErrorReason)[keyof typeof Sessio
 
 /** Outcome of {@link verifySessionToken}. `message` is short and safe to show to the client. */
 export type VerifySessionResult =
-  | { ok: true; user: SessionUser; expiresAt: number }
+  | { ok: true; user: SessionUser; expiresAt: number; tokenId: string }
   | { ok: false; reason: SessionErrorReason; message: string }
 
 export interface CreateSessionTokenOptions {
   /** Lifetime of the token. Defaults to {@link SESSION_TTL_SECONDS}. */
   ttlSeconds?: number
+  /**
+   * The session this token belongs to (its `jti`); new by default. A second token for the same
+   * session (a short-lived one for another host) shares it, so one sign-out revokes both.
+   */
+  tokenId?: string
+}
+
+export interface VerifySessionOptions {
+  /** Signed-out sessions: a token listed there is refused as `revoked`. */
+  revocations?: Pick<RevocationStore, 'isRevoked'>
 }
 
 /** A signed token and when it stops being accepted. */
@@ -32,12 +46,16 @@ export interface SessionToken {
   token: string
   /** ms since the epoch. */
   expiresAt: number
+  /** The token's `jti`: what {@link RevocationStore.revoke} takes. */
+  tokenId: string
 }
 
 const ClaimsSchema = z.object({
   sub: z.string(),
   name: z.string(),
   exp: z.number(),
+  /** Names the session, so signing out can revoke exactly this token. */
+  jti: z.string().min(1).max(64),
 })
 
 /**
@@ -59,15 +77,17 @@ export async function createSessionToken(
   }
   const nowSeconds = Math.floor(Date.now() / 1000)
   const exp = nowSeconds + Math.ceil(ttlSeconds)
+  const tokenId = options.tokenId ?? randomUUID()
   const token = await new SignJWT({ name: valid.name })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .setSubject(valid.id)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
+    .setJti(tokenId)
     .setIssuedAt(nowSeconds)
     .setExpirationTime(exp)
     .sign(keyOf(secret))
-  return { token, expiresAt: exp * 1000 }
+  return { token, expiresAt: exp * 1000, tokenId }
 }
 
 /**
@@ -81,6 +101,7 @@ export async function createSessionToken(
 export async function verifySessionToken(
   token: string | null | undefined,
   secret: string,
+  options: VerifySessionOptions = {},
 ): Promise<VerifySessionResult> {
   if (token === undefined || token === null || token === '') {
     return { ok: false, reason: 'missing', message: 'no session token' }
@@ -91,13 +112,22 @@ export async function verifySessionToken(
       algorithms: [ALGORITHM],
       issuer: ISSUER,
       audience: AUDIENCE,
-      requiredClaims: ['exp', 'sub'],
+      requiredClaims: ['exp', 'sub', 'jti'],
     })
     const claims = ClaimsSchema.safeParse(payload)
     if (!claims.success) return { ok: false, reason: 'invalid', message: 'invalid token' }
     const user = SessionUserSchema.safeParse({ id: claims.data.sub, name: claims.data.name })
     if (!user.success) return { ok: false, reason: 'invalid', message: 'invalid token' }
-    return { ok: true, user: user.data, expiresAt: claims.data.exp * 1000 }
+    // Checked after the signature, so a forged token cannot make us read the store.
+    if (await options.revocations?.isRevoked(claims.data.jti)) {
+      return { ok: false, reason: 'revoked', message: 'signed out' }
+    }
+    return {
+      ok: true,
+      user: user.data,
+      expiresAt: claims.data.exp * 1000,
+      tokenId: claims.data.jti,
+    }
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
       return { ok: false, reason: 'expired', message: 'token expired' }

@@ -49,13 +49,16 @@ export const CreateSessionSchema = z
 export type CreateSession = z.infer<typeof CreateSessionSchema>
 
 /**
- * Answer of `POST /api/session` and `GET /api/session`. `token` is the same value as the
- * `duplex_session` cookie, for clients that cannot send cookies (Node scripts, another origin):
- * Socket.IO takes it as `auth: { token }`, the Yjs endpoint as `?token=`.
+ * Answer of `POST /api/session` and `GET /api/session`. There is no `token` when the realtime
+ * server is on the page's host name: the httpOnly cookie reaches it by itself (cookies ignore the
+ * port), and a token in JSON would hand the session to any script on the page. Only a realtime
+ * server on another host name gets one: short-lived, for that server (Socket.IO `auth: { token }`,
+ * the Yjs endpoint `?token=`), fetched again before each reconnect. Scripts that cannot keep
+ * cookies read the token from the `Set-Cookie` header of the sign-in.
  */
 export const SessionSchema = z.object({
   user: SessionUserSchema,
-  token: z.string().min(1),
+  token: z.string().min(1).optional(),
   /** ms since the epoch. */
   expiresAt: z.number(),
 })

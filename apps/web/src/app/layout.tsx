@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next'
+import { headers } from 'next/headers'
 import { NextIntlClientProvider } from 'next-intl'
 import { getLocale, getTranslations } from 'next-intl/server'
 import type { ReactNode } from 'react'
@@ -24,11 +25,17 @@ export const viewport: Viewport = {
 const themeScript = `try{var t=localStorage.getItem('duplex-theme');if(t==='dark'||(!t&&matchMedia('(prefers-color-scheme: dark)').matches))document.documentElement.classList.add('dark')}catch(e){}`
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const [locale, t] = await Promise.all([getLocale(), getTranslations('layout')])
+  // The CSP allows inline scripts only with this response's nonce (set by src/proxy.ts); reading
+  // it renders every page per request, which a nonce needs anyway.
+  const [locale, t, nonce] = await Promise.all([
+    getLocale(),
+    getTranslations('layout'),
+    headers().then((h) => h.get('x-nonce') ?? undefined),
+  ])
   return (
     <html lang={locale} suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="min-h-screen">
         <NextIntlClientProvider>

@@ -24,6 +24,18 @@ const EnvSchema = z
      */
     REALTIME_PUBLIC_URL: z.string().optional(),
     SESSION_SECRET: z.string().optional(),
+    /**
+     * Largest request body any route reads, in bytes (Content-Length, or counted as a chunked body
+     * arrives). Every body the app accepts is a small JSON object; more is refused with a 413.
+     */
+    WEB_MAX_BODY_BYTES: z.coerce.number().int().min(256).max(10_000_000).default(16_384),
+    /** Sign-ins (`POST /api/session`) one IP address may make per minute before a 429. */
+    SESSION_MINT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    /**
+     * Lifetime of the token `GET /api/session` hands to a realtime server on another host name
+     * (same host: none is handed out, the cookie does it). Refetched before every reconnect.
+     */
+    REALTIME_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
     DUPLEX_DATA_DIR: z.string().optional(),
     /**
      * Cluster mode: set BOTH DATABASE_URL and REDIS_URL to run several instances as one app (one

@@ -10,6 +10,7 @@ const progress: DemoManifest = {
     'packages/protocol/src/jobs.ts',
     'e2e/tests/progress.spec.ts',
     'e2e/tests/progress-api.spec.ts',
+    'e2e/tests/progress-owner.spec.ts',
     'e2e/cluster/jobs.spec.ts',
     'tooling/fork/src/demos/progress.ts',
   ],

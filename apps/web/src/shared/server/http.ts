@@ -21,25 +21,6 @@ export function notFound(message: string): Response {
   return jsonError(404, 'not_found', message)
 }
 
-/**
- * Reads a JSON body. An empty body is `undefined` (routes whose body is optional accept it);
- * malformed JSON is a 400 that says so instead of a 500.
- */
-export async function readJsonBody(
-  request: Request,
-): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const text = await request.text()
-  if (text.trim() === '') return { ok: true, value: undefined }
-  try {
-    return { ok: true, value: JSON.parse(text) }
-  } catch (error) {
-    return {
-      ok: false,
-      response: jsonError(400, 'invalid', `Body is not valid JSON: ${(error as Error).message}`),
-    }
-  }
-}
-
 /** `Last-Event-ID` from the header EventSource sends, or the query parameter for clients that cannot set headers. */
 export function lastEventIdOf(request: Request, url: URL): string | undefined {
   const value = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId')

@@ -1,14 +1,20 @@
 import {
   SESSION_COOKIE,
   SESSION_TTL_SECONDS,
+  createFileRevocationStore,
+  createRedisRevocationStore,
   loadSessionSecret,
+  readSessionCookie,
   resolveDataDir,
   verifySessionToken,
+  type RevocationStore,
   type SessionErrorReason,
 } from '@duplex/auth'
-import type { Session } from '@duplex/protocol/session'
+import type { SessionUser } from '@duplex/protocol/session'
 import { cookies } from 'next/headers'
 import { env } from '@/shared/env'
+import { jsonError } from './http.ts'
+import { services } from './services.ts'
 
 /*
  * Server-only: the session cookie of the web app. The realtime server reads the same cookie with
@@ -30,18 +36,64 @@ export function sessionSecret(): Promise<string> {
   return secret
 }
 
-export type SessionLookup =
-  { ok: true; session: Session } | { ok: false; reason: SessionErrorReason; message: string }
+let revocationStore: RevocationStore | undefined
 
-/** Verifies a raw token and shapes the answer of `GET /api/session`. */
+/**
+ * Signed-out sessions, where the realtime server reads them too: the data folder in single mode,
+ * Redis in cluster mode (so every instance refuses a token signed out on any of them).
+ */
+export function revocations(): RevocationStore {
+  if (!revocationStore) {
+    const { redis } = services()
+    revocationStore = redis
+      ? createRedisRevocationStore(redis.command, env.REDIS_KEY_PREFIX)
+      : createFileRevocationStore({ dataDir: resolveDataDir({ dataDir: env.DUPLEX_DATA_DIR }) })
+  }
+  return revocationStore
+}
+
+/** A verified session as the server sees it; the token itself never goes back to page scripts. */
+export interface ServerSession {
+  user: SessionUser
+  expiresAt: number
+  tokenId: string
+}
+
+export type SessionLookup =
+  { ok: true; session: ServerSession } | { ok: false; reason: SessionErrorReason; message: string }
+
+/** Verifies a raw token (signature, expiry, not signed out). */
 export async function lookupSession(token: string | undefined): Promise<SessionLookup> {
-  const result = await verifySessionToken(token, await sessionSecret())
+  const result = await verifySessionToken(token, await sessionSecret(), {
+    revocations: revocations(),
+  })
   if (!result.ok) return { ok: false, reason: result.reason, message: result.message }
-  // `token` is safe to return: the caller already holds it in its cookie.
   return {
     ok: true,
-    session: { user: result.user, token: token ?? '', expiresAt: result.expiresAt },
+    session: { user: result.user, expiresAt: result.expiresAt, tokenId: result.tokenId },
   }
+}
+
+/** The token a request carries: the session cookie, or `?token=` for clients that cannot send one. */
+export function requestToken(request: Request): string | undefined {
+  const cookie = readSessionCookie(request.headers.get('cookie'))
+  if (cookie) return cookie
+  const query = new URL(request.url).searchParams.get('token')
+  return query === null || query === '' ? undefined : query
+}
+
+/**
+ * The user behind a request to an owned resource (streams, jobs), or the 401 JSON that the pages
+ * turn into the sign-in card.
+ */
+export async function requireUser(
+  request: Request,
+): Promise<{ ok: true; user: SessionUser } | { ok: false; response: Response }> {
+  const lookup = await lookupSession(requestToken(request))
+  if (lookup.ok) return { ok: true, user: lookup.session.user }
+  const response = jsonError(401, 'unauthorized', `Sign in first: ${lookup.message}`)
+  response.headers.set('Cache-Control', 'no-store')
+  return { ok: false, response }
 }
 
 /** The session of the current request (server components, route handlers), or why there is none. */

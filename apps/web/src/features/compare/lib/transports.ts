@@ -118,6 +118,7 @@ export async function runSse(setup: LegSetup, progress: LegProgress): Promise<vo
       (seq) =>
         void fetch('/api/compare/echo', {
           method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ connectionId, seq, t: performance.now() }),
         }),
       () => done,

@@ -1,5 +1,6 @@
 import { services, type WebFeature, type WebFeatureServer } from '@/shared/server/services'
 import { createEchoHub, type EchoHub } from './echo-hub.ts'
+import { compareEnv } from './env.ts'
 
 export interface CompareServer extends WebFeatureServer {
   /** The SSE leg of /compare: one short-lived stream per live comparison. */
@@ -9,7 +10,14 @@ export interface CompareServer extends WebFeatureServer {
 /** /compare's server part. Its streams last one run each; a shutdown leaves them to end. */
 export const compare: WebFeature<CompareServer> = {
   name: 'compare',
-  create: ({ heartbeat }) => ({ hub: createEchoHub(heartbeat), drain: async () => {} }),
+  create: ({ heartbeat }) => ({
+    hub: createEchoHub({
+      heartbeat,
+      maxPerUser: compareEnv.COMPARE_MAX_STREAMS_PER_USER,
+      maxTotal: compareEnv.COMPARE_MAX_STREAMS,
+    }),
+    drain: async () => {},
+  }),
 }
 
 /** The echo hub of this process, for the route handlers. */

@@ -1,12 +1,13 @@
 'use client'
 
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { WireFrame } from '@duplex/client'
 import { useTranslations } from 'next-intl'
 import type { ApiError } from '@duplex/protocol/errors'
 import type { Job, JobList } from '@duplex/protocol/jobs'
 import { RICH_TAGS } from '@/shared/ui/rich-text'
 import { WirePanel } from '@/shared/ui/wire-panel'
+import { useSession } from '@/shared/hooks/use-session'
 import { useWireLog } from '@/shared/hooks/use-wire-log'
 import { JobRow } from './job-row'
 import { StartJobForm } from './start-job-form'
@@ -24,10 +25,19 @@ export function JobBoard() {
   const [running, setRunning] = useState<Set<string>>(new Set())
   const [error, setError] = useState<string | null>(null)
   const wire = useWireLog(300)
+  const { refresh } = useSession()
+  // Read through a ref: `refresh` changes with every answer, and must not reload the list.
+  const refreshRef = useRef(refresh)
+  refreshRef.current = refresh
 
   useEffect(() => {
     fetch('/api/jobs')
-      .then((r) => r.json() as Promise<JobList>)
+      .then((r) => {
+        // The session ended (expired, signed out elsewhere): asking again shows the sign-in card.
+        if (r.status === 401) void refreshRef.current()
+        if (!r.ok) throw new Error(String(r.status))
+        return r.json() as Promise<JobList>
+      })
       .then((list) => {
         setJobs(list.jobs)
         setRunning(new Set(list.jobs.filter((j) => j.status === 'running').map((j) => j.id)))
@@ -46,6 +56,7 @@ export function JobBoard() {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(input),
     })
+    if (response.status === 401) return void refresh()
     if (!response.ok) {
       const body = (await response.json().catch(() => null)) as ApiError | null
       setError(body?.error.message ?? `The server answered ${response.status}.`)
@@ -58,6 +69,7 @@ export function JobBoard() {
 
   const cancel = async (id: string) => {
     const response = await fetch(`/api/jobs/${id}`, { method: 'DELETE' })
+    if (response.status === 401) return void refresh()
     if (!response.ok) setError(`Could not cancel the job (${response.status}).`)
   }
 

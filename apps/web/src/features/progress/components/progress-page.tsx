@@ -2,6 +2,8 @@ import type { Metadata } from 'next'
 import { useTranslations } from 'next-intl'
 import { getTranslations } from 'next-intl/server'
 import { DemoHeader } from '@/shared/ui/demo-header'
+import { RealtimeBoundary } from '@/shared/ui/session/realtime-boundary'
+import { SessionGate } from '@/shared/ui/session/session-gate'
 import { JobBoard } from './job-board'
 
 export async function progressMetadata(): Promise<Metadata> {
@@ -19,7 +21,12 @@ export function ProgressPage() {
         lede={t('lede')}
         why={[t('why.oneWay'), t('why.http'), t('why.stop')]}
       />
-      <JobBoard />
+      {/* Streams and jobs belong to a user: the same sign-in as chat, the same httpOnly cookie. */}
+      <RealtimeBoundary>
+        <SessionGate purpose="start jobs">
+          <JobBoard />
+        </SessionGate>
+      </RealtimeBoundary>
     </>
   )
 }

@@ -2,6 +2,7 @@ import { encodeSseFrame } from '@duplex/protocol/sse'
 import { env } from '@/shared/env'
 import { services, type WebFeature, type WebFeatureServer } from '@/shared/server/services'
 import type { SseSink } from '@/shared/server/sse/sse-stream'
+import { progressEnv } from './env.ts'
 import { createJobService, type JobService } from './job-service.ts'
 import { createMemoryJobStore } from './memory-job-store.ts'
 import { createRedisJobStore } from './redis-job-store.ts'
@@ -18,6 +19,10 @@ export const progress: WebFeature<ProgressServer> = {
   create({ redis }) {
     const jobs = createJobService({
       store: redis ? createRedisJobStore({ redis }) : createMemoryJobStore(),
+      limits: {
+        perUser: progressEnv.JOBS_MAX_RUNNING_PER_USER,
+        total: progressEnv.JOBS_MAX_RUNNING_TOTAL,
+      },
     })
     const streams = new Set<SseSink>()
     return {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { createRandom } from '@/shared/lib/random'
 import type { JobEvent } from './job-model.ts'
-import { createJobService } from './job-service.ts'
+import { JobLimitError, createJobService } from './job-service.ts'
 import { createMemoryJobStore } from './memory-job-store.ts'
+
+const OWNER = 'user-ada'
 
 /** A manual clock and timer queue, so a 12-second job runs in microseconds and deterministically. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve))
@@ -54,7 +56,7 @@ function runner(time = fakeTime()) {
 describe('createJobService over the in-memory store', () => {
   it('runs a job through every stage to 100% and ends it with exactly one done event', async () => {
     const { time, jobs } = runner()
-    const job = await jobs.create({ durationMs: 5000 })
+    const job = await jobs.create(OWNER, { durationMs: 5000 })
     const events: JobEvent[] = []
     jobs.subscribe(job.id, (e) => events.push(e))
     await time.advance(10_000)
@@ -69,7 +71,7 @@ describe('createJobService over the in-memory store', () => {
       expect(percents[i]).toBeGreaterThanOrEqual(percents[i - 1] ?? 0)
     const stages = new Set(progress.map((e) => (e.event === 'progress' ? e.data.stage : '')))
     expect([...stages]).toEqual(['queued', 'uploading', 'transcoding', 'thumbnails', 'publishing'])
-    expect(await jobs.get(job.id)).toMatchObject({
+    expect(await jobs.get(job.id, OWNER)).toMatchObject({
       status: 'done',
       percent: 100,
       endedAt: expect.any(Number),
@@ -79,18 +81,18 @@ describe('createJobService over the in-memory store', () => {
 
   it('numbers events 1, 2, 3… so the last one seen can be sent back as Last-Event-ID', async () => {
     const { time, jobs } = runner()
-    const job = await jobs.create({ durationMs: 2000 })
+    const job = await jobs.create(OWNER, { durationMs: 2000 })
     const seqs: number[] = []
     jobs.subscribe(job.id, (e) => seqs.push(e.seq))
     await time.advance(5000)
     expect(seqs[0]).toBe(2) // seq 1 is the state at creation
     seqs.forEach((seq, i) => expect(seq).toBe(i + 2))
-    expect((await jobs.lastEvent(job.id))?.seq).toBe(seqs.at(-1))
+    expect((await jobs.lastEvent(job.id, OWNER))?.seq).toBe(seqs.at(-1))
   })
 
   it('finishes close to the requested duration, with uneven steps', async () => {
     const { time, jobs } = runner()
-    const job = await jobs.create({ durationMs: 8000 })
+    const job = await jobs.create(OWNER, { durationMs: 8000 })
     const times: number[] = []
     jobs.subscribe(job.id, () => times.push(time.now()))
     await time.advance(20_000)
@@ -103,11 +105,11 @@ describe('createJobService over the in-memory store', () => {
 
   it('cancels a running job: one cancelled event, no more progress, timers gone', async () => {
     const { time, jobs } = runner()
-    const job = await jobs.create({ durationMs: 10_000 })
+    const job = await jobs.create(OWNER, { durationMs: 10_000 })
     const events: JobEvent[] = []
     jobs.subscribe(job.id, (e) => events.push(e))
     await time.advance(3000)
-    const cancelled = await jobs.cancel(job.id)
+    const cancelled = await jobs.cancel(job.id, OWNER)
     await time.advance(20_000)
     expect(cancelled).toMatchObject({
       status: 'cancelled',
@@ -123,19 +125,19 @@ describe('createJobService over the in-memory store', () => {
 
   it('leaves an ended job as it is when cancelled again', async () => {
     const { time, jobs } = runner()
-    const job = await jobs.create({ durationMs: 1000 })
+    const job = await jobs.create(OWNER, { durationMs: 1000 })
     await time.advance(2000)
-    expect(await jobs.cancel(job.id)).toMatchObject({ status: 'done' })
-    expect(await jobs.cancel('job_missing')).toBeUndefined()
+    expect(await jobs.cancel(job.id, OWNER)).toMatchObject({ status: 'done' })
+    expect(await jobs.cancel('job_missing', OWNER)).toBeUndefined()
   })
 
   it('fails a job told to fail, in its publishing stage, with a reason', async () => {
     const { time, jobs } = runner()
-    const job = await jobs.create({ durationMs: 3000, simulateFailure: true })
+    const job = await jobs.create(OWNER, { durationMs: 3000, simulateFailure: true })
     const events: JobEvent[] = []
     jobs.subscribe(job.id, (e) => events.push(e))
     await time.advance(10_000)
-    const ended = await jobs.get(job.id)
+    const ended = await jobs.get(job.id, OWNER)
     expect(ended).toMatchObject({ status: 'failed', reason: expect.any(String) })
     expect(ended?.percent).toBeLessThan(100)
     expect(events.at(-1)?.event).toBe('failed')
@@ -143,14 +145,14 @@ describe('createJobService over the in-memory store', () => {
 
   it('keeps running while nobody listens, so a viewer that comes back sees the true state', async () => {
     const { time, jobs } = runner()
-    const job = await jobs.create({ durationMs: 10_000 })
+    const job = await jobs.create(OWNER, { durationMs: 10_000 })
     const unsubscribe = jobs.subscribe(job.id, () => {})
     unsubscribe()
     await time.advance(5000)
-    const state = await jobs.get(job.id)
+    const state = await jobs.get(job.id, OWNER)
     expect(state?.status).toBe('running')
     expect(state?.percent).toBeGreaterThan(20)
-    expect(await jobs.lastEvent(job.id)).toMatchObject({
+    expect(await jobs.lastEvent(job.id, OWNER)).toMatchObject({
       event: 'progress',
       data: { percent: state?.percent },
     })
@@ -159,16 +161,68 @@ describe('createJobService over the in-memory store', () => {
   it('lists jobs newest first and forgets the oldest ended ones past its limit', async () => {
     const time = fakeTime()
     const jobs = createJobService({
-      store: createMemoryJobStore({ retainEnded: 2 }),
+      store: createMemoryJobStore({ retainEndedPerUser: 2 }),
       now: time.now,
       setTimer: time.setTimer,
     })
     const ids: string[] = []
     for (let i = 0; i < 4; i++) {
-      ids.push((await jobs.create({ durationMs: 500 })).id)
+      ids.push((await jobs.create(OWNER, { durationMs: 500 })).id)
       await time.advance(1)
     }
     await time.advance(2000)
-    expect((await jobs.list()).map((j) => j.id)).toEqual([ids[3], ids[2]])
+    expect((await jobs.list(OWNER)).map((j) => j.id)).toEqual([ids[3], ids[2]])
+  })
+
+  it("keeps each user's jobs their own: another user cannot list, read, follow or cancel them", async () => {
+    const { time, jobs } = runner()
+    const job = await jobs.create(OWNER, { durationMs: 5000 })
+    expect(await jobs.list('user-bob')).toEqual([])
+    expect(await jobs.get(job.id, 'user-bob')).toBeUndefined()
+    expect(await jobs.lastEvent(job.id, 'user-bob')).toBeUndefined()
+    expect(await jobs.cancel(job.id, 'user-bob')).toBeUndefined()
+    await time.advance(1000)
+    // Still running for its owner: Bob's cancel did nothing.
+    expect(await jobs.get(job.id, OWNER)).toMatchObject({ status: 'running' })
+    expect((await jobs.list(OWNER)).map((j) => j.id)).toEqual([job.id])
+  })
+
+  it('refuses a job past the per-user bound, with when to try again, and keeps the running ones', async () => {
+    const time = fakeTime()
+    const jobs = createJobService({
+      store: createMemoryJobStore(),
+      now: time.now,
+      setTimer: time.setTimer,
+      limits: { perUser: 2, total: 10 },
+    })
+    const first = await jobs.create(OWNER, { durationMs: 10_000 })
+    await time.advance(1000)
+    await jobs.create(OWNER, { durationMs: 20_000 })
+    const refused = await jobs.create(OWNER, { durationMs: 500 }).catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(JobLimitError)
+    expect(refused).toMatchObject({ scope: 'user', limit: 2, retryAfterMs: 9000 })
+    // Someone else is not held back by Ada's jobs.
+    expect(await jobs.create('user-bob', { durationMs: 500 })).toMatchObject({ status: 'running' })
+    expect((await jobs.list(OWNER)).map((j) => j.status)).toEqual(['running', 'running'])
+    // Once one ends, there is room again.
+    await jobs.cancel(first.id, OWNER)
+    expect(await jobs.create(OWNER, { durationMs: 500 })).toMatchObject({ status: 'running' })
+  })
+
+  it('refuses past the total bound whoever asks, so many users cannot grow memory either', async () => {
+    const time = fakeTime()
+    const jobs = createJobService({
+      store: createMemoryJobStore(),
+      now: time.now,
+      setTimer: time.setTimer,
+      limits: { perUser: 5, total: 3 },
+    })
+    for (const who of ['a', 'b', 'c']) await jobs.create(who, { durationMs: 10_000 })
+    await expect(jobs.create('d', { durationMs: 500 })).rejects.toMatchObject({
+      scope: 'total',
+      retryAfterMs: 5000,
+    })
+    expect(jobs.listenerCount()).toBe(0)
+    expect(time.pending()).toBe(3) // the refused job never started a timer
   })
 })

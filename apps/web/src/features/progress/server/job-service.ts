@@ -1,6 +1,6 @@
 import type { CreateJob, Job } from '@duplex/protocol/jobs'
 import { ending, isTerminal, newJob, planSteps, type JobEvent, type Step } from './job-model.ts'
-import type { JobStore } from './job-store.ts'
+import type { JobStore, RunningLimits } from './job-store.ts'
 
 export interface JobServiceOptions {
   /** Where jobs live: this process's memory, or Redis for a cluster. */
@@ -11,8 +11,38 @@ export interface JobServiceOptions {
   /** Timer used to run steps; tests can inject a fake one. Returns the function that cancels it. */
   setTimer?: (fn: () => void, ms: number) => () => void
   defaultDurationMs?: number
+  /** Running jobs allowed per user and in all; past either, `create` throws {@link JobLimitError}. */
+  limits?: RunningLimits
   log?: (message: string) => void
 }
+
+/** A creation refused because too many jobs run already: the route's 429. */
+export class JobLimitError extends Error {
+  constructor(
+    readonly scope: 'user' | 'total',
+    readonly limit: number,
+    /** When trying again may succeed: the user's soonest job end, or a few seconds. */
+    readonly retryAfterMs: number,
+  ) {
+    super(
+      scope === 'user'
+        ? `You already run ${limit} jobs; wait for one to end or cancel one.`
+        : `The server already runs ${limit} jobs; try again shortly.`,
+    )
+    this.name = 'JobLimitError'
+  }
+}
+
+/**
+ * Whether `error` is a {@link JobLimitError}. Not `instanceof`: Next bundles this module into
+ * more than one chunk, and the service (created once per process) may throw another copy's class.
+ */
+export function isJobLimitError(error: unknown): error is JobLimitError {
+  return error instanceof Error && error.name === 'JobLimitError'
+}
+
+/** Retry-After for a full server, when no job of this user tells a better time. */
+const TOTAL_RETRY_MS = 5000
 
 /**
  * What the job routes need, the same in both modes. Asynchronous because in cluster mode the job
@@ -21,14 +51,19 @@ export interface JobServiceOptions {
 export interface JobService {
   /** Resolves once the store can serve (cluster mode: lease taken, events followed). */
   ready: Promise<void>
-  create(input: CreateJob): Promise<Job>
-  get(id: string): Promise<Job | undefined>
-  /** Newest first. */
-  list(): Promise<Job[]>
+  /** Starts a job for `owner`; throws {@link JobLimitError} when too many run already. */
+  create(owner: string, input: CreateJob): Promise<Job>
+  /**
+   * Every read and change below takes the caller's user id: another user's job is `undefined`,
+   * exactly as a job that does not exist, so ids cannot be probed.
+   */
+  get(id: string, owner: string): Promise<Job | undefined>
+  /** The owner's jobs, newest first. */
+  list(owner: string): Promise<Job[]>
   /** Cancels a running job wherever it runs; an ended job is returned as it is. */
-  cancel(id: string): Promise<Job | undefined>
+  cancel(id: string, owner: string): Promise<Job | undefined>
   /** The last event the job emitted: its current state for a client that (re)connects. */
-  lastEvent(id: string): Promise<JobEvent | undefined>
+  lastEvent(id: string, owner: string): Promise<JobEvent | undefined>
   /**
    * Follows a job's events from now on, each at most once and in `seq` order, until its terminal
    * event. Returns the unsubscribe function.
@@ -42,6 +77,9 @@ export interface JobService {
    */
   stop(reason: string): Promise<void>
 }
+
+const ownedBy = <T extends { owner: string }>(stored: T | undefined, owner: string) =>
+  stored?.owner === owner ? stored : undefined
 
 interface Watcher {
   listener: (event: JobEvent) => void
@@ -67,6 +105,7 @@ export function createJobService(options: JobServiceOptions): JobService {
       return () => clearTimeout(t)
     })
   const log = options.log ?? ((message: string) => console.warn(`[web] ${message}`))
+  const limits = options.limits ?? { perUser: 5, total: 500 }
   /** Jobs whose steps run in this process: id → cancel its next step. */
   const runningHere = new Map<string, () => void>()
   const watchers = new Map<string, Set<Watcher>>()
@@ -156,21 +195,33 @@ export function createJobService(options: JobServiceOptions): JobService {
   return {
     ready,
 
-    async create(input) {
+    async create(owner, input) {
       await ready
       const t = now()
       const { job, first } = newJob(input, t, options.defaultDurationMs)
       const { id, durationMs } = job
       runningHere.set(id, () => {})
-      await store.insert(job, first)
+      const inserted = await store.insert(job, first, owner, limits)
+      if (inserted.kind === 'refused') {
+        runningHere.delete(id)
+        const soonest = Math.min(
+          ...(await store.running(owner)).map((j) => j.createdAt + j.durationMs - now()),
+        )
+        throw new JobLimitError(
+          inserted.scope,
+          inserted.scope === 'user' ? limits.perUser : limits.total,
+          Number.isFinite(soonest) ? Math.max(1000, soonest) : TOTAL_RETRY_MS,
+        )
+      }
       run(id, planSteps(durationMs, random), 0, t, input.simulateFailure ? 'publishing' : undefined)
       return job
     },
 
-    get: async (id) => (await store.read(id))?.job,
-    list: () => store.list(),
+    get: async (id, owner) => ownedBy(await store.read(id), owner)?.job,
+    list: (owner) => store.list(owner),
 
-    async cancel(id) {
+    async cancel(id, owner) {
+      if (!ownedBy(await store.read(id), owner)) return undefined
       const outcome = await store.transition(
         id,
         ending('cancelled', 'Cancelled by the user.', 'Cancelled', now),
@@ -178,7 +229,7 @@ export function createJobService(options: JobServiceOptions): JobService {
       return outcome.kind === 'missing' ? undefined : outcome.job
     },
 
-    lastEvent: async (id) => (await store.read(id))?.last,
+    lastEvent: async (id, owner) => ownedBy(await store.read(id), owner)?.last,
 
     subscribe(id, listener) {
       let set = watchers.get(id)

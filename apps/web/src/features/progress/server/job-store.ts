@@ -17,9 +17,27 @@ export interface JobStoreHooks {
   watched(): Iterable<string>
 }
 
+/** How many jobs may run at once; a store refuses an insert past either bound. */
+export interface RunningLimits {
+  perUser: number
+  total: number
+}
+
+/** What an insert did: stored, or refused because `user` or `total` running jobs are at the bound. */
+export type InsertOutcome = { kind: 'inserted' } | { kind: 'refused'; scope: 'user' | 'total' }
+
+/** A stored job, its last event and the user who created it. */
+export interface StoredJob {
+  job: Job
+  last: JobEvent
+  owner: string
+}
+
 /**
  * Where jobs and their last event live: in this process (`createMemoryJobStore`), or in Redis for
  * a cluster (`createRedisJobStore`). The step loop above it (`createJobService`) is the same.
+ * Every job has an owner: the list is per owner, and the bounds on running jobs are checked in the
+ * same step as the insert, so concurrent creations cannot overshoot them.
  */
 export interface JobStore {
   /**
@@ -29,11 +47,13 @@ export interface JobStore {
   readonly shared: boolean
   /** Connects the store to its service (called once); resolves once it can serve. */
   open(hooks: JobStoreHooks): Promise<void>
-  /** Stores a new job and its first event. */
-  insert(job: Job, first: JobEvent): Promise<void>
-  read(id: string): Promise<{ job: Job; last: JobEvent } | undefined>
-  /** The jobs kept, newest first. */
-  list(): Promise<Job[]>
+  /** Stores a new job and its first event, unless `limits` are reached. */
+  insert(job: Job, first: JobEvent, owner: string, limits: RunningLimits): Promise<InsertOutcome>
+  read(id: string): Promise<StoredJob | undefined>
+  /** The owner's jobs kept, newest first. */
+  list(owner: string): Promise<Job[]>
+  /** The owner's running jobs (for when the next one ends: a 429's `Retry-After`). */
+  running(owner: string): Promise<Job[]>
   /**
    * Applies `compute` to the job as stored, atomically: the new state and its event (`seq` = the
    * last one's + 1) are written together, and the event reaches every `onEvent`.

@@ -8,6 +8,8 @@ import type { JobEvent } from './job-model.ts'
 import { createJobService, type JobService } from './job-service.ts'
 import { createRedisJobStore } from './redis-job-store.ts'
 
+const OWNER = 'user-ada'
+
 // Against the real Redis (127.0.0.1:6379, or TEST_REDIS_URL): each "instance" has its own
 // connections and instance id; the key prefix is the test's own and is deleted afterwards.
 
@@ -26,7 +28,11 @@ afterEach(async () => {
   await cluster?.cleanup()
 })
 
-function instance(name: string, seed = 1): { jobs: JobService; redis: RedisClients } {
+function instance(
+  name: string,
+  seed = 1,
+  limits?: { perUser: number; total: number },
+): { jobs: JobService; redis: RedisClients } {
   const redis = cluster.instance(name)
   const random = createRandom(seed)
   const log = () => {}
@@ -34,6 +40,7 @@ function instance(name: string, seed = 1): { jobs: JobService; redis: RedisClien
     store: createRedisJobStore({ redis, random, leaseMs: LEASE_MS, sweepMs: 100, log }),
     random,
     log,
+    limits,
   })
   services.push(jobs)
   return { jobs, redis }
@@ -53,7 +60,7 @@ describe('job service over the Redis store', () => {
     const b = instance('b')
     await Promise.all([a.jobs.ready, b.jobs.ready])
 
-    const job = await a.jobs.create({ durationMs: 800 })
+    const job = await a.jobs.create(OWNER, { durationMs: 800 })
     const seen = follow(b.jobs, job.id)
     await waitFor(() => seen.events.some((e) => e.event === 'done'), 'done on b')
     const seqs = seen.events.map((e) => e.seq)
@@ -62,10 +69,10 @@ describe('job service over the Redis store', () => {
     percents.forEach((p, i) => i > 0 && expect(p).toBeGreaterThanOrEqual(percents[i - 1] ?? 0))
     expect(seen.events.filter((e) => e.event !== 'progress')).toHaveLength(1)
 
-    const onB = await b.jobs.get(job.id)
+    const onB = await b.jobs.get(job.id, OWNER)
     expect(onB).toMatchObject({ id: job.id, status: 'done', percent: 100, reason: null })
-    expect((await b.jobs.lastEvent(job.id))?.event).toBe('done')
-    expect((await b.jobs.list()).map((j) => j.id)).toContain(job.id)
+    expect((await b.jobs.lastEvent(job.id, OWNER))?.event).toBe('done')
+    expect((await b.jobs.list(OWNER)).map((j) => j.id)).toContain(job.id)
     seen.unsubscribe()
   })
 
@@ -76,19 +83,19 @@ describe('job service over the Redis store', () => {
     const b = instance('b')
     await Promise.all([a.jobs.ready, b.jobs.ready])
 
-    const job = await a.jobs.create({ durationMs: 5000 })
+    const job = await a.jobs.create(OWNER, { durationMs: 5000 })
     const seen = follow(a.jobs, job.id)
     await waitFor(() => seen.events.length >= 2, 'some progress')
-    const cancelled = await b.jobs.cancel(job.id)
+    const cancelled = await b.jobs.cancel(job.id, OWNER)
     expect(cancelled).toMatchObject({ status: 'cancelled', reason: 'Cancelled by the user.' })
     await waitFor(() => seen.events.at(-1)?.event === 'cancelled', 'cancelled on a')
     const count = seen.events.length
     await new Promise((r) => setTimeout(r, 600))
     expect(seen.events).toHaveLength(count)
-    expect((await a.jobs.get(job.id))?.status).toBe('cancelled')
+    expect((await a.jobs.get(job.id, OWNER))?.status).toBe('cancelled')
     // Cancelling an ended job returns it unchanged; an unknown one is undefined.
-    expect((await a.jobs.cancel(job.id))?.status).toBe('cancelled')
-    expect(await a.jobs.cancel('job_nope')).toBeUndefined()
+    expect((await a.jobs.cancel(job.id, OWNER))?.status).toBe('cancelled')
+    expect(await a.jobs.cancel('job_nope', OWNER)).toBeUndefined()
     seen.unsubscribe()
   })
 
@@ -99,7 +106,7 @@ describe('job service over the Redis store', () => {
     const b = instance('b')
     await Promise.all([a.jobs.ready, b.jobs.ready])
 
-    const job = await a.jobs.create({ durationMs: 20_000 })
+    const job = await a.jobs.create(OWNER, { durationMs: 20_000 })
     const seen = follow(b.jobs, job.id)
     await waitFor(() => seen.events.length >= 3, 'some progress')
     // A crash: the runner's connections drop, its lease is no longer renewed.
@@ -111,7 +118,7 @@ describe('job service over the Redis store', () => {
     })
     const progress = seen.events.flatMap((e) => (e.event === 'progress' ? [e.data.percent] : []))
     const reached = progress.at(-1)
-    const failed = await b.jobs.get(job.id)
+    const failed = await b.jobs.get(job.id, OWNER)
     expect(failed?.status).toBe('failed')
     expect(failed?.percent).toBe(reached)
     expect(failed?.reason).toMatch(/stopped before it finished/)
@@ -125,11 +132,11 @@ describe('job service over the Redis store', () => {
     const a = instance('a')
     const b = instance('b')
     await Promise.all([a.jobs.ready, b.jobs.ready])
-    const job = await a.jobs.create({ durationMs: 20_000 })
+    const job = await a.jobs.create(OWNER, { durationMs: 20_000 })
     const seen = follow(b.jobs, job.id)
     await a.jobs.stop('shutting down for a deploy')
     await waitFor(() => seen.events.at(-1)?.event === 'failed', 'failed on b')
-    expect(await b.jobs.get(job.id)).toMatchObject({
+    expect(await b.jobs.get(job.id, OWNER)).toMatchObject({
       status: 'failed',
       reason: 'shutting down for a deploy',
     })
@@ -140,12 +147,49 @@ describe('job service over the Redis store', () => {
     cluster = createTestCluster()
     const a = instance('a')
     await a.jobs.ready
-    const job = await a.jobs.create({ durationMs: 600, simulateFailure: true })
+    const job = await a.jobs.create(OWNER, { durationMs: 600, simulateFailure: true })
     const seen = follow(a.jobs, job.id)
     await waitFor(() => seen.events.at(-1)?.event === 'failed', 'failed')
-    const ended = await a.jobs.get(job.id)
+    const ended = await a.jobs.get(job.id, OWNER)
     expect(ended?.status).toBe('failed')
     expect(ended?.percent).toBeLessThan(100)
     expect(ended?.reason).toMatch(/simulated failure/)
+  })
+
+  it('keeps jobs their owner’s across instances, and bounds running jobs for the whole cluster', async (context) => {
+    if (unavailable) return context.skip()
+    cluster = createTestCluster()
+    const limits = { perUser: 2, total: 3 }
+    const a = instance('a', 1, limits)
+    const b = instance('b', 2, limits)
+    await Promise.all([a.jobs.ready, b.jobs.ready])
+
+    const first = await a.jobs.create(OWNER, { durationMs: 20_000 })
+    await b.jobs.create(OWNER, { durationMs: 20_000 })
+    // The per-user bound counts the jobs on every instance, concurrent creations included.
+    const attempts = await Promise.allSettled([
+      a.jobs.create(OWNER, { durationMs: 500 }),
+      b.jobs.create(OWNER, { durationMs: 500 }),
+    ])
+    expect(attempts.map((r) => r.status)).toEqual(['rejected', 'rejected'])
+    expect(attempts[0]).toMatchObject({ reason: { scope: 'user' } })
+
+    // Another user: nothing of Ada's is visible or cancellable from any instance.
+    expect(await b.jobs.list('user-mallory')).toEqual([])
+    expect(await b.jobs.get(first.id, 'user-mallory')).toBeUndefined()
+    expect(await b.jobs.cancel(first.id, 'user-mallory')).toBeUndefined()
+    expect((await a.jobs.get(first.id, OWNER))?.status).toBe('running')
+
+    // The total: one more job fills the cluster, the next is refused whoever asks.
+    await b.jobs.create('user-bob', { durationMs: 20_000 })
+    await expect(a.jobs.create('user-carol', { durationMs: 500 })).rejects.toMatchObject({
+      scope: 'total',
+    })
+    // A cancel frees a place, wherever it is done.
+    await b.jobs.cancel(first.id, OWNER)
+    expect(await a.jobs.create('user-carol', { durationMs: 500 })).toMatchObject({
+      status: 'running',
+    })
+    expect((await a.jobs.list(OWNER)).map((j) => j.status).sort()).toEqual(['cancelled', 'running'])
   })
 })

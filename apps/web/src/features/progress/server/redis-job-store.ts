@@ -15,7 +15,7 @@ export interface RedisJobStoreOptions {
   leaseMs?: number
   /** How often each instance looks for such jobs. */
   sweepMs?: number
-  /** Jobs the list keeps (newest first). */
+  /** Jobs each user's list keeps (newest first). */
   retain?: number
   /** How long an ended job stays readable. */
   endedTtlSeconds?: number
@@ -34,9 +34,25 @@ if ARGV[10] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'job', ARGV[3], 'last', ARGV[4])
 if ARGV[5] == '1' then
   redis.call('SREM', KEYS[2], ARGV[6])
+  redis.call('SREM', KEYS[4], ARGV[6])
   redis.call('EXPIRE', KEYS[1], ARGV[9])
 end
 redis.call('PUBLISH', ARGV[7], ARGV[8])
+return 1`
+
+/**
+ * Inserts a job unless its owner (KEYS[3]) or the cluster (KEYS[2]) already runs as many as
+ * allowed: the count and the insert are one step, so instances cannot overshoot together.
+ * Returns 1 inserted, -1 refused for the user, -2 refused for the total.
+ */
+const INSERT = `
+if redis.call('SCARD', KEYS[3]) >= tonumber(ARGV[5]) then return -1 end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[6]) then return -2 end
+redis.call('HSET', KEYS[1], 'seq', '1', 'job', ARGV[2], 'last', ARGV[3], 'runner', ARGV[4], 'owner', ARGV[8])
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[7], ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -(tonumber(ARGV[9]) + 1))
 return 1`
 
 /**
@@ -57,8 +73,9 @@ export function createRedisJobStore(options: RedisJobStoreOptions): JobStore {
   const log = options.log ?? ((message: string) => console.warn(`[web] ${message}`))
   const keys = {
     job: (id: string) => redis.key('job', id),
-    index: redis.key('jobs', 'index'),
+    index: (owner: string) => redis.key('jobs', 'index', owner),
     running: redis.key('jobs', 'running'),
+    runningOf: (owner: string) => redis.key('jobs', 'running', 'user', owner),
     lease: (instance: string) => redis.key('jobs', 'lease', instance),
     events: redis.key('jobs', 'events'),
   }
@@ -69,12 +86,13 @@ export function createRedisJobStore(options: RedisJobStoreOptions): JobStore {
   let stopResync = () => {}
 
   const read = async (id: string) => {
-    const [seq, job, last, runner] = await redis.command.hmget(
+    const [seq, job, last, runner, owner] = await redis.command.hmget(
       keys.job(id),
       'seq',
       'job',
       'last',
       'runner',
+      'owner',
     )
     if (!seq || !job || !last) return undefined
     return {
@@ -82,6 +100,7 @@ export function createRedisJobStore(options: RedisJobStoreOptions): JobStore {
       job: JSON.parse(job) as Job,
       last: JSON.parse(last) as JobEvent,
       runner: runner ?? '',
+      owner: owner ?? '',
     }
   }
 
@@ -98,10 +117,11 @@ export function createRedisJobStore(options: RedisJobStoreOptions): JobStore {
       const event = { ...change.event, seq: current.last.seq + 1 } as JobEvent
       const result = await redis.command.eval(
         TRANSITION,
-        3,
+        4,
         keys.job(id),
         keys.running,
         keys.lease(sweep?.runner ?? current.runner),
+        keys.runningOf(current.owner),
         current.seq,
         String(event.seq),
         JSON.stringify(change.job),
@@ -117,6 +137,14 @@ export function createRedisJobStore(options: RedisJobStoreOptions): JobStore {
       if (result === -1) return { kind: 'unchanged', job: current.job }
     }
     throw new Error(`job ${id} kept changing under a transition`)
+  }
+
+  const jobsOf = async (ids: string[]): Promise<Job[]> => {
+    if (ids.length === 0) return []
+    const pipeline = redis.command.pipeline()
+    for (const id of ids) pipeline.hget(keys.job(id), 'job')
+    const rows = (await pipeline.exec()) ?? []
+    return rows.flatMap(([, json]) => (typeof json === 'string' ? [JSON.parse(json) as Job] : []))
   }
 
   // ---------------------------------------------------------------- lease and sweep
@@ -188,33 +216,42 @@ export function createRedisJobStore(options: RedisJobStoreOptions): JobStore {
       scheduleSweep()
     },
 
-    async insert(job, first) {
-      await redis.command
-        .multi()
-        .hset(keys.job(job.id), {
-          seq: '1',
-          job: JSON.stringify(job),
-          last: JSON.stringify(first),
-          runner: me,
-        })
-        .sadd(keys.running, job.id)
-        .zadd(keys.index, job.createdAt, job.id)
-        .zremrangebyrank(keys.index, 0, -(retain + 1))
-        .exec()
+    async insert(job, first, owner, limits) {
+      const result = await redis.command.eval(
+        INSERT,
+        4,
+        keys.job(job.id),
+        keys.running,
+        keys.runningOf(owner),
+        keys.index(owner),
+        job.id,
+        JSON.stringify(job),
+        JSON.stringify(first),
+        me,
+        String(limits.perUser),
+        String(limits.total),
+        String(job.createdAt),
+        owner,
+        String(retain),
+      )
+      if (result === -1) return { kind: 'refused', scope: 'user' }
+      if (result === -2) return { kind: 'refused', scope: 'total' }
+      return { kind: 'inserted' }
     },
 
     read: async (id) => {
       const current = await read(id)
-      return current && { job: current.job, last: current.last }
+      return current && { job: current.job, last: current.last, owner: current.owner }
     },
 
-    async list() {
-      const ids = await redis.command.zrevrange(keys.index, 0, retain - 1)
-      if (ids.length === 0) return []
-      const pipeline = redis.command.pipeline()
-      for (const id of ids) pipeline.hget(keys.job(id), 'job')
-      const rows = (await pipeline.exec()) ?? []
-      return rows.flatMap(([, json]) => (typeof json === 'string' ? [JSON.parse(json) as Job] : []))
+    async list(owner) {
+      return jobsOf(await redis.command.zrevrange(keys.index(owner), 0, retain - 1))
+    },
+
+    async running(owner) {
+      return (await jobsOf(await redis.command.smembers(keys.runningOf(owner)))).filter(
+        (job) => job.status === 'running',
+      )
     },
 
     transition: (id, compute) => transition(id, compute),

@@ -7,6 +7,7 @@ import { TickerEvents, type Quote, type SymbolInfo, type SymbolList } from '@dup
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { RICH_TAGS } from '@/shared/ui/rich-text'
 import { WirePanel } from '@/shared/ui/wire-panel'
+import { useSession } from '@/shared/hooks/use-session'
 import { useWireLog } from '@/shared/hooks/use-wire-log'
 import { AddSymbolForm } from './add-symbol-form'
 import { PriceCard } from './price-card'
@@ -30,6 +31,10 @@ export function TickerDashboard() {
   const watchlistRef = useRef(watchlist)
   watchlistRef.current = watchlist
   const wire = useWireLog(300)
+  const { refresh } = useSession()
+  // Read through a ref: `refresh` changes with every answer, and must not re-run the effects.
+  const refreshRef = useRef(refresh)
+  refreshRef.current = refresh
   const rate = useMessageRate(5000)
   const t = useTranslations('ticker')
 
@@ -101,12 +106,20 @@ export function TickerDashboard() {
     },
   })
 
+  // EventSource cannot see the 401 of a session that ended; asking who is signed in can, and
+  // shows the sign-in card instead of a stream that keeps retrying.
+  const { status } = stream
+  useEffect(() => {
+    if (status === 'reconnecting' || status === 'closed') void refreshRef.current()
+  }, [status])
+
   const changeSubscription = async (id: string, addSymbols: string[], removeSymbols: string[]) => {
     const response = await fetch('/api/ticker/subscriptions', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ connectionId: id, add: addSymbols, remove: removeSymbols }),
     })
+    if (response.status === 401) return void refresh()
     // 404: the stream is between connections. Its reconnect will carry the new watchlist.
     if (!response.ok && response.status !== 404)
       setNotice('The server refused the watchlist change.')

@@ -2,6 +2,8 @@ import type { Metadata } from 'next'
 import { useTranslations } from 'next-intl'
 import { getTranslations } from 'next-intl/server'
 import { DemoHeader } from '@/shared/ui/demo-header'
+import { RealtimeBoundary } from '@/shared/ui/session/realtime-boundary'
+import { SessionGate } from '@/shared/ui/session/session-gate'
 import { TickerDashboard } from './ticker-dashboard'
 
 export async function tickerMetadata(): Promise<Metadata> {
@@ -19,7 +21,12 @@ export function TickerPage() {
         lede={t('lede')}
         why={[t('why.oneWay'), t('why.post'), t('why.resume')]}
       />
-      <TickerDashboard />
+      {/* Streams and jobs belong to a user: the same sign-in as chat, the same httpOnly cookie. */}
+      <RealtimeBoundary>
+        <SessionGate purpose="watch the market">
+          <TickerDashboard />
+        </SessionGate>
+      </RealtimeBoundary>
     </>
   )
 }

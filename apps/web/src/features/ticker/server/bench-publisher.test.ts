@@ -49,7 +49,7 @@ describe('publishBenchTicks', () => {
     const hub = setup()
     const abort = new AbortController()
     aborts.push(abort)
-    const response = hub.openStream({ symbols: ['AAPL'], signal: abort.signal })
+    const response = hub.openStream({ symbols: ['AAPL'], signal: abort.signal, owner: 'u' })
     const count = 3000 // ~300 KB of frames: several times the stream's 64 KiB high-water mark
     const reading = readSlowly(response, (seqs) => seqs.length >= count)
     const result = await publishBenchTicks(hub, {
@@ -67,7 +67,7 @@ describe('publishBenchTicks', () => {
     const hub = setup()
     const abort = new AbortController()
     aborts.push(abort)
-    const response = hub.openStream({ symbols: ['AAPL'], signal: abort.signal })
+    const response = hub.openStream({ symbols: ['AAPL'], signal: abort.signal, owner: 'u' })
     await publishBenchTicks(hub, { symbol: 'AAPL', count: 3000, firstSeq: 1, paced: false })
     const seqs = await readSlowly(response, (s) => s.at(-1) === 3000)
     expect(seqs.length).toBeLessThan(3000)
@@ -82,7 +82,12 @@ describe('publishBenchTicks', () => {
 describe('POST /api/bench/ticker', () => {
   const body = JSON.stringify({ symbol: 'AAPL', count: 2, firstSeq: 1 })
   const post = (init?: RequestInit) =>
-    new Request('http://localhost/api/bench/ticker', { method: 'POST', body, ...init })
+    new Request('http://localhost/api/bench/ticker', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+      ...init,
+    })
 
   it('is a 404 unless DUPLEX_BENCH=1', async () => {
     vi.stubEnv('DUPLEX_BENCH', '')

@@ -62,7 +62,7 @@ function ticksOf(stream: SseReader): Tick[] {
 
 function open(ticker: ClusterTicker, symbols: string[], lastEventId?: string) {
   const controller = new AbortController()
-  const response = ticker.open({ symbols, lastEventId, signal: controller.signal })
+  const response = ticker.open({ symbols, lastEventId, signal: controller.signal, owner: 'u' })
   return response.then((r) => ({ stream: readSse(r), close: () => controller.abort() }))
 }
 
@@ -184,9 +184,11 @@ describe('cluster ticker (Redis)', () => {
       connectionId: string
     }
 
-    expect(await b.ticker.change(connectionId, ['TSLA'], ['AAPL'])).toEqual(['TSLA'])
+    // Another user on another instance cannot touch it: the same answer as for no stream at all.
+    expect(await b.ticker.change(connectionId, 'mallory', ['TSLA'], ['AAPL'])).toBe(undefined)
+    expect(await b.ticker.change(connectionId, 'u', ['TSLA'], ['AAPL'])).toEqual(['TSLA'])
     await waitFor(() => ticksOf(s.stream).some((t) => t.symbol === 'TSLA'), 'a TSLA tick on a')
-    expect(await b.ticker.change('00000000-0000-4000-8000-000000000000', ['MSFT'], [])).toBe(
+    expect(await b.ticker.change('00000000-0000-4000-8000-000000000000', 'u', ['MSFT'], [])).toBe(
       undefined,
     )
 
@@ -194,6 +196,6 @@ describe('cluster ticker (Redis)', () => {
     await waitFor(() => a.ticker.hub.connectionIds().length === 0, 'the stream to close')
     // The registry entry goes with the stream: another instance no longer finds it.
     await new Promise((r) => setTimeout(r, 50))
-    expect(await b.ticker.change(connectionId, ['MSFT'], [])).toBe(undefined)
+    expect(await b.ticker.change(connectionId, 'u', ['MSFT'], [])).toBe(undefined)
   })
 })

@@ -13,6 +13,7 @@ export interface ClusterTickerOptions {
   intervalMs: number
   heartbeat: Heartbeat
   bufferSize: number
+  maxReplay?: number
   retryMs: number
   slowConsumerMs: number
   /** How long the market lock lives without renewal: the failover time after a leader dies. */
@@ -52,6 +53,7 @@ export function createClusterTicker(options: ClusterTickerOptions): ClusterTicke
     listings: options.listings,
     heartbeat: options.heartbeat,
     bufferSize: options.bufferSize,
+    maxReplay: options.maxReplay,
     retryMs: options.retryMs,
     slowConsumerMs: options.slowConsumerMs,
     onConnectionOpen: (id) =>
@@ -77,6 +79,7 @@ export function createClusterTicker(options: ClusterTickerOptions): ClusterTicke
     requestId: string
     replyTo?: string
     connectionId?: string
+    owner?: string
     add?: string[]
     remove?: string[]
     symbols?: string[] | null
@@ -88,9 +91,10 @@ export function createClusterTicker(options: ClusterTickerOptions): ClusterTicke
       pending.get(message.requestId)?.(message.symbols ?? undefined)
       return
     }
-    if (!message.replyTo || !message.connectionId) return
+    if (!message.replyTo || !message.connectionId || message.owner === undefined) return
     const symbols = hub.changeSubscription(
       message.connectionId,
+      message.owner,
       message.add ?? [],
       message.remove ?? [],
     )
@@ -104,6 +108,7 @@ export function createClusterTicker(options: ClusterTickerOptions): ClusterTicke
 
   const forward = async (
     connectionId: string,
+    owner: string,
     add: string[],
     remove: string[],
   ): Promise<string[] | undefined> => {
@@ -127,6 +132,7 @@ export function createClusterTicker(options: ClusterTickerOptions): ClusterTicke
       requestId,
       replyTo: me,
       connectionId,
+      owner,
       add,
       remove,
     }
@@ -153,10 +159,10 @@ export function createClusterTicker(options: ClusterTickerOptions): ClusterTicke
       return hub.openStream(streamOptions)
     },
 
-    async change(connectionId, add, remove) {
-      const local = hub.changeSubscription(connectionId, add, remove)
+    async change(connectionId, owner, add, remove) {
+      const local = hub.changeSubscription(connectionId, owner, add, remove)
       if (local) return local
-      return forward(connectionId, add, remove)
+      return forward(connectionId, owner, add, remove)
     },
 
     async stop() {

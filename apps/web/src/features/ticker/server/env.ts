@@ -13,6 +13,12 @@ const TickerEnvSchema = z.object({
   /** How many ticks the resume buffer keeps for `Last-Event-ID` replays. */
   TICKER_BUFFER_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
   /**
+   * The most ticks one reconnect gets replayed: a `Last-Event-ID` further behind the head gets a
+   * fresh snapshot (`reset: true`) instead, so `lastEventId=0` cannot make the server resend the
+   * whole buffer. The default covers a minute and a half of the default market (20 ticks/s).
+   */
+  TICKER_MAX_REPLAY: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  /**
    * `1` turns on the benchmark routes under `/api/bench/` (bench/ in the repo root). Unset, they
    * answer 404 like any unknown path: never set it on a public server.
    */

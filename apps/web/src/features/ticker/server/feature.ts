@@ -26,6 +26,7 @@ export const ticker: WebFeature<TickerServer> = {
       intervalMs: tickerEnv.TICKER_INTERVAL_MS,
       heartbeat,
       bufferSize: tickerEnv.TICKER_BUFFER_SIZE,
+      maxReplay: tickerEnv.TICKER_MAX_REPLAY,
       retryMs: env.SSE_RETRY_MS,
       slowConsumerMs: env.SSE_SLOW_CONSUMER_MS,
     }

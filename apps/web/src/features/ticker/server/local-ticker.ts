@@ -10,6 +10,7 @@ export interface LocalTickerOptions {
   intervalMs: number
   heartbeat: Heartbeat
   bufferSize: number
+  maxReplay?: number
   retryMs: number
   slowConsumerMs: number
 }
@@ -29,7 +30,8 @@ export function createLocalTicker(options: LocalTickerOptions): TickerService {
     ready: Promise.resolve(),
     isLeader: () => true,
     open: async (streamOptions) => hub.openStream(streamOptions),
-    change: async (connectionId, add, remove) => hub.changeSubscription(connectionId, add, remove),
+    change: async (connectionId, owner, add, remove) =>
+      hub.changeSubscription(connectionId, owner, add, remove),
     stop: async () => market.stop(),
   }
 }

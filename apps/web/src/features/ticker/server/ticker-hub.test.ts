@@ -28,7 +28,12 @@ afterEach(() => {
 })
 
 function setup(
-  options: { bufferSize?: number; slowConsumerMs?: number; heartbeatMs?: number } = {},
+  options: {
+    bufferSize?: number
+    maxReplay?: number
+    slowConsumerMs?: number
+    heartbeatMs?: number
+  } = {},
 ) {
   const market = manualMarket()
   const heartbeat = createHeartbeat(options.heartbeatMs ?? 60_000)
@@ -38,15 +43,16 @@ function setup(
     listings: LISTINGS,
     heartbeat,
     bufferSize: options.bufferSize ?? 1000,
+    maxReplay: options.maxReplay,
     retryMs: 1500,
     slowConsumerMs: options.slowConsumerMs ?? 60_000,
   })
   const entry = { abort: [] as AbortController[] }
   hubs.push(entry)
-  const open = (symbols: string[], lastEventId?: string) => {
+  const open = (symbols: string[], lastEventId?: string, owner = 'u') => {
     const abort = new AbortController()
     entry.abort.push(abort)
-    const response = hub.openStream({ symbols, lastEventId, signal: abort.signal })
+    const response = hub.openStream({ symbols, lastEventId, signal: abort.signal, owner })
     return { response, abort, read: readSse(response) }
   }
   return { market, hub, heartbeat, open }
@@ -139,17 +145,41 @@ describe('createTickerHub', () => {
     }
   })
 
+  it('resets a reconnect further behind than maxReplay instead of replaying the whole buffer', async () => {
+    const { open, market, hub } = setup({ bufferSize: 1000, maxReplay: 40 })
+    for (let i = 0; i < 10; i++) market.emit() // 200 ticks, all still in the buffer
+    const head = hub.stats().headId
+    const zero = open(['AAPL'], '0')
+    await zero.read.until(() => zero.read.events.length >= 2, 'hello and snapshot')
+    expect(JSON.parse(zero.read.events[0]?.data ?? '').resume).toBe('reset')
+    expect(JSON.parse(zero.read.events[1]?.data ?? '')).toMatchObject({ reset: true })
+    expect(zero.read.named('tick')).toHaveLength(0)
+    // Within the bound, it is still a replay.
+    const near = open(['AAPL'], String(head - 40))
+    await near.read.until(() => near.read.events.length >= 1, 'hello')
+    expect(JSON.parse(near.read.events[0]?.data ?? '').resume).toBe('resumed')
+  })
+
+  it('lets only the stream’s opener change its subscription; to anyone else it does not exist', async () => {
+    const { open, hub } = setup()
+    const s = open(['AAPL'], undefined, 'user-ada')
+    await s.read.until(() => s.read.events.length >= 2, 'hello')
+    const { connectionId } = JSON.parse(s.read.events[0]?.data ?? '')
+    expect(hub.changeSubscription(connectionId, 'user-mallory', ['TSLA'], ['AAPL'])).toBeUndefined()
+    expect(hub.changeSubscription(connectionId, 'user-ada', [], [])).toEqual(['AAPL'])
+  })
+
   it('changes an open stream’s symbols without reconnecting', async () => {
     const { open, market, hub } = setup()
     const s = open(['AAPL'])
     await s.read.until(() => s.read.events.length >= 2, 'hello')
     const { connectionId } = JSON.parse(s.read.events[0]?.data ?? '')
-    expect(hub.changeSubscription(connectionId, ['TSLA'], ['AAPL'])).toEqual(['TSLA'])
+    expect(hub.changeSubscription(connectionId, 'u', ['TSLA'], ['AAPL'])).toEqual(['TSLA'])
     const ticks = market.emit()
     const tsla = ticks.filter((t) => t.symbol === 'TSLA').length
     await s.read.until(() => s.read.named('tick').length === tsla && tsla > 0, 'TSLA ticks')
     expect(s.read.named('tick').every((e) => JSON.parse(e.data).symbol === 'TSLA')).toBe(true)
-    expect(hub.changeSubscription('nope', ['TSLA'], [])).toBeUndefined()
+    expect(hub.changeSubscription('nope', 'u', ['TSLA'], [])).toBeUndefined()
   })
 
   it('releases the subscriber and the heartbeat the moment the client goes away', async () => {
@@ -176,7 +206,7 @@ describe('createTickerHub', () => {
     const { hub, market } = setup()
     const abort = new AbortController()
     // Nobody reads this response yet: its queue fills up as a slow network would make it.
-    const response = hub.openStream({ symbols: ['AAPL', 'MSFT'], signal: abort.signal })
+    const response = hub.openStream({ symbols: ['AAPL', 'MSFT'], signal: abort.signal, owner: 'u' })
     const published: MarketTick[] = []
     for (let i = 0; i < 1000; i++) published.push(...market.emit())
     const read = readSse(response)
@@ -201,7 +231,7 @@ describe('createTickerHub', () => {
   it('closes a stream whose reader stays behind for too long, saying why', async () => {
     const { hub, market } = setup({ slowConsumerMs: 100 })
     const abort = new AbortController()
-    const response = hub.openStream({ symbols: ['AAPL', 'MSFT'], signal: abort.signal })
+    const response = hub.openStream({ symbols: ['AAPL', 'MSFT'], signal: abort.signal, owner: 'u' })
     for (let i = 0; i < 1000; i++) market.emit()
     await new Promise((r) => setTimeout(r, 150))
     market.emit()

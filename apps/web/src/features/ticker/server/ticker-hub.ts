@@ -42,8 +42,13 @@ export interface TickerHubOptions {
   onConnectionClose?: (connectionId: string) => void
   listings: readonly Listing[]
   heartbeat: Heartbeat
-  /** How many ticks a reconnect can get back. */
+  /** How many ticks the resume buffer keeps. */
   bufferSize: number
+  /**
+   * How far behind the head a reconnect may be and still get its ticks replayed; further back is
+   * a reset (a fresh snapshot), so one request cannot make the hub send the whole buffer.
+   */
+  maxReplay?: number
   /** The `retry:` hint sent to every stream. */
   retryMs: number
   slowConsumerMs: number
@@ -56,6 +61,8 @@ export interface OpenStreamOptions {
   /** Decimal id from `Last-Event-ID` or `?lastEventId=`. */
   lastEventId?: string
   signal: AbortSignal
+  /** The user who opens it: only they may change its subscription. */
+  owner: string
 }
 
 export interface TickerHub {
@@ -63,8 +70,16 @@ export interface TickerHub {
   has(symbol: string): boolean
   /** Starts one SSE stream: hello, then the missed ticks or a snapshot, then live ticks. */
   openStream(options: OpenStreamOptions): Response
-  /** Changes what an open stream receives. `undefined`: no such connection (it closed, or never was). */
-  changeSubscription(connectionId: string, add: string[], remove: string[]): string[] | undefined
+  /**
+   * Changes what an open stream receives. `undefined`: no such connection (it closed, or never
+   * was), or it is another user's, which must look the same.
+   */
+  changeSubscription(
+    connectionId: string,
+    owner: string,
+    add: string[],
+    remove: string[],
+  ): string[] | undefined
   history(symbol: string): { ts: number; price: number }[]
   stats(): { connections: number; headId: number; oldestId: number }
   /** Tells every stream to come back later (a `retry:` hint and a `closing` event), then ends them. */
@@ -96,6 +111,7 @@ interface BufferedTick {
 
 interface Subscriber {
   connectionId: string
+  owner: string
   symbols: Set<string>
   sink: SseSink
   /** Latest frame per symbol while the client is behind: a slow reader gets fresh prices, not a backlog. */
@@ -126,6 +142,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
   const byConnection = new Map<string, Subscriber>()
   let drainWaiters: (() => void)[] = []
   let lastId = 0
+  const maxReplay = options.maxReplay ?? options.bufferSize
 
   for (const listing of options.listings) {
     bySymbol.set(listing.symbol, new Set())
@@ -213,7 +230,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
     listings: () => options.listings.map(({ symbol, name, open }) => ({ symbol, name, open })),
     has: (symbol) => bySymbol.has(symbol),
 
-    openStream({ symbols, lastEventId, signal }) {
+    openStream({ symbols, lastEventId, signal, owner }) {
       const connectionId = randomUUID()
       const wanted = new Set(symbols)
       // Everything below runs synchronously, so no tick can slip between the replay and the
@@ -221,12 +238,15 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
       const replay =
         lastEventId === undefined
           ? undefined
-          : buffer.since(Number(lastEventId), (t) => wanted.has(t.symbol))
+          : lastId - Number(lastEventId) > maxReplay
+            ? ({ kind: 'reset', reason: 'too_old' } as const)
+            : buffer.since(Number(lastEventId), (t) => wanted.has(t.symbol))
       const resume: TickerHello['resume'] =
         replay === undefined ? 'fresh' : replay.kind === 'replay' ? 'resumed' : 'reset'
 
       const sub: Subscriber = {
         connectionId,
+        owner,
         symbols: new Set(),
         pending: new Map(),
         sink: undefined as unknown as SseSink,
@@ -280,9 +300,9 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
       return response
     },
 
-    changeSubscription(connectionId, add, remove) {
+    changeSubscription(connectionId, owner, add, remove) {
       const sub = byConnection.get(connectionId)
-      if (!sub) return undefined
+      if (!sub || sub.owner !== owner) return undefined
       const added = add.filter((s) => !sub.symbols.has(s))
       unsubscribe(sub, remove)
       subscribe(sub, added)

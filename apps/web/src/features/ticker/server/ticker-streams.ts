@@ -6,8 +6,16 @@ import type { OpenStreamOptions, TickerHub } from './ticker-hub.ts'
  */
 export interface TickerStreams {
   open(options: OpenStreamOptions): Promise<Response>
-  /** The stream's symbols now, or `undefined` when no instance holds a stream with that id. */
-  change(connectionId: string, add: string[], remove: string[]): Promise<string[] | undefined>
+  /**
+   * The stream's symbols now, or `undefined` when no instance holds a stream with that id opened
+   * by `owner`.
+   */
+  change(
+    connectionId: string,
+    owner: string,
+    add: string[],
+    remove: string[],
+  ): Promise<string[] | undefined>
 }
 
 /** The ticker of one mode: a hub over its feed (`createLocalTicker`, `createClusterTicker`). */

@@ -1,11 +1,72 @@
 import { randomUUID } from 'node:crypto'
 import { SESSION_COOKIE, createSessionToken, readSessionCookie } from '@duplex/auth'
-import { CreateSessionSchema, type Session } from '@duplex/protocol/session'
+import { CreateSessionSchema, type Session, type SessionUser } from '@duplex/protocol/session'
 import { NextResponse } from 'next/server'
-import { invalid, jsonError, readJsonBody } from '../http.ts'
-import { lookupSession, sessionCookieOptions, sessionSecret } from '../session.ts'
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import { env } from '@/shared/env'
+import { readJsonBody, refuseCrossSite } from '../edge.ts'
+import { invalid, jsonError } from '../http.ts'
+import { clientIp, tooMany } from '../limits.ts'
+import { services } from '../services.ts'
+import { lookupSession, revocations, sessionCookieOptions, sessionSecret } from '../session.ts'
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
+
+let minting: RateLimiterMemory | RateLimiterRedis | undefined
+
+/** Sign-ins per IP address and minute: memory in one process, Redis across a cluster. */
+function mintLimiter() {
+  if (!minting) {
+    const { redis } = services()
+    const options = { points: env.SESSION_MINT_PER_MINUTE, duration: 60, keyPrefix: 'session-mint' }
+    minting = redis
+      ? new RateLimiterRedis({
+          ...options,
+          storeClient: redis.command,
+          keyPrefix: redis.key('limit', 'session-mint'),
+          // A Redis outage must not lock everyone out of signing in: fall back to this process.
+          insuranceLimiter: new RateLimiterMemory(options),
+        })
+      : new RateLimiterMemory(options)
+  }
+  return minting
+}
+
+const hasRetryTime = (value: unknown): value is RateLimiterRes =>
+  typeof (value as RateLimiterRes | null)?.msBeforeNext === 'number'
+
+/**
+ * The host name of the realtime server when it differs from the one this request addressed, so
+ * the browser will not send the cookie there; `undefined` when the cookie reaches it by itself.
+ */
+function crossHostRealtime(request: Request): string | undefined {
+  const url = env.REALTIME_PUBLIC_URL
+  if (!url || url === 'same-origin' || url.startsWith('/')) return undefined
+  let realtimeHost: string
+  try {
+    realtimeHost = new URL(url).hostname
+  } catch {
+    return undefined
+  }
+  const addressed = request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? ''
+  const pageHost = new URL(`http://${addressed.split(',')[0]?.trim() || 'localhost'}`).hostname
+  return realtimeHost === pageHost ? undefined : realtimeHost
+}
+
+/** The answer of the session routes: the user, and a short-lived token only for another host. */
+async function sessionAnswer(
+  request: Request,
+  user: SessionUser,
+  expiresAt: number,
+  tokenId: string,
+): Promise<Session> {
+  if (!crossHostRealtime(request)) return { user, expiresAt }
+  const short = await createSessionToken(user, await sessionSecret(), {
+    ttlSeconds: env.REALTIME_TOKEN_TTL_SECONDS,
+    tokenId,
+  })
+  return { user, expiresAt, token: short.token }
+}
 
 /**
  * `POST /api/session` `{ name }`: signs the visitor in under a display name (no password; this is
@@ -17,27 +78,53 @@ export async function POST(request: Request) {
   const parsed = CreateSessionSchema.safeParse(body.value)
   if (!parsed.success) return invalid(parsed.error, 'sign-in')
 
+  try {
+    await mintLimiter().consume(clientIp(request))
+  } catch (refusal) {
+    // The limiter rejects with its result when the budget is spent, with an Error when it failed.
+    if (!(refusal instanceof RateLimiterRes) && !hasRetryTime(refusal)) throw refusal
+    return tooMany(
+      `Too many sign-ins from this address: at most ${env.SESSION_MINT_PER_MINUTE} a minute.`,
+      refusal.msBeforeNext,
+    )
+  }
+
   const previous = await lookupSession(readSessionCookie(request.headers.get('cookie')))
   const user = { id: previous.ok ? previous.session.user.id : randomUUID(), name: parsed.data.name }
-  const { token, expiresAt } = await createSessionToken(user, await sessionSecret())
-  const session: Session = { user, token, expiresAt }
+  // A rename is a new token; the old one is signed out so only one of them stays usable.
+  if (previous.ok) await revocations().revoke(previous.session.tokenId, previous.session.expiresAt)
+  const { token, expiresAt, tokenId } = await createSessionToken(user, await sessionSecret())
 
-  const response = NextResponse.json(session, { headers: NO_STORE })
+  const response = NextResponse.json(await sessionAnswer(request, user, expiresAt, tokenId), {
+    headers: NO_STORE,
+  })
   response.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(request))
   return response
 }
 
-/** `GET /api/session`: who is signed in, or 401 saying why not (missing, expired, invalid). */
+/** `GET /api/session`: who is signed in, or 401 saying why not (missing, expired, signed out…). */
 export async function GET(request: Request) {
   const result = await lookupSession(readSessionCookie(request.headers.get('cookie')))
-  if (result.ok) return NextResponse.json(result.session, { headers: NO_STORE })
+  if (result.ok) {
+    const { user, expiresAt, tokenId } = result.session
+    return NextResponse.json(await sessionAnswer(request, user, expiresAt, tokenId), {
+      headers: NO_STORE,
+    })
+  }
   const response = jsonError(401, 'unauthorized', `Not signed in: ${result.message}`)
   response.headers.set('Cache-Control', 'no-store')
   return response
 }
 
-/** `DELETE /api/session`: signs out by expiring the cookie. Signing out twice is fine. */
+/**
+ * `DELETE /api/session`: signs out. The token is revoked (the web app and the realtime server
+ * refuse it from now on, wherever it was copied to) and the cookie expired. Twice is fine.
+ */
 export async function DELETE(request: Request) {
+  const crossSite = refuseCrossSite(request)
+  if (crossSite) return crossSite
+  const current = await lookupSession(readSessionCookie(request.headers.get('cookie')))
+  if (current.ok) await revocations().revoke(current.session.tokenId, current.session.expiresAt)
   const response = new NextResponse(null, { status: 204, headers: NO_STORE })
   response.cookies.set(SESSION_COOKIE, '', sessionCookieOptions(request, 0))
   return response

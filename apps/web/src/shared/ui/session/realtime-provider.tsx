@@ -48,6 +48,9 @@ export function RealtimeProvider({
     if (!response.ok) {
       const error = ApiErrorSchema.safeParse(body)
       const issue = error.success ? error.data.error.issues?.[0]?.message : undefined
+      // Too many sign-ins from this address: the server's message says so and for how long.
+      if (response.status === 429 && error.success)
+        return { ok: false, message: error.data.error.message }
       return { ok: false, message: issue ? `Name ${issue}.` : 'The server refused that name.' }
     }
     const parsed = SessionSchema.safeParse(body)

@@ -4,6 +4,7 @@ import { env } from '@/shared/env'
 import { invalid, lastEventIdOf, notFound } from '@/shared/server/http'
 import { services } from '@/shared/server/services'
 import { comeBackLater } from '@/shared/server/sse/come-back'
+import { requireUser } from '@/shared/server/session'
 import { createSseStream } from '@/shared/server/sse/sse-stream'
 import { progressServer } from '../feature.ts'
 import type { JobEvent } from '../job-model.ts'
@@ -16,9 +17,12 @@ const frameOf = (e: JobEvent) => encodeSseJson(e.event, e.data, e.seq)
  * A stream that ends makes EventSource reconnect. Two things stop that loop: the client closes
  * on the terminal event (our manager does), and a reconnect that already saw the terminal event
  * (its Last-Event-ID is that event's id) gets `204 No Content`, which the spec says makes
- * EventSource stop for good. A client that missed the ending still receives it.
+ * EventSource stop for good. A client that missed the ending still receives it. Only the job's
+ * owner may follow it (the cookie, or `?token=`); anyone else gets the 404 of a missing job.
  */
 export async function GET(request: Request, ctx: RouteContext<'/api/jobs/[id]/events'>) {
+  const auth = await requireUser(request)
+  if (!auth.ok) return auth.response
   const id = JobIdSchema.safeParse((await ctx.params).id)
   if (!id.success) return invalid(id.error, 'job id')
   const { heartbeat, draining } = services()
@@ -30,7 +34,7 @@ export async function GET(request: Request, ctx: RouteContext<'/api/jobs/[id]/ev
   const early: JobEvent[] = []
   let onEvent = (event: JobEvent): void => void early.push(event)
   const unsubscribe = jobs.subscribe(id.data, (event) => onEvent(event))
-  const current = await jobs.lastEvent(id.data)
+  const current = await jobs.lastEvent(id.data, auth.user.id)
   if (!current) {
     unsubscribe()
     return notFound(`No job with id ${id.data}`)

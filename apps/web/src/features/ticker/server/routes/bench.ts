@@ -1,4 +1,5 @@
-import { invalid, notFound, readJsonBody } from '@/shared/server/http'
+import { invalid, notFound } from '@/shared/server/http'
+import { readJsonBody } from '@/shared/server/edge'
 import { BenchPublishSchema, publishBenchTicks } from '../bench-publisher.ts'
 import { tickerEnv } from '../env.ts'
 import { tickerServer } from '../feature.ts'

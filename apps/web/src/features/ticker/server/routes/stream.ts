@@ -2,11 +2,17 @@ import { TickerStreamQuerySchema } from '@duplex/protocol/ticker'
 import { env } from '@/shared/env'
 import { invalid, jsonError, lastEventIdOf } from '@/shared/server/http'
 import { services } from '@/shared/server/services'
+import { requireUser } from '@/shared/server/session'
 import { comeBackLater } from '@/shared/server/sse/come-back'
 import { tickerServer } from '../feature.ts'
 
-/** `GET /api/ticker/stream?symbols=AAPL,MSFT` — the live ticker as Server-Sent Events. */
+/**
+ * `GET /api/ticker/stream?symbols=AAPL,MSFT` — the live ticker as Server-Sent Events, for a
+ * signed-in user (the cookie, or `?token=`); the stream's `connectionId` is theirs alone.
+ */
 export async function GET(request: Request) {
+  const auth = await requireUser(request)
+  if (!auth.ok) return auth.response
   const url = new URL(request.url)
   const parsed = TickerStreamQuerySchema.safeParse({
     symbols: url.searchParams.get('symbols') ?? '',
@@ -28,5 +34,6 @@ export async function GET(request: Request) {
     symbols: parsed.data.symbols,
     lastEventId: parsed.data.lastEventId,
     signal: request.signal,
+    owner: auth.user.id,
   })
 }
