@@ -58,6 +58,32 @@ describe('createRealtimeServer', () => {
   })
   // demo:chat:end
 
+  it('restricts /metrics to loopback by default, or to the bearer of METRICS_TOKEN', async () => {
+    server = await startTestServer()
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(200)
+    // Through a reverse proxy on this host every request is local; the proxy's header gives it away.
+    const proxied = await fetch(`${server.url}/metrics`, {
+      headers: { 'X-Forwarded-For': '203.0.113.7' },
+    })
+    expect(proxied.status).toBe(403)
+    expect(await proxied.json()).toMatchObject({ error: { code: 'forbidden' } })
+    await server.cleanup()
+
+    const token = 'metrics-token-of-enough-length'
+    server = await startTestServer({ metricsToken: token })
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(403)
+    const wrong = await fetch(`${server.url}/metrics`, {
+      headers: { Authorization: 'Bearer metrics-token-of-enough-lengtH' },
+    })
+    expect(wrong.status).toBe(403)
+    const scraped = await fetch(`${server.url}/metrics`, {
+      headers: { Authorization: `Bearer ${token}`, 'X-Forwarded-For': '203.0.113.7' },
+    })
+    expect(scraped.status).toBe(200)
+    expect(await scraped.text()).toContain('duplex_realtime_connections')
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+  })
+
   it('answers 404 for unknown paths and unknown upgrades', async () => {
     server = await startTestServer()
     expect((await fetch(`${server.url}/nope`)).status).toBe(404)
