@@ -2,6 +2,7 @@ import { loadSessionSecret, verifySessionToken } from '@duplex/auth'
 import type { ClusterMode } from '@duplex/cluster'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Duplex } from 'node:stream'
@@ -121,6 +122,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const configs = features.map((feature) =>
       feature.env ? parseFeatureEnv(feature.env, options.env ?? {}) : undefined,
     )
+    // Created here first, owner-only: it holds the session secret and, in single mode, every
+    // message and document. (An existing folder keeps the mode its owner gave it.)
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
     const secret = await loadSessionSecret({
       dataDir: options.dataDir,
       secret: options.sessionSecret,
