@@ -1,7 +1,4 @@
-import { createTestSession, dataDirSecret } from '@duplex/testing/session'
 import { freshName } from '@duplex/testing/names'
-import { once } from 'node:events'
-import { WebSocket } from 'ws'
 import { openDoc } from '../fixtures/editor.ts'
 import { E2E } from '../fixtures/ports.ts'
 import { expect, test } from '../fixtures/realtime.ts'
@@ -38,17 +35,28 @@ test('the editor shows a spoofed cursor under its real name, with a safe colour'
   const peers = ada.page.getByTestId('peer-list').locator('[title]')
   await expect(peers).toHaveCount(1)
 
-  // Mallory, signed in as herself, claims to be Ada and puts CSS into her cursor colour.
-  const { token } = await createTestSession(
-    { id: freshName('mallory'), name: 'Mallory' },
-    { secret: await dataDirSecret(E2E.dataDir) },
+  // Mallory, signed in as herself, opens the document from a script on her own page, claims to
+  // be Ada and puts CSS into her cursor colour.
+  const mallory = await openUser(browser, 'Mallory')
+  await mallory.page.goto('/')
+  const overlay = 'red;position:fixed;inset:0;z-index:9999;background:url(https://evil.example/x)'
+  const frame = [
+    ...awarenessFrame(31337, 1, { user: { id: 'u_ada', name: 'Ada', color: overlay } }),
+  ]
+  await mallory.page.evaluate(
+    async ({ url, frame }) => {
+      const socket = new WebSocket(url)
+      socket.binaryType = 'arraybuffer'
+      await new Promise((resolve, reject) => {
+        socket.onopen = resolve
+        socket.onerror = reject
+      })
+      socket.send(Uint8Array.from(frame))
+      ;(window as unknown as { spoofer: WebSocket }).spoofer = socket
+    },
+    { url: `ws://127.0.0.1:${E2E.realtimePort}/yjs/${doc}`, frame },
   )
-  const raw = new WebSocket(`ws://127.0.0.1:${E2E.realtimePort}/yjs/${doc}?token=${token}`)
-  await once(raw, 'open')
   try {
-    const overlay = 'red;position:fixed;inset:0;z-index:9999;background:url(https://evil.example/x)'
-    raw.send(awarenessFrame(31337, 1, { user: { id: 'u_ada', name: 'Ada', color: overlay } }))
-
     await expect(peers).toHaveCount(2)
     const spoofer = ada.page.getByTestId('peer-list').locator('[title="Mallory"]')
     await expect(spoofer).toBeVisible()
@@ -57,7 +65,7 @@ test('the editor shows a spoofed cursor under its real name, with a safe colour'
     await expect(ada.page.getByTestId('peer-list').locator('[title="Ada"]')).toHaveCount(0)
     expect(await ada.page.locator('[style*="evil.example"]').count()).toBe(0)
   } finally {
-    raw.terminate()
+    await mallory.context.close()
     await ada.context.close()
   }
 })
