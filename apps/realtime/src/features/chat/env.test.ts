@@ -14,7 +14,7 @@ describe('chat environment', () => {
       CHAT_READ_RATE_SECONDS: 10,
       CHAT_WRITE_RATE_POINTS: 60,
       CHAT_WRITE_RATE_SECONDS: 10,
-      CHAT_RATE_IP_FACTOR: 5,
+      CHAT_RATE_IP_FACTOR: 10,
       CHAT_MAX_ROOMS: 1000,
       CHAT_RECOVERY_WINDOW_MS: 120_000,
     })

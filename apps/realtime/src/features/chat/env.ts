@@ -21,7 +21,7 @@ export const ChatEnvSchema = z.object({
    * new name buys a few more users' worth, not an unbounded number. Behind a proxy every client
    * shares its IP, so raise this (or terminate at the proxy) there.
    */
-  CHAT_RATE_IP_FACTOR: optional(integer(1, 10_000)).transform((v) => v ?? 5),
+  CHAT_RATE_IP_FACTOR: optional(integer(1, 10_000)).transform((v) => v ?? 10),
   /** Rooms the server keeps at most; creating one more is refused with `limit_reached`. */
   CHAT_MAX_ROOMS: optional(integer(1, 1_000_000)).transform((v) => v ?? 1000),
   /**
