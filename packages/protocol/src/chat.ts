@@ -220,7 +220,7 @@ export type LeaveRoomAck = z.infer<typeof LeaveRoomAckSchema>
  * `send-message`. The ack carries the stored message; a retry with the same `clientId` acks the
  * message stored the first time instead of storing a second one, and broadcasts it again (the
  * first broadcast may have been lost with its server). So `room-message` is at-least-once:
- * clients keep messages by `id`.
+ * clients keep messages by `id`. A retry costs a rate-limit point like a new message.
  */
 export const SendMessageSchema = z.object({
   roomId: RoomIdSchema,

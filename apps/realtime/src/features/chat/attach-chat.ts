@@ -84,7 +84,7 @@ const EVENT_BUDGET: Record<ClientEventName, BudgetKind> = {
 const BUDGET_NOUN: Record<BudgetKind, string> = {
   create: 'new rooms',
   read: 'reads',
-  write: 'typing and read events',
+  write: 'typing and read-receipt events',
   send: 'messages',
 }
 
