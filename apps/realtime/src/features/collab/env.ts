@@ -15,8 +15,11 @@ export const CollabEnvSchema = z.object({
   YJS_MAX_BUFFERED_BYTES: optional(integer(16_384, 1024 * MiB)).transform((v) => v ?? 8 * MiB),
   /** Largest awareness state (cursor, name, colour) of one client, as JSON; larger is ignored. */
   YJS_AWARENESS_MAX_BYTES: optional(integer(64, 1 * MiB)).transform((v) => v ?? 4096),
-  /** Awareness updates per connection and window; the rest are ignored until it refills. */
-  YJS_AWARENESS_RATE_POINTS: optional(integer(1, 100_000)).transform((v) => v ?? 100),
+  /**
+   * Awareness updates per connection and window; the rest are ignored until it refills. Every
+   * caret move is one, so a fast typist sends 10–20 a second.
+   */
+  YJS_AWARENESS_RATE_POINTS: optional(integer(1, 100_000)).transform((v) => v ?? 300),
   YJS_AWARENESS_RATE_SECONDS: optional(integer(1, 86_400)).transform((v) => v ?? 10),
   /** Documents one user may create in all (opening `/yjs/<new name>` or `POST /api/docs`). */
   YJS_DOC_QUOTA: optional(integer(1, 1_000_000)).transform((v) => v ?? 100),
