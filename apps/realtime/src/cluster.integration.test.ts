@@ -527,6 +527,7 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
           '0001_initial',
           'chat_0001_initial',
           'collab_0001_initial',
+          'collab_0002_doc_owner',
         ])
       } finally {
         await client.end()

@@ -25,6 +25,8 @@ const server = createRealtimeServer({
   dev: env.NODE_ENV !== 'production',
   env: process.env,
   features,
+  socketIoMaxBufferedBytes: env.SOCKETIO_MAX_BUFFERED_BYTES,
+  metricsToken: env.METRICS_TOKEN,
   // The env schema accepts both URLs or neither.
   ...(env.DATABASE_URL !== undefined &&
     env.REDIS_URL !== undefined && {

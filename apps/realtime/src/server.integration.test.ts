@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises'
+import { rm, stat } from 'node:fs/promises'
+import path from 'node:path'
 import { createServer, type AddressInfo } from 'node:net'
 import { io as connectClient } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -7,6 +8,7 @@ import { waitFor } from '@duplex/testing/wait'
 import { TEST_SESSION_SECRET } from '@duplex/testing/session'
 import { silentLogger } from './shared/log.ts'
 import { createRealtimeServer } from './server.ts'
+import { SQLITE_FILE } from './shared/storage/database.ts'
 import { makeDataDir, startTestServer, type TestServer } from './test-helpers.ts'
 
 let server: TestServer | undefined
@@ -57,6 +59,45 @@ describe('createRealtimeServer', () => {
     client.disconnect()
   })
   // demo:chat:end
+
+  it('restricts /metrics to loopback by default, or to the bearer of METRICS_TOKEN', async () => {
+    server = await startTestServer()
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(200)
+    // Through a reverse proxy on this host every request is local; the proxy's header gives it away.
+    const proxied = await fetch(`${server.url}/metrics`, {
+      headers: { 'X-Forwarded-For': '203.0.113.7' },
+    })
+    expect(proxied.status).toBe(403)
+    expect(await proxied.json()).toMatchObject({ error: { code: 'forbidden' } })
+    await server.cleanup()
+
+    const token = 'metrics-token-of-enough-length'
+    server = await startTestServer({ metricsToken: token })
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(403)
+    const wrong = await fetch(`${server.url}/metrics`, {
+      headers: { Authorization: 'Bearer metrics-token-of-enough-lengtH' },
+    })
+    expect(wrong.status).toBe(403)
+    const scraped = await fetch(`${server.url}/metrics`, {
+      headers: { Authorization: `Bearer ${token}`, 'X-Forwarded-For': '203.0.113.7' },
+    })
+    expect(scraped.status).toBe(200)
+    expect(await scraped.text()).toContain('duplex_realtime_connections')
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+  })
+
+  it('creates the data folder and the SQLite files owner-only', async () => {
+    const parent = await makeDataDir()
+    const dataDir = path.join(parent, 'fresh')
+    server = await startTestServer({ dataDir })
+    const mode = async (file: string) => (await stat(path.join(dataDir, file))).mode & 0o777
+    expect(await mode('.')).toBe(0o700)
+    expect(await mode(SQLITE_FILE)).toBe(0o600)
+    expect(await mode(`${SQLITE_FILE}-wal`)).toBe(0o600)
+    await server.cleanup()
+    server = undefined
+    await rm(parent, { recursive: true, force: true })
+  })
 
   it('answers 404 for unknown paths and unknown upgrades', async () => {
     server = await startTestServer()

@@ -6,6 +6,8 @@ import {
 } from '@duplex/auth'
 import type { ClusterMode } from '@duplex/cluster'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { timingSafeEqual } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Duplex } from 'node:stream'
@@ -40,6 +42,10 @@ export interface RealtimeServerOptions {
    * `process.env` in production, a few overrides in tests. Defaults when undefined.
    */
   env?: EnvSource
+  /** `SOCKETIO_MAX_BUFFERED_BYTES`: see `capOutboundBuffer`; 4 MiB when undefined. */
+  socketIoMaxBufferedBytes?: number | undefined
+  /** `METRICS_TOKEN`: `/metrics` needs it as a bearer token; loopback-only when undefined. */
+  metricsToken?: string | undefined
   /** The features to run; `src/features/index.ts` when undefined. */
   features?: readonly RealtimeFeature[]
   /**
@@ -61,6 +67,32 @@ export interface RealtimeServer {
    * the database. Safe to call more than once, and before or during start.
    */
   stop(): Promise<void>
+}
+
+const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024
+
+/**
+ * Who may read `/metrics` (process memory, connection counts, refusals: useful to an attacker
+ * sizing a flood). With a token: whoever presents it. Without: direct loopback requests only.
+ */
+function metricsAllowed(req: IncomingMessage, token: string | undefined): boolean {
+  if (token !== undefined) {
+    const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
+    return presented !== undefined && safeEqual(presented, token)
+  }
+  const address = req.socket.remoteAddress ?? ''
+  const loopback =
+    address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.')
+  // A proxy on this host makes every request look local; it says so in these headers.
+  return (
+    loopback && req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined
+  )
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a)
+  const right = Buffer.from(b)
+  return left.length === right.length && timingSafeEqual(left, right)
 }
 
 interface Running {
@@ -95,6 +127,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const configs = features.map((feature) =>
       feature.env ? parseFeatureEnv(feature.env, options.env ?? {}) : undefined,
     )
+    // Created here first, owner-only: it holds the session secret and, in single mode, every
+    // message and document. (An existing folder keeps the mode its owner gave it.)
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
     const secret = await loadSessionSecret({
       dataDir: options.dataDir,
       secret: options.sessionSecret,
@@ -140,6 +175,17 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           })
         }
         if (url.pathname === '/metrics' && req.method === 'GET') {
+          if (!metricsAllowed(req, options.metricsToken)) {
+            metrics.rejected.inc({ transport: 'http', code: 'forbidden' })
+            return sendError(
+              res,
+              403,
+              'forbidden',
+              options.metricsToken === undefined
+                ? '/metrics answers loopback requests only (set METRICS_TOKEN to scrape from elsewhere)'
+                : '/metrics needs Authorization: Bearer <METRICS_TOKEN>',
+            )
+          }
           const body = await metrics.registry.metrics()
           res.writeHead(200, { 'Content-Type': metrics.registry.contentType })
           res.end(body)
@@ -182,6 +228,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         log,
         redis: node && { client: node.redis, keyPrefix: node.keyPrefix },
         options: socketIoOptions,
+        maxBufferedBytes: options.socketIoMaxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
       })
       state.io = io
 

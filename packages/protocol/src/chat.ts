@@ -39,6 +39,12 @@ export const CHAT_HISTORY_PAGE = 50
 /** Largest `limit` `load-history` accepts. */
 export const CHAT_HISTORY_MAX_PAGE = 100
 
+/** Rooms one `list-rooms` answer carries when no `limit` is given. */
+export const CHAT_ROOMS_PAGE = 100
+
+/** Largest `limit` `list-rooms` accepts. */
+export const CHAT_ROOMS_MAX_PAGE = 200
+
 /**
  * Length of a message as the server counts it against `CHAT_MAX_LENGTH`: code points, so an
  * emoji counts once. Clients should count the same way before sending.
@@ -67,8 +73,10 @@ export const TYPING_EXPIRE_MS = 5000
 export const ChatErrorCode = {
   /** The payload failed its schema; the message names the field. */
   invalid: 'invalid',
-  /** Too many messages in the window; the message says when to retry. */
+  /** Too many events of this kind in the window; the message says when to retry. */
   rateLimited: 'rate_limited',
+  /** A server-wide bound is reached (e.g. `CHAT_MAX_ROOMS`); retrying will not help soon. */
+  limitReached: 'limit_reached',
   /** The text is longer than `CHAT_MAX_LENGTH`. */
   tooLarge: 'too_large',
   /** The event names a room this socket has not joined. */
@@ -82,6 +90,7 @@ export type ChatErrorCode = (typeof ChatErrorCode)[keyof typeof ChatErrorCode]
 export const ChatErrorCodeSchema = z.enum([
   'invalid',
   'rate_limited',
+  'limit_reached',
   'too_large',
   'not_in_room',
   'unauthorized',
@@ -211,7 +220,7 @@ export type LeaveRoomAck = z.infer<typeof LeaveRoomAckSchema>
  * `send-message`. The ack carries the stored message; a retry with the same `clientId` acks the
  * message stored the first time instead of storing a second one, and broadcasts it again (the
  * first broadcast may have been lost with its server). So `room-message` is at-least-once:
- * clients keep messages by `id`.
+ * clients keep messages by `id`. A retry costs a rate-limit point like a new message.
  */
 export const SendMessageSchema = z.object({
   roomId: RoomIdSchema,
@@ -253,10 +262,22 @@ export type MarkRead = z.infer<typeof MarkReadSchema>
 export const MarkReadAckSchema = ackSchema({})
 export type MarkReadAck = z.infer<typeof MarkReadAckSchema>
 
-/** `list-rooms`: every room, oldest first. The payload is an empty object. */
-export const ListRoomsSchema = z.object({}).optional()
+/**
+ * `list-rooms`: rooms oldest first, one page at a time ({@link CHAT_ROOMS_PAGE} unless `limit`
+ * says otherwise). `{}` gets the first page; `after` (the last room id of a page) the next one.
+ */
+export const ListRoomsSchema = z
+  .object({
+    after: RoomIdSchema.optional(),
+    limit: z.number().int().min(1).max(CHAT_ROOMS_MAX_PAGE).optional(),
+  })
+  .optional()
 export type ListRooms = z.infer<typeof ListRoomsSchema>
-export const ListRoomsAckSchema = ackSchema({ rooms: z.array(RoomSchema) })
+export const ListRoomsAckSchema = ackSchema({
+  rooms: z.array(RoomSchema),
+  /** Whether rooms after the last one exist (ask again with `after`). */
+  hasMore: z.boolean(),
+})
 export type ListRoomsAck = z.infer<typeof ListRoomsAckSchema>
 
 /** `create-room`: creating an existing room is not an error (`created: false`). */

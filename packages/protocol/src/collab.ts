@@ -46,13 +46,14 @@ export type CreatedDoc = z.infer<typeof CreatedDocSchema>
 
 /**
  * What each editor puts in its Yjs awareness state under `user`, so cursors can be labelled and
- * coloured. Validate other clients' states with it: awareness is relayed, not checked, by the server.
+ * coloured. The server rewrites `id` and `name` from the connection's session and replaces a
+ * colour that is not `#rrggbb`; clients validate with this schema all the same.
  */
 export const CollabAwarenessUserSchema = z.object({
   id: z.string(),
   name: z.string(),
-  /** CSS colour of the cursor, e.g. `#e91e63`. */
-  color: z.string(),
+  /** Colour of the cursor, exactly `#rrggbb` (it ends up in a `style` attribute), e.g. `#e91e63`. */
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #e91e63'),
 })
 export type CollabAwarenessUser = z.infer<typeof CollabAwarenessUserSchema>
 
@@ -63,7 +64,19 @@ export type CollabAwarenessUser = z.infer<typeof CollabAwarenessUserSchema>
 export const CollabCloseCode = {
   /** The server is shutting down; reconnect later (y-websocket does so on its own). */
   shuttingDown: { code: 1001, reason: 'Server shutting down' },
+  /**
+   * A frame was not a well-formed y-websocket message (or was text). Logged once per connection.
+   * A frame over `YJS_MAX_FRAME_BYTES` is closed by the WebSocket layer with 1009 instead.
+   */
+  protocolError: { code: 4400, reason: 'Protocol error' },
   /** The session is not valid (or no longer). Get a new one before reconnecting. */
   unauthorized: { code: 4401, reason: 'Unauthorized' },
+  /**
+   * The client fell more than `YJS_MAX_BUFFERED_BYTES` behind reading. Reconnecting syncs it
+   * again from the document's state, not from the backlog.
+   */
+  tooSlow: { code: 4408, reason: 'Reader too slow' },
+  /** The update would take the document past `YJS_MAX_DOC_BYTES`; it was not applied. */
+  docTooLarge: { code: 4413, reason: 'Document too large' },
 } as const
 export type CollabCloseCode = (typeof CollabCloseCode)[keyof typeof CollabCloseCode]

@@ -8,6 +8,7 @@ describe('parseEnv', () => {
       NODE_ENV: 'development',
       REALTIME_PORT: 3001,
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      SOCKETIO_MAX_BUFFERED_BYTES: 4 * 1024 * 1024,
     })
   })
 

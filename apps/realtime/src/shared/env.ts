@@ -63,6 +63,19 @@ const EnvObjectSchema = z.object({
    * shared with the web app (see @duplex/cluster).
    */
   ...ClusterEnvShape,
+  /**
+   * A Socket.IO client with more than this many bytes waiting to be sent to it (it stopped
+   * reading) is disconnected with `disconnect-reason` `slow_consumer`. Default 4 MiB.
+   */
+  SOCKETIO_MAX_BUFFERED_BYTES: optional(integer(16_384, 1_073_741_824)).transform(
+    (v) => v ?? 4 * 1024 * 1024,
+  ),
+  /**
+   * `/metrics` answers a request with `Authorization: Bearer <METRICS_TOKEN>` from anywhere.
+   * Without one (the default) it answers only direct loopback requests (no `X-Forwarded-For`,
+   * so a reverse proxy on the same host does not expose it), and 403 to the rest.
+   */
+  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   /** Cluster mode: an instance silent this long is dead; its members leave presence (default 10000). */
   CLUSTER_INSTANCE_TIMEOUT_MS: optional(integer(500, 600_000)),
 })

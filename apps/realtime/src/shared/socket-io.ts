@@ -1,4 +1,9 @@
 import { readSessionCookie, type VerifySessionResult } from '@duplex/auth'
+import {
+  DISCONNECT_REASON_EVENT,
+  DisconnectReasonCode,
+  type DisconnectReason,
+} from '@duplex/protocol/realtime'
 import type { SessionUser } from '@duplex/protocol/session'
 import { createAdapter } from '@socket.io/redis-streams-adapter'
 import type { Server as HttpServer } from 'node:http'
@@ -40,6 +45,11 @@ export interface SocketIoDeps {
   redis?: { client: Redis; keyPrefix: string } | undefined
   /** What the features asked for (see `RealtimeFeature.socketIoOptions`), merged in order. */
   options?: Partial<ServerOptions>
+  /**
+   * `SOCKETIO_MAX_BUFFERED_BYTES`: a socket with more than this waiting to be sent to it is
+   * disconnected (see {@link capOutboundBuffer}). Unbounded when undefined.
+   */
+  maxBufferedBytes?: number | undefined
 }
 
 /**
@@ -115,11 +125,81 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
     socket.onAny(() => metrics.messagesIn.inc({ transport: 'socketio' }))
     socket.onAnyOutgoing(() => metrics.messagesOut.inc({ transport: 'socketio' }))
     socket.on('disconnect', () => metrics.connections.dec({ transport: 'socketio' }))
+    if (deps.maxBufferedBytes !== undefined) {
+      capOutboundBuffer(socket, deps.maxBufferedBytes, () => {
+        metrics.rejected.inc({ transport: 'socketio', code: DisconnectReasonCode.slowConsumer })
+        log.warn(
+          `[socket.io] ${socket.data.user.id} (${socket.handshake.address}) stopped reading: ` +
+            `over ${deps.maxBufferedBytes} bytes waiting; disconnected`,
+        )
+      })
+    }
     const expiresAt = sessionExpiry.get(socket)
     if (expiresAt !== undefined) expireWithSession(socket, expiresAt)
   })
 
   return io
+}
+
+/** How long a slow consumer gets to take its disconnect before its transport is cut. */
+const SLOW_CONSUMER_GRACE_MS = 2000
+
+/** Bytes of a packet's payload, near enough for a budget (a string counts its UTF-16 units). */
+function packetBytes(data: unknown): number {
+  if (typeof data === 'string') return data.length
+  if (data instanceof Uint8Array) return data.byteLength
+  return 0
+}
+
+/**
+ * Back-pressure per socket: a client that stops reading while the server keeps sending (a member
+ * of a busy room on a stalled link) would otherwise make the server hold every packet for it.
+ * Counts what waits in engine.io's write buffer plus what the WebSocket has not written yet; past
+ * `maxBytes` the backlog is dropped, the client is told why (`disconnect-reason`, then
+ * `io server disconnect`, so it does not reconnect in a loop by itself) and, if it still does
+ * not read, its transport is cut.
+ */
+function capOutboundBuffer(socket: SharedSocket, maxBytes: number, onExceeded: () => void): void {
+  const conn = socket.conn
+  let queued = 0
+  let exceeded = false
+  // Everything in the write buffer is handed to the transport at once, which then counts it.
+  conn.on('flush', () => {
+    queued = 0
+  })
+  conn.on('packetCreate', (packet: { data?: unknown }) => {
+    if (exceeded) return
+    queued += packetBytes(packet.data)
+    const transportSocket = (conn.transport as { socket?: { bufferedAmount?: unknown } }).socket
+    const unsent =
+      typeof transportSocket?.bufferedAmount === 'number' ? transportSocket.bufferedAmount : 0
+    if (queued + unsent <= maxBytes) return
+    exceeded = true
+    onExceeded()
+    // Dropped, not sent: the client reloads history when it comes back.
+    // engine.io keeps its write buffer private; emptying it is the only way to let go of it.
+    ;(conn as unknown as { writeBuffer: unknown[] }).writeBuffer.splice(0)
+    queued = 0
+    const reason: DisconnectReason = {
+      code: DisconnectReasonCode.slowConsumer,
+      message: `more than ${maxBytes} bytes were waiting for this connection; reconnect to catch up`,
+    }
+    // Not from inside the packet being created: emitting here would re-enter this listener.
+    queueMicrotask(() => {
+      // The shared server has no event map of its own (see SharedSocketServer).
+      ;(socket as unknown as { emit(event: string, payload: DisconnectReason): boolean }).emit(
+        DISCONNECT_REASON_EVENT,
+        reason,
+      )
+      socket.disconnect(true)
+      setTimeout(() => {
+        if (conn.readyState === 'closed') return
+        const raw = (conn.transport as { socket?: { terminate?: () => void } }).socket
+        if (typeof raw?.terminate === 'function') raw.terminate()
+        else conn.transport.close()
+      }, SLOW_CONSUMER_GRACE_MS).unref()
+    })
+  })
 }
 
 /** setTimeout's ceiling (~24.8 days); a longer delay would fire at once. */

@@ -23,6 +23,9 @@ export const chat: Scenario = {
       // Raised so the limiter is exercised on every message but never refuses one.
       CHAT_RATE_POINTS: '10000',
       CHAT_RATE_SECONDS: '1',
+      // Every viewer tab of a worker's one user joins the room: a read each (issue 11's budgets).
+      CHAT_READ_RATE_POINTS: '100000',
+      CHAT_READ_RATE_SECONDS: '1',
       // Recovery sessions are kept in memory for this long by design; shortened so the cleanup
       // check can see them released instead of waiting out the two-minute default.
       CHAT_RECOVERY_WINDOW_MS: String(RECOVERY_WINDOW_MS),

@@ -1,5 +1,6 @@
 import {
   CHAT_HISTORY_PAGE,
+  CHAT_ROOMS_PAGE,
   ClientEventSchemas,
   chatTextLength,
   type AckError,
@@ -23,6 +24,7 @@ import type { Metrics } from '../../shared/metrics.ts'
 import type { ChatStore, StoredRoom } from './repository.ts'
 import { createPresence, type Departure, type Presence } from './presence.ts'
 import { createRateLimiter } from './rate-limit.ts'
+import { createBudgetLimiter, type BudgetKind, type Budgets } from './budgets.ts'
 
 export type ChatServer = Server<
   ClientToServerEvents,
@@ -38,6 +40,12 @@ export interface ChatLimits {
   /** `CHAT_RATE_POINTS` messages per `CHAT_RATE_SECONDS`, per user. */
   ratePoints: number
   rateSeconds: number
+  /** Per-kind budgets (`send` is `ratePoints` per `rateSeconds`); see `CHAT_*_RATE_*`. */
+  budgets: Budgets
+  /** `CHAT_RATE_IP_FACTOR`: each budget per IP is this many users' worth. */
+  ipFactor: number
+  /** `CHAT_MAX_ROOMS`: rooms the server keeps at most. */
+  maxRooms: number
 }
 
 export interface ChatDeps {
@@ -61,6 +69,25 @@ type AckOf<E extends ClientEventName> = z.infer<(typeof ClientAckSchemas)[E]>
 /** Typing events are relayed, not stored; this only stops a runaway client from flooding a room. */
 const TYPING_RATE = { points: 30, seconds: 10 }
 
+/** What each event costs; every inbound event is charged before its payload is even parsed. */
+const EVENT_BUDGET: Record<ClientEventName, BudgetKind> = {
+  'join-room': 'read',
+  'leave-room': 'read',
+  'list-rooms': 'read',
+  'load-history': 'read',
+  'send-message': 'send',
+  typing: 'write',
+  'mark-read': 'write',
+  'create-room': 'create',
+}
+
+const BUDGET_NOUN: Record<BudgetKind, string> = {
+  create: 'new rooms',
+  read: 'reads',
+  write: 'typing and read-receipt events',
+  send: 'messages',
+}
+
 /** Socket.IO room of a chat room, prefixed so it can never collide with a socket id. */
 function roomKey(roomId: RoomId): string {
   return `room:${roomId}`
@@ -82,10 +109,10 @@ function fail(code: ChatErrorCode, message: string): AckError {
 export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
   const { store, limits, metrics, log } = deps
   const presence = deps.presence ?? createPresence()
-  const sendLimiter = createRateLimiter({
-    points: limits.ratePoints,
-    seconds: limits.rateSeconds,
-    ...(deps.redis && { redis: { ...deps.redis, keyPrefix: `${deps.redis.keyPrefix}rl:send` } }),
+  const budgets = createBudgetLimiter({
+    budgets: limits.budgets,
+    ipFactor: limits.ipFactor,
+    redis: deps.redis,
   })
   const typingLimiter = createRateLimiter({
     ...TYPING_RATE,
@@ -109,7 +136,23 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
       }
     }
 
+    /** Charges a creation point and checks `CHAT_MAX_ROOMS` before a room is made. */
+    async function mayCreate(roomId: RoomId): Promise<AckError | undefined> {
+      if (await store.hasRoom(roomId)) return undefined
+      const refused = await charge(socket, 'create')
+      if (refused) return refused
+      if ((await store.countRooms()) >= limits.maxRooms) {
+        return fail(
+          'limit_reached',
+          `this server keeps at most ${limits.maxRooms} rooms; join an existing one`,
+        )
+      }
+      return undefined
+    }
+
     handle(socket, 'join-room', async ({ roomId }) => {
+      const refused = await mayCreate(roomId)
+      if (refused) return refused
       const { room, created } = await store.ensureRoom(roomId, user.id)
       if (created) io.emit('room-created', await roomInfo(room))
       // The socket may have gone while we awaited; joining now would leave a ghost member.
@@ -141,21 +184,14 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
           `text: must be at most ${limits.maxLength} characters, got ${length}`,
         )
       }
-      // A retry after a lost ack: answer with what was stored, without spending rate points, and
-      // broadcast it again. The first broadcast may have died with the instance that stored the
-      // message; clients merge messages by id, so members who got it already see no change.
+      // A retry after a lost ack (it paid its point like any send: replays are not free):
+      // answer with what was stored, and broadcast it again. The first broadcast may have died
+      // with the instance that stored the message; clients merge messages by id, so members who
+      // got it already see no change.
       const existing = await store.findMessageByClientId(roomId, user.id, clientId)
       if (existing) {
         socket.to(roomKey(roomId)).emit('room-message', existing)
         return { ok: true, message: existing }
-      }
-      const allowed = await sendLimiter.consume(user.id)
-      if (!allowed.ok) {
-        const seconds = Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))
-        return fail(
-          'rate_limited',
-          `at most ${limits.ratePoints} messages per ${limits.rateSeconds} s; retry in ${seconds} s`,
-        )
       }
       // Stored first: a message somebody saw is never lost by a crash before the insert.
       const { message, created } = await store.insertMessage({
@@ -196,12 +232,22 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
       return { ok: true }
     })
 
-    handle(socket, 'list-rooms', async () => {
-      const rooms = await store.listRooms()
-      return { ok: true, rooms: await Promise.all(rooms.map(roomInfo)) }
+    handle(socket, 'list-rooms', async (payload) => {
+      const { rooms, hasMore } = await store.listRooms({
+        after: payload?.after,
+        limit: payload?.limit ?? CHAT_ROOMS_PAGE,
+      })
+      return { ok: true, rooms: await Promise.all(rooms.map(roomInfo)), hasMore }
     })
 
     handle(socket, 'create-room', async ({ roomId }) => {
+      // The handler already paid a creation point; only the room count is left to check.
+      if (!(await store.hasRoom(roomId)) && (await store.countRooms()) >= limits.maxRooms) {
+        return fail(
+          'limit_reached',
+          `this server keeps at most ${limits.maxRooms} rooms; join an existing one`,
+        )
+      }
       const { room, created } = await store.ensureRoom(roomId, user.id)
       const info = await roomInfo(room)
       if (created) io.emit('room-created', info)
@@ -245,6 +291,21 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
     io.to(roomKey(roomId)).emit('presence', { roomId, members })
   }
 
+  /** Takes one point of `kind` from the socket's user and IP; the refusal to ack when out. */
+  async function charge(socket: ChatSocket, kind: BudgetKind): Promise<AckError | undefined> {
+    const allowed = await budgets.consume(kind, socket.data.user.id, socket.handshake.address)
+    if (allowed.ok) return undefined
+    const { points, seconds } = limits.budgets[kind]
+    const retry = Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))
+    const who =
+      allowed.scope === 'user' ? '' : ` from one address (${limits.ipFactor} users' worth)`
+    const max = allowed.scope === 'user' ? points : points * limits.ipFactor
+    return fail(
+      'rate_limited',
+      `at most ${max} ${BUDGET_NOUN[kind]} per ${seconds} s${who}; retry in ${retry} s`,
+    )
+  }
+
   async function roomInfo(room: StoredRoom): Promise<Room> {
     return { id: room.id, createdAt: room.createdAt, online: await presence.count(room.id) }
   }
@@ -267,10 +328,16 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
       const payload = ack !== undefined && args.length === 1 ? undefined : args[0]
       let response: AckOf<E> | AckError
       try {
-        const parsed = schema.safeParse(payload)
-        response = parsed.success
-          ? await handler(parsed.data as Payload<E>)
-          : fail('invalid', describeZodError(parsed.error))
+        // Charged before parsing: a flood of malformed events costs its sender like any other.
+        const refused = await charge(socket, EVENT_BUDGET[event])
+        if (refused) {
+          response = refused
+        } else {
+          const parsed = schema.safeParse(payload)
+          response = parsed.success
+            ? await handler(parsed.data as Payload<E>)
+            : fail('invalid', describeZodError(parsed.error))
+        }
       } catch (error) {
         log.error(`[chat] ${event} from ${socket.data.user.id} failed`, error)
         response = fail('internal', 'an unknown error has occurred')

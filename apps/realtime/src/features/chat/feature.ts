@@ -27,7 +27,13 @@ export const chat = defineFeature<ChatEnv>({
   async attach({ config, io, db, metrics, log, cluster }) {
     const store = createChatRepository(db.withTables<ChatTables>())
     await store.ensureRoom(DEFAULT_ROOM_ID, null)
-    metrics.declare('socketio', ['invalid', 'rate_limited', 'too_large', 'not_in_room'])
+    metrics.declare('socketio', [
+      'invalid',
+      'rate_limited',
+      'limit_reached',
+      'too_large',
+      'not_in_room',
+    ])
     const presence = cluster
       ? createRedisPresence({
           redis: cluster.redis,
@@ -42,6 +48,17 @@ export const chat = defineFeature<ChatEnv>({
         maxLength: config.CHAT_MAX_LENGTH,
         ratePoints: config.CHAT_RATE_POINTS,
         rateSeconds: config.CHAT_RATE_SECONDS,
+        budgets: {
+          send: { points: config.CHAT_RATE_POINTS, seconds: config.CHAT_RATE_SECONDS },
+          create: {
+            points: config.CHAT_CREATE_RATE_POINTS,
+            seconds: config.CHAT_CREATE_RATE_SECONDS,
+          },
+          read: { points: config.CHAT_READ_RATE_POINTS, seconds: config.CHAT_READ_RATE_SECONDS },
+          write: { points: config.CHAT_WRITE_RATE_POINTS, seconds: config.CHAT_WRITE_RATE_SECONDS },
+        },
+        ipFactor: config.CHAT_RATE_IP_FACTOR,
+        maxRooms: config.CHAT_MAX_ROOMS,
       },
       metrics,
       log,

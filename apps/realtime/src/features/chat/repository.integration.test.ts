@@ -41,7 +41,7 @@ describe.each(DATABASE_KINDS)('$kind chat repository', ({ kind, skip }) => {
     it('creates a room once', async () => {
       expect((await storage.ensureRoom('general', ada.id)).created).toBe(true)
       expect((await storage.ensureRoom('general', bob.id)).created).toBe(false)
-      expect((await storage.listRooms()).map((room) => room.id)).toEqual(['general'])
+      expect((await storage.listRooms()).rooms.map((room) => room.id)).toEqual(['general'])
     })
 
     it('assigns growing ids and returns the stored message', async () => {
@@ -182,7 +182,7 @@ describe.each(DATABASE_KINDS)('$kind chat repository', ({ kind, skip }) => {
       await database.close()
 
       storage = await open()
-      expect((await storage.listRooms()).map((r) => r.id)).toEqual(['general'])
+      expect((await storage.listRooms()).rooms.map((r) => r.id)).toEqual(['general'])
       expect(
         (await storage.listMessages('general', { limit: 10 })).messages.map((m) => m.text),
       ).toEqual(['persisted'])

@@ -65,7 +65,16 @@ export interface ChatStore {
     roomId: RoomId,
     createdBy: string | null,
   ): Promise<{ room: StoredRoom; created: boolean }>
-  listRooms(): Promise<StoredRoom[]>
+  /**
+   * Rooms oldest first, at most `limit` of them, starting after the room `after` (from the
+   * start when absent or unknown).
+   */
+  listRooms(options?: {
+    after?: RoomId | undefined
+    limit?: number
+  }): Promise<{ rooms: StoredRoom[]; hasMore: boolean }>
+  hasRoom(roomId: RoomId): Promise<boolean>
+  countRooms(): Promise<number>
   /**
    * Stores a message with a new id, or, when this user already sent `clientId` in this room,
    * returns the message stored then (`created: false`). The unique index decides, so two racing
@@ -124,13 +133,50 @@ export function createChatRepository(db: Kysely<ChatTables>): ChatStore {
       return { room, created: false }
     },
 
-    listRooms() {
-      return db
+    async listRooms({ after, limit = Number.MAX_SAFE_INTEGER } = {}) {
+      const cursor =
+        after === undefined
+          ? undefined
+          : await db
+              .selectFrom('rooms')
+              .select(['id', 'createdAt'])
+              .where('id', '=', after)
+              .executeTakeFirst()
+      let query = db
         .selectFrom('rooms')
         .select(['id', 'createdAt'])
         .orderBy('createdAt')
         .orderBy('id')
-        .execute()
+        // One extra row tells whether there is a next page without a second query.
+        .limit(Math.min(limit, Number.MAX_SAFE_INTEGER - 1) + 1)
+      if (cursor) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('createdAt', '>', cursor.createdAt),
+            eb.and([eb('createdAt', '=', cursor.createdAt), eb('id', '>', cursor.id)]),
+          ]),
+        )
+      }
+      const rows = await query.execute()
+      return { rooms: rows.slice(0, limit), hasMore: rows.length > limit }
+    },
+
+    async hasRoom(roomId) {
+      const row = await db
+        .selectFrom('rooms')
+        .select('id')
+        .where('id', '=', roomId)
+        .executeTakeFirst()
+      return row !== undefined
+    },
+
+    async countRooms() {
+      const row = await db
+        .selectFrom('rooms')
+        .select((eb) => eb.fn.countAll<number | string>().as('count'))
+        .executeTakeFirstOrThrow()
+      // PostgreSQL's count is int8, which the driver hands out as a string.
+      return Number(row.count)
     },
 
     async insertMessage({ roomId, user, text, clientId, ts }) {

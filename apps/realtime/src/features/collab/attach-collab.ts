@@ -18,7 +18,9 @@ import type { Metrics } from '../../shared/metrics.ts'
 import type { OriginPolicy } from '../../shared/origins.ts'
 import type { DocStore } from './repository.ts'
 import { FROM_RELAY, type DocRelay } from './doc-relay.ts'
+import type { DocCreation } from './doc-creation.ts'
 import { createFrameCache, sendFramedOnce } from './framed-send.ts'
+import { createConnectionEdge, createDocSizes, type EdgeLimits } from './yjs-edge.ts'
 
 export interface CollabDeps {
   store: DocStore
@@ -27,6 +29,10 @@ export interface CollabDeps {
   originPolicy: OriginPolicy
   /** `YJS_COMPACT_AFTER`: merge a document's stored updates into one after this many new ones. */
   compactAfter: number
+  /** The edge's bounds (see `CollabEnvSchema` for each variable). */
+  limits: CollabLimits
+  /** Quota and rate of new documents, shared with `POST /api/docs`. */
+  creation: DocCreation
   metrics: Metrics
   log: Logger
   /**
@@ -36,15 +42,31 @@ export interface CollabDeps {
   relay?: DocRelay
 }
 
+export interface CollabLimits extends EdgeLimits {
+  /** `YJS_MAX_FRAME_BYTES`. */
+  maxFrameBytes: number
+  /** `YJS_MAX_BUFFERED_BYTES`. */
+  maxBufferedBytes: number
+}
+
+/** Codes of the `rejected` metric this edge counts. */
+export const COLLAB_REJECTION_CODES = [
+  'forbidden',
+  'rate_limited',
+  'limit_reached',
+  'protocol_error',
+  'doc_too_large',
+  'too_slow',
+  'awareness_refused',
+  'awareness_rate',
+] as const
+
 export interface Collab {
   /** Open Yjs connections. */
   connectionCount(): number
   /** Closes every connection, writes every document to storage (compacted), and detaches. */
   stop(): Promise<void>
 }
-
-/** Largest Yjs frame accepted; a big paste is a few MB, anything beyond is a broken client. */
-const MAX_FRAME_BYTES = 16 * 1024 * 1024
 
 /** How long connections get to answer a close frame before they are cut. */
 const CLOSE_GRACE_MS = 2000
@@ -88,10 +110,11 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
   // No compression: Yjs updates are small and binary, and framed sends rely on it (framed-send.ts).
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: MAX_FRAME_BYTES,
+    maxPayload: deps.limits.maxFrameBytes,
     perMessageDeflate: false,
   })
   const frames = createFrameCache()
+  const sizes = createDocSizes(deps.limits.maxDocBytes)
   const connections = new Set<WebSocket>()
   const loading = new WeakMap<Y.Doc, Promise<void>>()
   const pending = new Set<Promise<unknown>>()
@@ -131,7 +154,11 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
         await relay?.attach(name, doc)
         await store.createDoc(name)
         const updates = await store.loadDocUpdates(name)
-        if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates), FROM_STORAGE)
+        if (updates.length > 0) {
+          const merged = Y.mergeUpdates(updates)
+          sizes.loaded(doc, merged.byteLength)
+          Y.applyUpdate(doc, merged, FROM_STORAGE)
+        }
         // Updates other instances have made but not stored yet come as answers to this.
         relay?.requestSync(name, doc)
       })()
@@ -217,6 +244,16 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
       metrics.rejected.inc({ transport: 'yjs', code: 'unauthorized' })
       return refuse(socket, 401, 'Unauthorized')
     }
+    const creation = await deps.creation.ensure(name.data, session.user.id)
+    if (!creation.ok) {
+      metrics.rejected.inc({ transport: 'yjs', code: creation.code })
+      log.warn(`[collab] ${session.user.id} may not create ${name.data}: ${creation.message}`)
+      return creation.code === 'rate_limited'
+        ? refuse(socket, 429, 'Too Many Requests', {
+            'Retry-After': String(creation.retryAfterSeconds),
+          })
+        : refuse(socket, 403, 'Forbidden')
+    }
 
     // Load the stored state before the handshake completes, so the first sync the client gets is
     // the whole document. Loop: the last client of a document may leave (and the library drop it)
@@ -244,9 +281,61 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
   ) {
     connections.add(ws)
     metrics.connections.inc({ transport: 'yjs' })
-    ws.on('message', () => metrics.messagesIn.inc({ transport: 'yjs' }))
+    let closing = false
+    /** Closes this connection once, logs why once, and cuts it if the close is not answered. */
+    const closeWith = (close: CollabCloseCode, code: string, detail: string) => {
+      if (closing) return
+      closing = true
+      metrics.rejected.inc({ transport: 'yjs', code })
+      log.warn(
+        `[collab] ${user.id} on ${docName}: closed ${close.code} (${close.reason}): ${detail}`,
+      )
+      ws.close(close.code, close.reason)
+      setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
+    }
     // setupWSConnection sends through ws.send; counting there sees every frame, broadcasts included.
-    sendFramedOnce(ws, socket, frames, () => metrics.messagesOut.inc({ transport: 'yjs' }))
+    sendFramedOnce(ws, socket, frames, () => metrics.messagesOut.inc({ transport: 'yjs' }), {
+      maxBufferedBytes: deps.limits.maxBufferedBytes,
+      onOverflow: () =>
+        closeWith(
+          CollabCloseCode.tooSlow,
+          'too_slow',
+          `more than ${deps.limits.maxBufferedBytes} bytes waiting to be read`,
+        ),
+    })
+    const doc = getYDoc(docName)
+    const edge = createConnectionEdge({
+      user,
+      doc,
+      limits: deps.limits,
+      ownedByAnother: (clientId) => doc.awareness.getStates().has(clientId),
+      sizes,
+    })
+    // Every frame passes the edge before the library's own 'message' listener sees it; the
+    // library trusts what it is given (and logs a stack trace per malformed frame).
+    const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean
+    ws.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (event !== 'message') return emit(event, ...args)
+      if (closing) return false
+      metrics.messagesIn.inc({ transport: 'yjs' })
+      const [data, isBinary] = args
+      if (isBinary !== true) {
+        closeWith(CollabCloseCode.protocolError, 'protocol_error', 'a text frame')
+        return false
+      }
+      const verdict = edge.inspect(toBytes(data))
+      if (verdict.action === 'close') {
+        const code =
+          verdict.close === CollabCloseCode.docTooLarge ? 'doc_too_large' : 'protocol_error'
+        closeWith(verdict.close, code, verdict.detail)
+        return false
+      }
+      if (verdict.action === 'drop') {
+        if (verdict.code) metrics.rejected.inc({ transport: 'yjs', code: verdict.code })
+        return false
+      }
+      return emit('message', verdict.frame, true)
+    }) as WebSocket['emit']
     // The library listens for 'close' only; an unhandled 'error' (bad frame, too large) would crash.
     ws.on('error', (error) => log.warn(`[collab] ${docName}: ${error.message}`))
     const expiry = setTimeout(
@@ -320,10 +409,26 @@ function mergeUpdates(updates: Uint8Array[]): Uint8Array {
 }
 
 /** Answers an upgrade request with a plain HTTP error and closes the socket. */
-function refuse(socket: Duplex, status: number, text: string): void {
+function refuse(
+  socket: Duplex,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   if (socket.destroyed) return
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')
   socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n${extra}` +
       `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
   )
+}
+
+/** A frame as `ws` hands it over (Buffer, ArrayBuffer once binaryType is set, or fragments). */
+function toBytes(data: unknown): Uint8Array {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data as Buffer[]))
+  if (data instanceof Uint8Array) return data
+  return new Uint8Array(0)
 }

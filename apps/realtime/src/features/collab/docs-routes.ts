@@ -9,11 +9,14 @@ import {
   tokenFromRequest,
 } from '../../shared/http.ts'
 import type { VerifyToken } from '../../shared/feature.ts'
+import type { DocCreation } from './doc-creation.ts'
 import type { DocStore } from './repository.ts'
 
 export interface DocsRoutesDeps {
   store: DocStore
   verifyToken: VerifyToken
+  /** The same quota and rate as opening a new document over `/yjs/<name>`. */
+  creation: DocCreation
 }
 
 /** Path of the document list. */
@@ -61,8 +64,19 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
       sendError(res, 400, 'invalid', describeZodError(parsed.error), zodIssues(parsed.error))
       return true
     }
-    const { doc, created } = await deps.store.createDoc(parsed.data.name)
-    if (!created) {
+    const verdict = await deps.creation.ensure(parsed.data.name, session.user.id)
+    if (!verdict.ok) {
+      if (verdict.code === 'rate_limited') {
+        res.setHeader('Retry-After', String(verdict.retryAfterSeconds))
+        sendError(res, 429, 'rate_limited', verdict.message)
+      } else {
+        sendError(res, 403, 'limit_reached', verdict.message)
+      }
+      return true
+    }
+    const doc = await deps.store.getDoc(parsed.data.name)
+    if (!doc) throw new Error(`document ${parsed.data.name} was created but cannot be found`)
+    if (!verdict.created) {
       sendError(res, 409, 'conflict', `a document named ${doc.name} already exists`)
       return true
     }

@@ -1,6 +1,7 @@
 import { COLLAB_PATH } from '@duplex/protocol/collab'
 import { defineFeature } from '../../shared/feature.ts'
-import { FROM_STORAGE, attachCollab } from './attach-collab.ts'
+import { COLLAB_REJECTION_CODES, FROM_STORAGE, attachCollab } from './attach-collab.ts'
+import { createDocCreation } from './doc-creation.ts'
 import { createDocRelay } from './doc-relay.ts'
 import { createDocsRoutes } from './docs-routes.ts'
 import { CollabEnvSchema, type CollabEnv } from './env.ts'
@@ -18,7 +19,16 @@ export const collab = defineFeature<CollabEnv>({
 
   attach({ config, httpServer, db, verifyToken, originPolicy, metrics, log, cluster }) {
     const store = createDocRepository(db.withTables<CollabTables>())
-    metrics.declare('yjs')
+    metrics.declare('yjs', COLLAB_REJECTION_CODES)
+    const creation = createDocCreation(
+      store,
+      {
+        quota: config.YJS_DOC_QUOTA,
+        ratePoints: config.YJS_CREATE_RATE_POINTS,
+        rateSeconds: config.YJS_CREATE_RATE_SECONDS,
+      },
+      cluster && { client: cluster.redis, keyPrefix: cluster.keyPrefix },
+    )
     const relay = cluster
       ? createDocRelay({
           redis: cluster.redis,
@@ -34,6 +44,15 @@ export const collab = defineFeature<CollabEnv>({
       verifyToken,
       originPolicy,
       compactAfter: config.YJS_COMPACT_AFTER,
+      limits: {
+        maxFrameBytes: config.YJS_MAX_FRAME_BYTES,
+        maxBufferedBytes: config.YJS_MAX_BUFFERED_BYTES,
+        maxDocBytes: config.YJS_MAX_DOC_BYTES,
+        maxAwarenessBytes: config.YJS_AWARENESS_MAX_BYTES,
+        awarenessPoints: config.YJS_AWARENESS_RATE_POINTS,
+        awarenessSeconds: config.YJS_AWARENESS_RATE_SECONDS,
+      },
+      creation,
       metrics,
       log,
       relay,
@@ -43,7 +62,7 @@ export const collab = defineFeature<CollabEnv>({
     }
     return {
       connections: () => ({ yjs: yjs.connectionCount() }),
-      handleHttp: createDocsRoutes({ store, verifyToken }),
+      handleHttp: createDocsRoutes({ store, verifyToken, creation }),
       upgradePrefixes: [`${COLLAB_PATH}/`],
       async stop() {
         const open = yjs.connectionCount()

@@ -102,4 +102,34 @@ describe('sendFramedOnce', () => {
     )
     expect(error?.message).toMatch(/CLOS/)
   })
+
+  it('stops writing to a reader that fell more than maxBufferedBytes behind, and says so once', () => {
+    // A socket nobody reads: everything written stays in its buffer.
+    const written: Buffer[] = []
+    const socket = {
+      writable: true,
+      get writableLength() {
+        return written.reduce((sum, chunk) => sum + chunk.length, 0)
+      },
+      write(chunk: Buffer) {
+        written.push(chunk)
+        return false
+      },
+    } as unknown as Duplex
+    const connection = {
+      readyState: 1,
+      OPEN: 1,
+      bufferedAmount: 0,
+      send: () => undefined,
+    } as unknown as WebSocket
+    let overflows = 0
+    sendFramedOnce(connection, socket, createFrameCache(), () => undefined, {
+      maxBufferedBytes: 10_000,
+      onOverflow: () => overflows++,
+    })
+    for (let i = 0; i < 100; i++) connection.send(new Uint8Array(1000))
+    expect(overflows).toBe(1)
+    // What was buffered stays bounded: the bound plus the one frame that crossed it.
+    expect(socket.writableLength).toBeLessThanOrEqual(10_000 + 1004)
+  })
 })

@@ -51,9 +51,25 @@ export function sendFramedOnce(
   socket: Duplex,
   frames: ReturnType<typeof createFrameCache>,
   onSend: () => void,
+  backpressure?: {
+    /** Bytes that may wait for this reader before it is given up on. */
+    maxBufferedBytes: number
+    /** Called once, when a send would go past the bound; nothing is written from then on. */
+    onOverflow: () => void
+  },
 ): void {
   const send = connection.send.bind(connection) as (...args: unknown[]) => void
+  let overflowed = false
   connection.send = ((data: unknown, ...rest: unknown[]) => {
+    if (overflowed) return
+    if (
+      backpressure &&
+      socket.writableLength + connection.bufferedAmount > backpressure.maxBufferedBytes
+    ) {
+      overflowed = true
+      backpressure.onOverflow()
+      return
+    }
     onSend()
     if (
       data instanceof Uint8Array &&

@@ -54,7 +54,10 @@ describe.each(DATABASE_KINDS)('$kind collab migrations', ({ kind, skip }) => {
     await before.appendDocUpdate('notes', Y.encodeStateAsUpdate(doc))
     await old.close()
 
-    expect(await migrateDatabase(options, withCollab)).toEqual(['collab_0001_initial'])
+    expect(await migrateDatabase(options, withCollab)).toEqual([
+      'collab_0001_initial',
+      'collab_0002_doc_owner',
+    ])
     const database = await openDatabase(options, withCollab)
     try {
       const store = createDocRepository(database.db.withTables<CollabTables>())

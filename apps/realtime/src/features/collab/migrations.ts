@@ -44,6 +44,13 @@ export function collabMigrations(dialect: StorageDialect): Record<string, Migrat
           .execute()
       },
     },
+    // Who created each document, for the per-user quota (YJS_DOC_QUOTA). Older rows stay null:
+    // nobody's quota counts them.
+    collab_0002_doc_owner: {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('docs').addColumn('created_by', 'text').execute()
+      },
+    },
   }
 }
 

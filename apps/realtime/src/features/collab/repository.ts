@@ -8,6 +8,8 @@ export interface DocsTable {
   name: string
   createdAt: number
   updatedAt: number
+  /** Session user id of the creator (`collab_0002_doc_owner`); null for older documents. */
+  createdBy: string | null
 }
 
 export interface DocUpdatesTable {
@@ -29,8 +31,10 @@ export interface DocStore {
   /** Most recently edited first. */
   listDocs(): Promise<DocInfo[]>
   getDoc(name: string): Promise<DocInfo | undefined>
-  /** Creates the document unless it exists. */
-  createDoc(name: string): Promise<{ doc: DocInfo; created: boolean }>
+  /** Creates the document unless it exists; `createdBy` counts it against that user's quota. */
+  createDoc(name: string, createdBy?: string): Promise<{ doc: DocInfo; created: boolean }>
+  /** Documents `userId` created. */
+  countDocsCreatedBy(userId: string): Promise<number>
   /** Appends one update and bumps `updatedAt`. The document must exist. */
   appendDocUpdate(name: string, update: Uint8Array): Promise<void>
   /** Every stored update of the document, in the order they were stored. */
@@ -76,11 +80,16 @@ export function createDocRepository(db: Kysely<CollabTables>): DocStore {
 
     getDoc,
 
-    async createDoc(name) {
+    async createDoc(name, createdBy) {
       const now = Date.now()
       const inserted = await db
         .insertInto('docs')
-        .values({ name, createdAt: now, updatedAt: now })
+        .values({
+          name,
+          createdAt: now,
+          updatedAt: now,
+          ...(createdBy !== undefined && { createdBy }),
+        })
         .onConflict((oc) => oc.column('name').doNothing())
         .returning(docColumns)
         .executeTakeFirst()
@@ -88,6 +97,16 @@ export function createDocRepository(db: Kysely<CollabTables>): DocStore {
       const doc = await getDoc(name)
       if (!doc) throw new Error(`document ${name} conflicted but cannot be found`)
       return { doc, created: false }
+    },
+
+    async countDocsCreatedBy(userId) {
+      const row = await db
+        .selectFrom('docs')
+        .select((eb) => eb.fn.countAll<number | string>().as('count'))
+        .where('createdBy', '=', userId)
+        .executeTakeFirstOrThrow()
+      // PostgreSQL's count is int8, which the driver hands out as a string.
+      return Number(row.count)
     },
 
     async appendDocUpdate(name, update) {

@@ -11,7 +11,7 @@ import {
   type SqliteDatabase,
   type SqliteStatement,
 } from 'kysely'
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 
@@ -111,7 +111,12 @@ interface Connection {
 
 function connect(options: DatabaseOptions): Connection {
   if (options.kind === 'postgres') return connectPostgres(options)
-  mkdirSync(path.dirname(options.file), { recursive: true })
+  // Messages and documents are nobody else's business on a shared machine: the folder (when we
+  // create it) and the file are the owner's only. SQLite gives the -wal and -shm files the
+  // database file's mode, so they follow.
+  mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 })
+  closeSync(openSync(options.file, 'a', 0o600))
+  chmodSync(options.file, 0o600)
   const sqlite = new SQLite(options.file)
   // WAL lets readers go on while a writer commits; NORMAL is durable across process crashes in WAL.
   sqlite.pragma('journal_mode = WAL')

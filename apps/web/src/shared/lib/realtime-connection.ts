@@ -1,3 +1,4 @@
+import { DISCONNECT_REASON_EVENT, DisconnectReasonSchema } from '@duplex/protocol/realtime'
 import { io, type Socket } from 'socket.io-client'
 import type { ConnectionStatus } from '@/shared/lib/connection-status'
 import { realtimeAuthToken } from './realtime-auth'
@@ -156,9 +157,17 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
     })
   })
   let serverKicks = 0
+  // The server says why right before it hangs up on purpose (e.g. `slow_consumer`).
+  let announced: string | null = null
+  socket.on(DISCONNECT_REASON_EVENT, (payload: unknown) => {
+    const parsed = DisconnectReasonSchema.safeParse(payload)
+    if (parsed.success) announced = `${parsed.data.code}: ${parsed.data.message}`
+  })
   socket.on('disconnect', (reason) => {
+    const why = reason === 'io server disconnect' && announced ? announced : reason
+    announced = null
     // `io client disconnect` is us; transport losses are retried by socket.io-client on its own.
-    set({ status: socket.active ? 'reconnecting' : 'closed', lastError: reason, transport: null })
+    set({ status: socket.active ? 'reconnecting' : 'closed', lastError: why, transport: null })
     // The server hangs up on purpose when the session expires, and socket.io-client then stays
     // down. Knock once: the handshake's answer (`unauthorized: token expired`) is what to show.
     if (reason === 'io server disconnect' && serverKicks++ < 3) {

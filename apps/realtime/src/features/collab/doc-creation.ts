@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis'
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import type { DocStore } from './repository.ts'
+
+export interface DocCreationLimits {
+  /** `YJS_DOC_QUOTA`: documents one user may create in all. */
+  quota: number
+  /** `YJS_CREATE_RATE_POINTS` documents per `YJS_CREATE_RATE_SECONDS`, per user. */
+  ratePoints: number
+  rateSeconds: number
+}
+
+export type CreationVerdict =
+  | { ok: true }
+  | { ok: false; code: 'rate_limited'; retryAfterSeconds: number; message: string }
+  | { ok: false; code: 'limit_reached'; message: string }
+
+export interface DocCreation {
+  /**
+   * Creates the document for `userId` unless it exists, within their quota and creation rate.
+   * Opening an existing document is always allowed.
+   */
+  ensure(name: string, userId: string): Promise<CreationVerdict & { created?: boolean }>
+}
+
+/**
+ * Who may create documents and how fast: one place for both doors (the `/yjs/<name>` upgrade
+ * and `POST /api/docs`). The rate is rate-limiter-flexible's (Redis in cluster mode, shared by
+ * every instance); the quota is counted in the table, so it holds across restarts.
+ *
+ * @example
+ * const creation = createDocCreation(store, { quota: 100, ratePoints: 10, rateSeconds: 60 })
+ * const verdict = await creation.ensure('notes', user.id)
+ */
+export function createDocCreation(
+  store: DocStore,
+  limits: DocCreationLimits,
+  redis?: { client: Redis; keyPrefix: string },
+): DocCreation {
+  const limiter = redis
+    ? new RateLimiterRedis({
+        storeClient: redis.client,
+        keyPrefix: `${redis.keyPrefix}rl:yjs-create`,
+        points: limits.ratePoints,
+        duration: limits.rateSeconds,
+      })
+    : new RateLimiterMemory({ points: limits.ratePoints, duration: limits.rateSeconds })
+  return {
+    async ensure(name, userId) {
+      if (await store.getDoc(name)) return { ok: true, created: false }
+      if ((await store.countDocsCreatedBy(userId)) >= limits.quota) {
+        return {
+          ok: false,
+          code: 'limit_reached',
+          message: `you have created ${limits.quota} documents, the most one user may; open an existing one`,
+        }
+      }
+      try {
+        await limiter.consume(userId)
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error
+        const retryAfterSeconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000))
+        return {
+          ok: false,
+          code: 'rate_limited',
+          retryAfterSeconds,
+          message: `at most ${limits.ratePoints} new documents per ${limits.rateSeconds} s; retry in ${retryAfterSeconds} s`,
+        }
+      }
+      const { created } = await store.createDoc(name, userId)
+      return { ok: true, created }
+    },
+  }
+}
