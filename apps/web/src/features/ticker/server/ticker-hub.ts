@@ -8,6 +8,7 @@ import type {
 } from '@duplex/protocol/ticker'
 import { encodeSseFrame, encodeSseJson } from '@duplex/protocol/sse'
 import type { Heartbeat } from '@/shared/server/sse/heartbeat'
+import { registerSseFaults } from '@/shared/server/faults/sse-faults'
 import { createSseStream, type SseSink } from '@/shared/server/sse/sse-stream'
 import type { MarketTick } from './market.ts'
 import { ResumeBuffer } from './resume-buffer.ts'
@@ -56,6 +57,8 @@ export interface OpenStreamOptions {
   /** Decimal id from `Last-Event-ID` or `?lastEventId=`. */
   lastEventId?: string
   signal: AbortSignal
+  /** The session's user id: its "Break it" panel may inject faults into this stream. */
+  owner?: string | undefined
 }
 
 export interface TickerHub {
@@ -207,13 +210,20 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
     }
   }
 
+  /** A `retry:` hint and a `closing` event, then the end: EventSource comes back in `retryMs`. */
+  const sayGoodbye = (sub: Subscriber, message: string) => {
+    sub.sink.write(encodeSseFrame({ retry: options.retryMs }))
+    sub.sink.write(frameOf('closing', { reason: 'shutdown', message }))
+    sub.sink.close()
+  }
+
   options.feed.start({ publish, ingest })
 
   return {
     listings: () => options.listings.map(({ symbol, name, open }) => ({ symbol, name, open })),
     has: (symbol) => bySymbol.has(symbol),
 
-    openStream({ symbols, lastEventId, signal }) {
+    openStream({ symbols, lastEventId, signal, owner }) {
       const connectionId = randomUUID()
       const wanted = new Set(symbols)
       // Everything below runs synchronously, so no tick can slip between the replay and the
@@ -231,7 +241,8 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
         pending: new Map(),
         sink: undefined as unknown as SseSink,
       }
-      const { sink, response } = createSseStream({
+      let unregisterFaults: () => void = () => undefined
+      const { sink, response, faults } = createSseStream({
         signal,
         heartbeat: options.heartbeat,
         slowConsumerMs: options.slowConsumerMs,
@@ -247,6 +258,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
             }),
           ),
         onClose: () => {
+          unregisterFaults()
           unsubscribe(sub, [...sub.symbols])
           if (byConnection.delete(connectionId)) options.onConnectionClose?.(connectionId)
           wakeDrainWaiters()
@@ -274,6 +286,14 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
         )
       }
       if (sink.closed) return response
+      unregisterFaults = registerSseFaults({
+        owner,
+        connectionId,
+        faults,
+        // What SIGTERM does to every stream (see closeAll), to this one only.
+        restart: () =>
+          sayGoodbye(sub, 'This stream was ended as if the server restarted; reconnecting.'),
+      })
       byConnection.set(connectionId, sub)
       options.onConnectionOpen?.(connectionId)
       subscribe(sub, wanted)
@@ -309,11 +329,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
     },
 
     closeAll(message) {
-      for (const sub of [...byConnection.values()]) {
-        sub.sink.write(encodeSseFrame({ retry: options.retryMs }))
-        sub.sink.write(frameOf('closing', { reason: 'shutdown', message }))
-        sub.sink.close()
-      }
+      for (const sub of [...byConnection.values()]) sayGoodbye(sub, message)
     },
   }
 }

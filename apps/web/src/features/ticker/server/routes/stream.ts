@@ -2,6 +2,7 @@ import { TickerStreamQuerySchema } from '@duplex/protocol/ticker'
 import { env } from '@/shared/env'
 import { invalid, jsonError, lastEventIdOf } from '@/shared/server/http'
 import { services } from '@/shared/server/services'
+import { currentSession } from '@/shared/server/session'
 import { comeBackLater } from '@/shared/server/sse/come-back'
 import { tickerServer } from '../feature.ts'
 
@@ -24,9 +25,11 @@ export async function GET(request: Request) {
       `Unknown symbol${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. GET /api/ticker/symbols lists the market.`,
     )
   }
+  const session = await currentSession()
   return streams.open({
     symbols: parsed.data.symbols,
     lastEventId: parsed.data.lastEventId,
     signal: request.signal,
+    owner: session.ok ? session.session.user.id : undefined,
   })
 }
