@@ -6,7 +6,9 @@ import type { ApiError } from '@duplex/protocol/errors'
 import type { Job, JobList } from '@duplex/protocol/jobs'
 import { WirePanel } from '@/shared/ui/wire-panel'
 import { useWireLog } from '@/shared/hooks/use-wire-log'
+import type { JobStreamState } from '../hooks/use-job-progress'
 import { JobRow } from './job-row'
+import { ProgressFaults } from './progress-faults'
 import { StartJobForm } from './start-job-form'
 
 /**
@@ -21,6 +23,14 @@ export function JobBoard() {
   const [running, setRunning] = useState<Set<string>>(new Set())
   const [error, setError] = useState<string | null>(null)
   const wire = useWireLog(300)
+  const [streams, setStreams] = useState<Record<string, JobStreamState>>({})
+  const onStreamState = useCallback(
+    (state: JobStreamState) => setStreams((all) => ({ ...all, [state.job.id]: state })),
+    [],
+  )
+  // The panel breaks the newest running job's stream (the list is newest first).
+  const faultTarget =
+    jobs?.map((j) => streams[j.id]).find((s) => s?.job.status === 'running') ?? null
 
   useEffect(() => {
     fetch('/api/jobs')
@@ -114,10 +124,12 @@ export function JobBoard() {
                 onCancel={() => void cancel(job.id)}
                 onEnded={onEnded}
                 onWire={onWire}
+                onStreamState={onStreamState}
               />
             ))}
           </ul>
         )}
+        <ProgressFaults target={faultTarget} />
       </div>
       <WirePanel
         log={wire}

@@ -22,3 +22,5 @@ export type FaultsEnv = z.infer<typeof FaultsEnvSchema>
 export function parseFaultsEnv(source: Record<string, string | undefined>): FaultsEnv {
   return parseEnvSchema(FaultsEnvSchema, source)
 }
+
+export const faultsEnv: FaultsEnv = parseFaultsEnv(process.env)

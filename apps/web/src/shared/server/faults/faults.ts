@@ -1,4 +1,4 @@
-import { parseFaultsEnv } from './env.ts'
+import { faultsEnv } from './env.ts'
 import { createFaultRegistry, type FaultRegistry } from './fault-registry.ts'
 
 // Next may load a route module more than once; the registry must be one per process, or a stream
@@ -13,7 +13,7 @@ export function faultRegistry(): FaultRegistry {
 }
 
 function createFaultRegistryFromEnv(): FaultRegistry {
-  const env = parseFaultsEnv(process.env)
+  const env = faultsEnv
   return createFaultRegistry({
     enabled: env.FAULTS_ENABLED,
     stallMs: env.FAULTS_STALL_MS,
