@@ -16,7 +16,7 @@ export const collab = defineFeature<CollabEnv>({
   env: CollabEnvSchema,
   migrations: collabMigrations,
 
-  attach({ config, httpServer, db, verifyToken, originPolicy, metrics, log, cluster }) {
+  attach({ config, httpServer, db, verifyToken, originPolicy, metrics, log, cluster, faults }) {
     const store = createDocRepository(db.withTables<CollabTables>())
     metrics.declare('yjs')
     const relay = cluster
@@ -37,6 +37,7 @@ export const collab = defineFeature<CollabEnv>({
       metrics,
       log,
       relay,
+      faults,
     })
     if (cluster && relay) {
       cluster.onTick(({ live }) => relay.pruneAwareness((id) => live.has(id)))

@@ -181,8 +181,14 @@ export function createSseStream(options: SseStreamOptions): {
       queued = []
       try {
         // An errored body makes the server destroy the socket mid-response: the client sees a
-        // network error, not a clean end, which is the point of this fault.
-        controller.error(new Error('connection dropped on request ("Break it" panel)'))
+        // network error, not a clean end, which is the point of this fault. Named AbortError
+        // because that is how Next tells a client that went away from a failing route: it
+        // destroys the response either way, but logs a stack trace only for the latter.
+        controller.error(
+          Object.assign(new Error('connection dropped on request ("Break it" panel)'), {
+            name: 'AbortError',
+          }),
+        )
       } catch {
         // Already gone.
       }
