@@ -60,6 +60,12 @@ export interface FaultPanelProps {
   signIn?: { label: string; run: () => Promise<void> } | undefined
 }
 
+/** The stall button says how long this server stalls (`FAULTS_STALL_MS`), once it is known. */
+function labelOf(option: FaultOption, settings: FaultSettings | null): string {
+  if (option.kind !== 'stall' || !settings) return option.label
+  return `Stall it for ${Math.round(settings.stallMs / 100) / 10} s`
+}
+
 function formatTime(at: number): string {
   return new Date(at).toLocaleTimeString('en-GB', { hour12: false })
 }
@@ -162,7 +168,7 @@ export function FaultPanel({
                 onClick={() => void inject(option.kind)}
                 className="rounded-md border border-rose-300 px-3 py-1.5 text-sm font-medium text-rose-800 hover:bg-rose-50 disabled:cursor-not-allowed disabled:opacity-50 dark:border-rose-800 dark:text-rose-200 dark:hover:bg-rose-950"
               >
-                {option.label}
+                {labelOf(option, settings)}
               </button>
             ))}
           </div>
@@ -206,7 +212,7 @@ export function FaultPanel({
         {chosenOption && (
           <div>
             <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
-              What to watch: {chosenOption.label.toLowerCase()}
+              What to watch: {labelOf(chosenOption, settings).toLowerCase()}
             </h3>
             <ol className="mt-1 list-decimal space-y-0.5 pl-5 text-sm text-slate-700 dark:text-slate-300">
               {chosenOption.steps.map((step, i) => (

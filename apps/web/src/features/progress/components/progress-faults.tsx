@@ -35,8 +35,6 @@ const FAULTS: FaultOption[] = [
   },
 ]
 
-const SILENCE_MS = 3000
-
 /**
  * Job progress's "Break it" panel: faults the stream of the newest running job and narrates
  * what EventSource does about it.
@@ -45,6 +43,7 @@ export function ProgressFaults({ target }: { target: JobStreamState | null }) {
   const { entries, note } = useFaultTimeline()
   const seen = useRef<JobStreamState | null>(null)
   const lastChangeAt = useRef(0)
+  const stallUntil = useRef<number | null>(null)
 
   useEffect(() => {
     const before = seen.current
@@ -57,11 +56,15 @@ export function ProgressFaults({ target }: { target: JobStreamState | null }) {
       note(
         `Connection #${target.connection} is open (sent Last-Event-ID ${before.lastEventId ?? '—'}); the job’s current state came first, then live progress.`,
       )
-    else if (target.lastEventId !== before.lastEventId) {
-      if (lastChangeAt.current > 0 && now - lastChangeAt.current >= SILENCE_MS)
-        note(
-          `Events flow again after ${((now - lastChangeAt.current) / 1000).toFixed(1)} s of silence, in order.`,
-        )
+    else if (
+      target.lastEventId !== before.lastEventId &&
+      stallUntil.current !== null &&
+      now >= stallUntil.current
+    ) {
+      stallUntil.current = null
+      note(
+        `Events flow again after ${((now - lastChangeAt.current) / 1000).toFixed(1)} s of silence, in order; the bar catches up.`,
+      )
     }
     if (target.lastEventId !== before.lastEventId) lastChangeAt.current = now
     if (target.job.status !== 'running' && before.job.status === 'running')
@@ -107,7 +110,8 @@ export function ProgressFaults({ target }: { target: JobStreamState | null }) {
         },
       ]}
       timeline={entries}
-      onInjected={(accepted) =>
+      onInjected={(accepted) => {
+        if (accepted.fault === 'stall') stallUntil.current = Date.now() + accepted.durationMs / 2
         note(
           accepted.fault === 'stall'
             ? `Asked the server to stop writing for ${accepted.durationMs / 1000} s.`
@@ -115,7 +119,7 @@ export function ProgressFaults({ target }: { target: JobStreamState | null }) {
               ? 'Asked the server to cut the stream.'
               : 'Asked the server to end the stream as on a restart.',
         )
-      }
+      }}
       signIn={{ label: 'Continue as Guest, then start a job', run: signIn }}
     />
   )

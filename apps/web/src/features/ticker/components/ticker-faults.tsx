@@ -36,9 +36,6 @@ const FAULTS: FaultOption[] = [
   },
 ]
 
-/** How long without any frame counts as a silence worth noting (heartbeats come every 15 s). */
-const SILENCE_MS = 3000
-
 export interface TickerFaultState {
   hello: TickerHello | null
   status: StreamStatus
@@ -64,6 +61,7 @@ export function TickerFaults(state: TickerFaultState) {
   const [resumes, setResumes] = useState(0)
   const seen = useRef({ status: state.status, connection: state.connection, hello: state.hello })
   const previousFrameAt = useRef(state.lastFrameAt)
+  const stallUntil = useRef<number | null>(null)
 
   useEffect(() => {
     const before = seen.current
@@ -83,10 +81,14 @@ export function TickerFaults(state: TickerFaultState) {
   useEffect(() => {
     const silence = state.lastFrameAt - previousFrameAt.current
     previousFrameAt.current = state.lastFrameAt
-    if (silence >= SILENCE_MS)
+    // Frames already on their way when the stall began still arrive; the first one past half the
+    // stall is the one the server held back.
+    if (stallUntil.current !== null && state.lastFrameAt >= stallUntil.current) {
+      stallUntil.current = null
       note(
-        `Frames flow again after ${(silence / 1000).toFixed(1)} s of silence; held-back ticks arrived in order.`,
+        `Frames flow again after ${(silence / 1000).toFixed(1)} s of silence; the held-back ticks arrived in order.`,
       )
+    }
   }, [state.lastFrameAt, note])
 
   useEffect(() => {
@@ -121,7 +123,8 @@ export function TickerFaults(state: TickerFaultState) {
         { label: 'Duplicates', value: String(state.duplicates), testId: 'fault-duplicates' },
       ]}
       timeline={entries}
-      onInjected={(accepted) =>
+      onInjected={(accepted) => {
+        if (accepted.fault === 'stall') stallUntil.current = Date.now() + accepted.durationMs / 2
         note(
           accepted.fault === 'stall'
             ? `Asked the server to stop writing for ${accepted.durationMs / 1000} s.`
@@ -129,7 +132,7 @@ export function TickerFaults(state: TickerFaultState) {
               ? 'Asked the server to cut the stream.'
               : 'Asked the server to end the stream as on a restart.',
         )
-      }
+      }}
       signIn={{ label: 'Continue as Guest', run: signIn }}
     />
   )
