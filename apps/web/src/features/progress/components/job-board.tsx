@@ -28,9 +28,13 @@ export function JobBoard() {
     (state: JobStreamState) => setStreams((all) => ({ ...all, [state.job.id]: state })),
     [],
   )
-  // The panel breaks the newest running job's stream (the list is newest first).
+  // The panel breaks the newest running job's stream (the list is newest first); once none
+  // runs, it keeps showing the newest one it followed live, so its figures stay readable.
+  const followed = jobs?.map((j) => streams[j.id]) ?? []
   const faultTarget =
-    jobs?.map((j) => streams[j.id]).find((s) => s?.job.status === 'running') ?? null
+    followed.find((s) => s?.job.status === 'running') ??
+    followed.find((s) => s !== undefined && s.connection > 0) ??
+    null
 
   useEffect(() => {
     fetch('/api/jobs')
