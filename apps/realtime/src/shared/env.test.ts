@@ -8,6 +8,10 @@ describe('parseEnv', () => {
       NODE_ENV: 'development',
       REALTIME_PORT: 3001,
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      FAULTS_ENABLED: true,
+      FAULTS_STALL_MS: 10_000,
+      FAULTS_RATE_POINTS: 10,
+      FAULTS_RATE_SECONDS: 60,
     })
   })
 

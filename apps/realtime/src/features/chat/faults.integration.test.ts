@@ -3,7 +3,7 @@ import type { SessionUser } from '@duplex/protocol/session'
 import { io as connectClient, type Socket } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { waitFor } from '@duplex/testing/wait'
-import { startTestServer, type TestServer } from '../test-helpers.ts'
+import { startTestServer, type TestServer } from '../../test-helpers.ts'
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>
 
