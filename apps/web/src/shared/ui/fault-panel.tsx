@@ -54,7 +54,12 @@ export interface FaultPanelProps {
   faults: FaultOption[]
   observations: FaultObservation[]
   timeline: FaultTimelineEntry[]
-  /** Called once the server accepted a fault, so the page can note what it asked for. */
+  /**
+   * Called as the request leaves, so the page notes what it asked for before the effects (a drop
+   * is often seen before its answer arrives). `stallMs` is this server's stall.
+   */
+  onRequest?: (fault: FaultKind, stallMs: number) => void
+  /** Called once the server accepted a fault. */
   onInjected?: (fault: FaultAccepted) => void
   /** Shown when the server answers 401: the SSE pages offer a guest sign-in there. */
   signIn?: { label: string; run: () => Promise<void> } | undefined
@@ -85,6 +90,7 @@ export function FaultPanel({
   faults,
   observations,
   timeline,
+  onRequest,
   onInjected,
   signIn,
 }: FaultPanelProps) {
@@ -114,6 +120,7 @@ export function FaultPanel({
     setBusy(true)
     setChosen(fault)
     setMessage(null)
+    onRequest?.(fault, settings?.stallMs ?? 10_000)
     try {
       const response = await fetch(`${baseUrl}/api/faults`, {
         method: 'POST',

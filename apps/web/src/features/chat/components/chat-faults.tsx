@@ -68,10 +68,10 @@ export function ChatFaults({ outbox }: { outbox: number }) {
         { label: 'Socket id', value: socketId?.slice(0, 8) ?? '—', testId: 'fault-socket-id' },
       ]}
       timeline={entries}
-      onInjected={(accepted) =>
+      onRequest={(fault, stallMs) =>
         note(
-          accepted.fault === 'stall'
-            ? `Asked the server to stop writing for ${accepted.durationMs / 1000} s.`
+          fault === 'stall'
+            ? `Asked the server to stop writing for ${stallMs / 1000} s.`
             : 'Asked the server to close the transport.',
         )
       }

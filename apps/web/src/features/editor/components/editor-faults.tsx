@@ -40,7 +40,7 @@ export function EditorFaults({ collab }: { collab: CollabDocState }) {
       note('The WebSocket closed: y-websocket is reconnecting; your edits stay in the local doc.')
     if (collab.connection > before.connection && before.connection > 0)
       note(`WebSocket #${collab.connection} is open: sync step 1 sent the state vector.`)
-    if (collab.synced && !before.synced && before.connection > 0)
+    if (collab.synced && !before.synced && collab.connection > 1)
       note('Resynced: the server sent what this page missed and took what it had not seen.')
   }, [collab.status, collab.synced, collab.connection, collab.offline, note])
 
@@ -57,10 +57,10 @@ export function EditorFaults({ collab }: { collab: CollabDocState }) {
         { label: 'Synced', value: collab.synced ? 'yes' : 'no', testId: 'fault-synced' },
       ]}
       timeline={entries}
-      onInjected={(accepted) =>
+      onRequest={(fault, stallMs) =>
         note(
-          accepted.fault === 'stall'
-            ? `Asked the server to stop sending for ${accepted.durationMs / 1000} s.`
+          fault === 'stall'
+            ? `Asked the server to stop sending for ${stallMs / 1000} s.`
             : 'Asked the server to cut the WebSocket.',
         )
       }

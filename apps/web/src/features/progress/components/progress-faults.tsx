@@ -110,15 +110,17 @@ export function ProgressFaults({ target }: { target: JobStreamState | null }) {
         },
       ]}
       timeline={entries}
-      onInjected={(accepted) => {
-        if (accepted.fault === 'stall') stallUntil.current = Date.now() + accepted.durationMs / 2
+      onRequest={(fault, stallMs) =>
         note(
-          accepted.fault === 'stall'
-            ? `Asked the server to stop writing for ${accepted.durationMs / 1000} s.`
-            : accepted.fault === 'drop'
+          fault === 'stall'
+            ? `Asked the server to stop writing for ${stallMs / 1000} s.`
+            : fault === 'drop'
               ? 'Asked the server to cut the stream.'
               : 'Asked the server to end the stream as on a restart.',
         )
+      }
+      onInjected={(accepted) => {
+        if (accepted.fault === 'stall') stallUntil.current = Date.now() + accepted.durationMs / 2
       }}
       signIn={{ label: 'Continue as Guest, then start a job', run: signIn }}
     />

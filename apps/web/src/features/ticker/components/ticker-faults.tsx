@@ -123,15 +123,17 @@ export function TickerFaults(state: TickerFaultState) {
         { label: 'Duplicates', value: String(state.duplicates), testId: 'fault-duplicates' },
       ]}
       timeline={entries}
-      onInjected={(accepted) => {
-        if (accepted.fault === 'stall') stallUntil.current = Date.now() + accepted.durationMs / 2
+      onRequest={(fault, stallMs) =>
         note(
-          accepted.fault === 'stall'
-            ? `Asked the server to stop writing for ${accepted.durationMs / 1000} s.`
-            : accepted.fault === 'drop'
+          fault === 'stall'
+            ? `Asked the server to stop writing for ${stallMs / 1000} s.`
+            : fault === 'drop'
               ? 'Asked the server to cut the stream.'
               : 'Asked the server to end the stream as on a restart.',
         )
+      }
+      onInjected={(accepted) => {
+        if (accepted.fault === 'stall') stallUntil.current = Date.now() + accepted.durationMs / 2
       }}
       signIn={{ label: 'Continue as Guest', run: signIn }}
     />
