@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { DURABLE } from '../fixtures/projects.ts'
-import { openUser } from '../fixtures/users.ts'
+import { expectNoSeriousA11yViolations, openUser } from '../fixtures/users.ts'
 
 // "Break it" on the ticker: each fault the panel offers, and the recovery the page reports.
 test.describe.configure({ timeout: 90_000 })
@@ -46,6 +46,8 @@ test(
     expect(reconnects).toHaveLength(1)
     expect(reconnects[0]).toMatch(/^\d+$|lastEventId=\d+/)
     await expectIntactStream(page)
+    // The panel with its steps and timeline filled in stays readable for everyone.
+    await expectNoSeriousA11yViolations(page)
     await context.close()
   },
 )

@@ -237,7 +237,7 @@ export function FaultPanel({
           >
             {timeline.map((entry, i) => (
               <li key={`${entry.at}-${i}`} className="flex gap-2">
-                <span className="font-mono text-slate-400 tabular-nums dark:text-slate-500">
+                <span className="font-mono text-slate-500 tabular-nums dark:text-slate-400">
                   {formatTime(entry.at)}
                 </span>
                 <span>{entry.text}</span>
