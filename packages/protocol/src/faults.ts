@@ -26,6 +26,13 @@ export const FaultConnectionIdSchema = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[\w-]+$/, 'must be letters, digits, - or _')
 
+/**
+ * Query parameter a client adds to name its connection when the transport has no id of its own to
+ * show the page: a y-websocket URL (`/yjs/<doc>?conn=…`) or a job's event stream (`?stream=…`).
+ * Reconnects reuse the URL, so the name survives them.
+ */
+export const FaultConnectionParam = { yjs: 'conn', sse: 'stream' } as const
+
 /** Body of `POST /api/faults`: which of my connections, and what to do to it. */
 export const FaultRequestSchema = z.object({
   transport: FaultTransportSchema,

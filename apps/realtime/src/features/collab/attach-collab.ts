@@ -1,5 +1,5 @@
 import { COLLAB_PATH, CollabCloseCode, DocNameSchema } from '@duplex/protocol/collab'
-import { FaultConnectionIdSchema } from '@duplex/protocol/faults'
+import { FaultConnectionIdSchema, FaultConnectionParam } from '@duplex/protocol/faults'
 import type { SessionUser } from '@duplex/protocol/session'
 import {
   docs,
@@ -259,7 +259,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     )
     expiry.unref()
     const faultName = FaultConnectionIdSchema.safeParse(
-      new URL(req.url ?? '/', 'http://localhost').searchParams.get('conn'),
+      new URL(req.url ?? '/', 'http://localhost').searchParams.get(FaultConnectionParam.yjs),
     )
     const unregisterFaults =
       faultName.success && deps.faults

@@ -9,6 +9,7 @@ import {
 } from '@duplex/protocol/collab'
 import type { SessionUser } from '@duplex/protocol/session'
 import { useCallback, useEffect, useState } from 'react'
+import { FaultConnectionParam } from '@duplex/protocol/faults'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import type { ConnectionStatus } from '@/shared/lib/connection-status'
@@ -181,7 +182,10 @@ export function useCollabDoc(
       if (disposed) return
       const p = new WebsocketProvider(`${toWebSocketUrl(url)}${COLLAB_PATH}`, docName, doc, {
         WebSocketPolyfill: TappedWebSocket,
-        params: token ? { token, conn: faultName } : { conn: faultName },
+        params: {
+          ...(token ? { token } : {}),
+          [FaultConnectionParam.yjs]: faultName,
+        },
         maxBackoffTime: 2500,
       })
       provider = p

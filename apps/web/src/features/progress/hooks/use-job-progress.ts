@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react'
 import { useEventStream } from '@duplex/client/react'
 import type { StreamStatus, WireFrame } from '@duplex/client'
+import { FaultConnectionParam } from '@duplex/protocol/faults'
 import { JOB_TERMINAL_EVENTS, JobEvents, type Job } from '@duplex/protocol/jobs'
 
 /** What the "Break it" panel reads off one job's stream. */
@@ -36,7 +37,7 @@ export function useJobProgress(initial: Job, onWire?: (frame: WireFrame) => void
   const stream = useEventStream({
     key: `job:${initial.id}`,
     enabled: live,
-    url: `/api/jobs/${initial.id}/events?stream=${streamName}`,
+    url: `/api/jobs/${initial.id}/events?${FaultConnectionParam.sse}=${streamName}`,
     events: JobEvents,
     terminalEvents: JOB_TERMINAL_EVENTS,
     onWire: (frame) => {

@@ -1,4 +1,4 @@
-import { FaultConnectionIdSchema } from '@duplex/protocol/faults'
+import { FaultConnectionIdSchema, FaultConnectionParam } from '@duplex/protocol/faults'
 import { JobIdSchema } from '@duplex/protocol/jobs'
 import { encodeSseFrame, encodeSseJson } from '@duplex/protocol/sse'
 import { env } from '@/shared/env'
@@ -26,7 +26,7 @@ export async function GET(request: Request, ctx: RouteContext<'/api/jobs/[id]/ev
   if (!id.success) return invalid(id.error, 'job id')
   // `?stream=` is the name the page gave this stream, so its "Break it" panel can name it; it
   // stays the same across EventSource's reconnects because they reuse the URL.
-  const streamParam = new URL(request.url).searchParams.get('stream')
+  const streamParam = new URL(request.url).searchParams.get(FaultConnectionParam.sse)
   const streamName =
     streamParam === null ? undefined : FaultConnectionIdSchema.safeParse(streamParam)
   if (streamName && !streamName.success) return invalid(streamName.error, 'stream name')
