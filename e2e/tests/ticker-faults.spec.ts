@@ -113,6 +113,12 @@ test("faults are bound to the session: a visitor signs in first, and nobody brea
     data: { transport: 'sse', connectionId, fault: 'drop' },
   })
   expect(answer.status()).toBe(404)
+  // Nor can another origin, even carrying the owner's own cookie.
+  const foreign = await visitor.request.post('/api/faults', {
+    data: { transport: 'sse', connectionId, fault: 'drop' },
+    headers: { Origin: 'http://elsewhere.example' },
+  })
+  expect(foreign.status()).toBe(403)
   await expect(panel.getByTestId('fault-connection')).toHaveText('#2')
 
   await panel.getByTestId('fault-drop').click()

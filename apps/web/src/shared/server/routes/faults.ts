@@ -19,6 +19,15 @@ export function GET() {
  * the streams that session opened, so nobody can break someone else's connection.
  */
 export async function POST(request: Request) {
+  // Same origin only, and JSON only: a page elsewhere (another port of the same host counts as the
+  // same site, so SameSite cookies alone do not stop it) cannot break a visitor's streams, and a
+  // plain HTML form cannot send this content type. sec-web's route guards may take this over.
+  const origin = request.headers.get('origin')
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host')
+  if (origin !== null && hostOf(origin) !== host)
+    return jsonError(403, 'forbidden', `Origin ${origin} may not inject faults here.`)
+  if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? ''))
+    return jsonError(415, 'invalid', 'Send JSON with Content-Type: application/json.')
   const session = await currentSession()
   if (!session.ok) return jsonError(401, 'unauthorized', `Not signed in: ${session.message}`)
   const body = await readJsonBody(request)
@@ -40,4 +49,12 @@ export async function POST(request: Request) {
   if (result.retryAfterSeconds !== undefined)
     response.headers.set('Retry-After', String(result.retryAfterSeconds))
   return response
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host
+  } catch {
+    return undefined
+  }
 }
