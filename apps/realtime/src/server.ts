@@ -16,6 +16,7 @@ import { features as allFeatures } from './features/index.ts'
 import { connectCluster, type ClusterNode, type ClusterOptions } from './shared/cluster/cluster.ts'
 import { parseFeatureEnv, type EnvSource } from './shared/env.ts'
 import type { AttachedFeature, FeatureCluster, RealtimeFeature } from './shared/feature.ts'
+import { createFaultRegistry, faultSettingsFrom } from './shared/faults.ts'
 import { handleCors, sendError, sendJson } from './shared/http.ts'
 import type { Logger } from './shared/log.ts'
 import { createMetrics } from './shared/metrics.ts'
@@ -157,6 +158,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         : createFileRevocationStore({ dataDir: options.dataDir })
       const verifyToken = (token: string | undefined) =>
         verifySessionToken(token, secret, { revocations })
+      const faults = createFaultRegistry(faultSettingsFrom(options.env ?? {}), verifyToken)
 
       async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const url = new URL(req.url ?? '/', 'http://localhost')
@@ -201,6 +203,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
               `origin ${req.headers.origin ?? ''} is not allowed`,
             )
           }
+          if (await faults.handleHttp(req, res, url)) return
           for (const { feature } of state.attached) {
             if (await feature.handleHttp?.(req, res, url)) return
           }
@@ -250,6 +253,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           originPolicy,
           metrics,
           log,
+          faults,
           cluster: featureCluster,
         })
         state.attached.push({ name: feature.name, feature: attached })

@@ -9,6 +9,10 @@ describe('parseEnv', () => {
       REALTIME_PORT: 3001,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       SOCKETIO_MAX_BUFFERED_BYTES: 4 * 1024 * 1024,
+      FAULTS_ENABLED: true,
+      FAULTS_STALL_MS: 10_000,
+      FAULTS_RATE_POINTS: 10,
+      FAULTS_RATE_SECONDS: 60,
     })
   })
 

@@ -12,6 +12,17 @@ export function integer(min: number, max: number) {
   return z.coerce.number().int().min(min).max(max)
 }
 
+/** `FAULTS_*`: on by default (this is a demo); `FAULTS_ENABLED=false` for a public deployment. */
+export const FaultsEnvShape = {
+  /** `true`/`false` (or `1`/`0`, `yes`/`no`): whether `POST /api/faults` applies faults. */
+  FAULTS_ENABLED: optional(z.stringbool()).transform((v) => v ?? true),
+  /** How long "stall it" holds a connection's writes back. */
+  FAULTS_STALL_MS: optional(integer(100, 60_000)).transform((v) => v ?? 10_000),
+  /** Faults one session may inject per window… */
+  FAULTS_RATE_POINTS: optional(integer(1, 1000)).transform((v) => v ?? 10),
+  /** …of this many seconds. */
+  FAULTS_RATE_SECONDS: optional(integer(1, 3600)).transform((v) => v ?? 60),
+}
 /** Where the variables come from: `process.env`, or a plain object in tests. */
 export type EnvSource = Record<string, string | undefined>
 
@@ -76,6 +87,8 @@ const EnvObjectSchema = z.object({
    * so a reverse proxy on the same host does not expose it), and 403 to the rest.
    */
   METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+  /** "Break it" panels: FAULTS_ENABLED, FAULTS_STALL_MS, FAULTS_RATE_POINTS, FAULTS_RATE_SECONDS. */
+  ...FaultsEnvShape,
   /** Cluster mode: an instance silent this long is dead; its members leave presence (default 10000). */
   CLUSTER_INSTANCE_TIMEOUT_MS: optional(integer(500, 600_000)),
 })

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis'
 import type { ServerOptions } from 'socket.io'
 import type { z } from 'zod'
 import type { InstanceTick } from './cluster/instances.ts'
+import type { FaultRegistry } from './faults.ts'
 import type { Logger } from './log.ts'
 import type { Metrics } from './metrics.ts'
 import type { OriginPolicy } from './origins.ts'
@@ -53,6 +54,11 @@ export interface FeatureContext<Config = unknown> {
   originPolicy: OriginPolicy
   metrics: Metrics
   log: Logger
+  /**
+   * "Break it": register a connection here (owner = its user id) to let its own page inject
+   * faults into it through `POST /api/faults` (see `socketIoFaults`, `webSocketFaults`).
+   */
+  faults: FaultRegistry
   /** Cluster mode only. */
   cluster?: FeatureCluster | undefined
 }

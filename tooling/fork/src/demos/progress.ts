@@ -9,6 +9,7 @@ const progress: DemoManifest = {
     'apps/web/src/app/api/jobs',
     'packages/protocol/src/jobs.ts',
     'e2e/tests/progress.spec.ts',
+    'e2e/tests/progress-faults.spec.ts',
     'e2e/tests/progress-api.spec.ts',
     'e2e/tests/progress-owner.spec.ts',
     'e2e/cluster/jobs.spec.ts',

@@ -11,6 +11,7 @@ const ticker: DemoManifest = {
     'packages/protocol/src/ticker.ts',
     'e2e/tests/ticker.spec.ts',
     'e2e/tests/ticker-api.spec.ts',
+    'e2e/tests/ticker-faults.spec.ts',
     // Only the ticker's spec cuts a stream mid-flight through it.
     'e2e/fixtures/tcp-proxy.ts',
     'e2e/cluster/ticker.spec.ts',

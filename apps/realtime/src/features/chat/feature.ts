@@ -1,5 +1,6 @@
 import { DEFAULT_ROOM_ID } from '@duplex/protocol/chat'
 import { defineFeature } from '../../shared/feature.ts'
+import { socketIoFaults } from '../../shared/faults.ts'
 import { attachChat, type ChatServer } from './attach-chat.ts'
 import { ChatEnvSchema, type ChatEnv } from './env.ts'
 import { chatMigrations } from './migrations.ts'
@@ -24,7 +25,7 @@ export const chat = defineFeature<ChatEnv>({
     },
   }),
 
-  async attach({ config, io, db, metrics, log, cluster }) {
+  async attach({ config, io, db, metrics, log, cluster, faults }) {
     const store = createChatRepository(db.withTables<ChatTables>())
     await store.ensureRoom(DEFAULT_ROOM_ID, null)
     metrics.declare('socketio', [
@@ -64,6 +65,15 @@ export const chat = defineFeature<ChatEnv>({
       log,
       presence,
       ...(cluster && { redis: { client: cluster.redis, keyPrefix: cluster.keyPrefix } }),
+    })
+    // "Break it" on the chat page: a socket is named by its id, which recovery keeps.
+    io.on('connection', (socket) => {
+      const unregister = faults.register(
+        socket.data.user.id,
+        socket.id,
+        socketIoFaults(socket, faults.settings.stallMs),
+      )
+      socket.once('disconnect', unregister)
     })
     if (cluster && presence) {
       cluster.onTick(async ({ dead, rejoined }) => {

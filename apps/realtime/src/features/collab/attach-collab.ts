@@ -1,4 +1,5 @@
 import { COLLAB_PATH, CollabCloseCode, DocNameSchema } from '@duplex/protocol/collab'
+import { FaultConnectionIdSchema, FaultConnectionParam } from '@duplex/protocol/faults'
 import type { SessionUser } from '@duplex/protocol/session'
 import {
   docs,
@@ -21,6 +22,7 @@ import { FROM_RELAY, type DocRelay } from './doc-relay.ts'
 import type { DocCreation } from './doc-creation.ts'
 import { createFrameCache, sendFramedOnce } from './framed-send.ts'
 import { createConnectionEdge, createDocSizes, type EdgeLimits } from './yjs-edge.ts'
+import { webSocketFaults, type FaultRegistry } from '../../shared/faults.ts'
 
 export interface CollabDeps {
   store: DocStore
@@ -40,6 +42,8 @@ export interface CollabDeps {
    * (see `createDocRelay`). Created by the caller with `ignoreOrigins: [FROM_STORAGE]`.
    */
   relay?: DocRelay
+  /** "Break it": a connection opened with `?conn=<name>` takes faults from its own session. */
+  faults?: FaultRegistry
 }
 
 export interface CollabLimits extends EdgeLimits {
@@ -343,7 +347,19 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
       Math.min(Math.max(expiresAt - Date.now(), 0), 2 ** 31 - 1),
     )
     expiry.unref()
+    const faultName = FaultConnectionIdSchema.safeParse(
+      new URL(req.url ?? '/', 'http://localhost').searchParams.get(FaultConnectionParam.yjs),
+    )
+    const unregisterFaults =
+      faultName.success && deps.faults
+        ? deps.faults.register(
+            user.id,
+            faultName.data,
+            webSocketFaults(ws, deps.faults.settings.stallMs),
+          )
+        : () => undefined
     ws.on('close', () => {
+      unregisterFaults()
       clearTimeout(expiry)
       connections.delete(ws)
       metrics.connections.dec({ transport: 'yjs' })

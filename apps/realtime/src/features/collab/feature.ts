@@ -17,7 +17,7 @@ export const collab = defineFeature<CollabEnv>({
   env: CollabEnvSchema,
   migrations: collabMigrations,
 
-  attach({ config, httpServer, db, verifyToken, originPolicy, metrics, log, cluster }) {
+  attach({ config, httpServer, db, verifyToken, originPolicy, metrics, log, cluster, faults }) {
     const store = createDocRepository(db.withTables<CollabTables>())
     metrics.declare('yjs', COLLAB_REJECTION_CODES)
     const creation = createDocCreation(
@@ -56,6 +56,7 @@ export const collab = defineFeature<CollabEnv>({
       metrics,
       log,
       relay,
+      faults,
     })
     if (cluster && relay) {
       cluster.onTick(({ live }) => relay.pruneAwareness((id) => live.has(id)))

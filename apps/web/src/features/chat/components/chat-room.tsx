@@ -3,6 +3,7 @@
 import Link from 'next/link'
 import { useChat } from '@/features/chat/hooks/use-chat'
 import { useSession } from '@/shared/hooks/use-session'
+import { ChatFaults } from './chat-faults'
 import { ChatStatusBar } from './chat-status-bar'
 import { ChatWirePanel } from './chat-wire-panel'
 import { Composer } from './composer'
@@ -86,6 +87,7 @@ export function ChatRoom({ roomId }: { roomId: string }) {
       </div>
       <aside className="min-w-0 space-y-4">
         <PresencePanel members={chat.members} selfId={selfId} />
+        <ChatFaults outbox={chat.outbox.length} />
         <ChatWirePanel />
       </aside>
     </div>

@@ -13,6 +13,7 @@ import { useSession } from '@/shared/hooks/use-session'
 import { useWireLog } from '@/shared/hooks/use-wire-log'
 import type { WireFrame } from '@/shared/lib/realtime-wire'
 import { CodeMirrorView } from './codemirror-view'
+import { EditorFaults } from './editor-faults'
 import { PeerAvatars } from './peer-avatars'
 
 const toolButton =
@@ -103,6 +104,7 @@ export function CollabEditor({ docName }: { docName: string }) {
             )}
           </div>
         </section>
+        <EditorFaults collab={collab} />
       </div>
       <WirePanel log={wire} description={t.rich('wire', RICH_TAGS)} />
     </div>

@@ -9,6 +9,7 @@ import {
 } from '@duplex/protocol/collab'
 import type { SessionUser } from '@duplex/protocol/session'
 import { useCallback, useEffect, useState } from 'react'
+import { FaultConnectionParam } from '@duplex/protocol/faults'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import type { ConnectionStatus } from '@/shared/lib/connection-status'
@@ -51,6 +52,10 @@ export interface CollabDocState {
   offline: boolean
   setOffline(offline: boolean): void
   retry(): void
+  /** This page's connection as the server's fault route knows it (`?conn=`). */
+  faultName: string
+  /** Number of the WebSocket that last opened (1 for the first); above 1 means it reconnected. */
+  connection: number
 }
 
 /** A refused upgrade is a bare 1006 to the browser; ask the server why at most this often. */
@@ -122,6 +127,11 @@ export function useCollabDoc(
   const [canRedo, setCanRedo] = useState(false)
   const [offline, setOfflineState] = useState(false)
   const [attempt, setAttempt] = useState(0)
+  // The name of this page's connection for the "Break it" panel (`?conn=` on the WebSocket URL);
+  // kept across y-websocket's reconnects, which reuse the URL.
+  const [faultName] = useState(() => `yjs-${Math.random().toString(36).slice(2, 12)}`)
+  /** Number of the WebSocket that last opened (1 for the first). */
+  const [connection, setConnection] = useState(0)
   const { id: userId, name: userName } = user
 
   useEffect(() => {
@@ -172,7 +182,10 @@ export function useCollabDoc(
       if (disposed) return
       const p = new WebsocketProvider(`${toWebSocketUrl(url)}${COLLAB_PATH}`, docName, doc, {
         WebSocketPolyfill: TappedWebSocket,
-        params: token ? { token } : {},
+        params: {
+          ...(token ? { token } : {}),
+          [FaultConnectionParam.yjs]: faultName,
+        },
         maxBackoffTime: 2500,
       })
       provider = p
@@ -181,6 +194,7 @@ export function useCollabDoc(
 
       p.on('status', ({ status: next }) => {
         if (next === 'connected') {
+          setConnection(connections)
           everConnected = true
           opened = true
           setStatus('open')
@@ -231,7 +245,7 @@ export function useCollabDoc(
       undoManager.destroy()
       doc.destroy()
     }
-  }, [url, docName, userId, userName, onWire, attempt])
+  }, [url, docName, userId, userName, onWire, attempt, faultName])
 
   const setOffline = useCallback(
     (next: boolean) => {
@@ -246,5 +260,18 @@ export function useCollabDoc(
   // A refusal needs a fresh start (new token, new provider); an offline toggle does not.
   const retry = useCallback(() => setAttempt((n) => n + 1), [])
 
-  return { handle, status, synced, peers, refusal, canUndo, canRedo, offline, setOffline, retry }
+  return {
+    handle,
+    status,
+    synced,
+    peers,
+    refusal,
+    canUndo,
+    canRedo,
+    offline,
+    setOffline,
+    retry,
+    faultName,
+    connection,
+  }
 }

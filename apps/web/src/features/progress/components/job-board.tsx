@@ -9,7 +9,9 @@ import { RICH_TAGS } from '@/shared/ui/rich-text'
 import { WirePanel } from '@/shared/ui/wire-panel'
 import { useSession } from '@/shared/hooks/use-session'
 import { useWireLog } from '@/shared/hooks/use-wire-log'
+import type { JobStreamState } from '../hooks/use-job-progress'
 import { JobRow } from './job-row'
+import { ProgressFaults } from './progress-faults'
 import { StartJobForm } from './start-job-form'
 
 /**
@@ -29,6 +31,18 @@ export function JobBoard() {
   // Read through a ref: `refresh` changes with every answer, and must not reload the list.
   const refreshRef = useRef(refresh)
   refreshRef.current = refresh
+  const [streams, setStreams] = useState<Record<string, JobStreamState>>({})
+  const onStreamState = useCallback(
+    (state: JobStreamState) => setStreams((all) => ({ ...all, [state.job.id]: state })),
+    [],
+  )
+  // The panel breaks the newest running job's stream (the list is newest first); once none
+  // runs, it keeps showing the newest one it followed live, so its figures stay readable.
+  const followed = jobs?.map((j) => streams[j.id]) ?? []
+  const faultTarget =
+    followed.find((s) => s?.job.status === 'running') ??
+    followed.find((s) => s !== undefined && s.connection > 0) ??
+    null
 
   useEffect(() => {
     fetch('/api/jobs')
@@ -129,10 +143,12 @@ export function JobBoard() {
                 onCancel={() => void cancel(job.id)}
                 onEnded={onEnded}
                 onWire={onWire}
+                onStreamState={onStreamState}
               />
             ))}
           </ul>
         )}
+        <ProgressFaults target={faultTarget} />
       </div>
       <WirePanel log={wire} description={t.rich('wire', RICH_TAGS)} />
     </div>

@@ -4,7 +4,7 @@ import { useEffect } from 'react'
 import type { WireFrame } from '@duplex/client'
 import type { Job } from '@duplex/protocol/jobs'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
-import { useJobProgress } from '../hooks/use-job-progress'
+import { useJobProgress, type JobStreamState } from '../hooks/use-job-progress'
 
 const STAGES = ['queued', 'uploading', 'transcoding', 'thumbnails', 'publishing']
 
@@ -24,13 +24,21 @@ export function JobRow({
   onCancel,
   onEnded,
   onWire,
+  onStreamState,
 }: {
   initial: Job
   onCancel: () => void
   onEnded: (id: string) => void
   onWire: (frame: WireFrame) => void
+  /** Every change of the row's stream, for the "Break it" panel. */
+  onStreamState?: (state: JobStreamState) => void
 }) {
-  const { job, status } = useJobProgress(initial, onWire)
+  const streamState = useJobProgress(initial, onWire)
+  const { job, status } = streamState
+
+  useEffect(() => {
+    onStreamState?.(streamState)
+  }, [onStreamState, streamState])
   const look = STATUS_LOOK[job.status]
   const stageIndex = STAGES.indexOf(job.stage)
 

@@ -3,7 +3,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useEventStream, useMessageRate } from '@duplex/client/react'
 import { useTranslations } from 'next-intl'
-import { TickerEvents, type Quote, type SymbolInfo, type SymbolList } from '@duplex/protocol/ticker'
+import {
+  TickerEvents,
+  type Quote,
+  type SymbolInfo,
+  type SymbolList,
+  type TickerHello,
+} from '@duplex/protocol/ticker'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { RICH_TAGS } from '@/shared/ui/rich-text'
 import { WirePanel } from '@/shared/ui/wire-panel'
@@ -12,6 +18,7 @@ import { useWireLog } from '@/shared/hooks/use-wire-log'
 import { AddSymbolForm } from './add-symbol-form'
 import { PriceCard } from './price-card'
 import { useWatchlist } from '../hooks/use-watchlist'
+import { TickerFaults } from './ticker-faults'
 
 /** What the page checks on every tick: a symbol's `seq` must go up by exactly one. */
 interface Integrity {
@@ -27,6 +34,9 @@ export function TickerDashboard() {
   const [integrity, setIntegrity] = useState<Integrity>({ gaps: 0, duplicates: 0, resets: 0 })
   const [notice, setNotice] = useState<string | null>(null)
   const connectionId = useRef<string | null>(null)
+  const [hello, setHello] = useState<TickerHello | null>(null)
+  const [lastFrame, setLastFrame] = useState({ connection: 0, at: 0 })
+  const [closing, setClosing] = useState<{ message: string; at: number } | null>(null)
   const lastSeq = useRef(new Map<string, number>())
   const watchlistRef = useRef(watchlist)
   watchlistRef.current = watchlist
@@ -61,7 +71,8 @@ export function TickerDashboard() {
     // the page opened with.
     url: () => `/api/ticker/stream?symbols=${encodeURIComponent(watchlistRef.current.join(','))}`,
     events: TickerEvents,
-    onWire: (frame) =>
+    onWire: (frame) => {
+      setLastFrame({ connection: frame.connection, at: frame.at })
       wire.push({
         at: frame.at,
         direction: 'in',
@@ -71,9 +82,11 @@ export function TickerDashboard() {
         text: frame.text,
         bytes: frame.bytes,
         connection: frame.connection,
-      }),
+      })
+    },
     handlers: {
       hello: (hello) => {
+        setHello(hello)
         connectionId.current = hello.connectionId
         // The watchlist may have changed while the stream was reconnecting: bring it in line.
         const want = watchlistRef.current
@@ -102,7 +115,10 @@ export function TickerDashboard() {
         lastSeq.current.set(tick.symbol, tick.seq)
         setQuotes((prev) => ({ ...prev, [tick.symbol]: tick }))
       },
-      closing: (closing) => setNotice(closing.message),
+      closing: (closing) => {
+        setNotice(closing.message)
+        setClosing({ message: closing.message, at: Date.now() })
+      },
     },
   })
 
@@ -182,6 +198,17 @@ export function TickerDashboard() {
             />
           ))}
         </ul>
+        <TickerFaults
+          hello={hello}
+          status={stream.status}
+          lastEventId={stream.lastEventId}
+          gaps={integrity.gaps}
+          duplicates={integrity.duplicates}
+          connection={lastFrame.connection}
+          lastFrameAt={lastFrame.at}
+          closing={closing}
+          reconnect={stream.reconnect}
+        />
       </div>
       <WirePanel log={wire} description={t.rich('wire', RICH_TAGS)} />
     </div>

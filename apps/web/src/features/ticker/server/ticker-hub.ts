@@ -8,6 +8,7 @@ import type {
 } from '@duplex/protocol/ticker'
 import { encodeSseFrame, encodeSseJson } from '@duplex/protocol/sse'
 import type { Heartbeat } from '@/shared/server/sse/heartbeat'
+import { registerSseFaults } from '@/shared/server/faults/sse-faults'
 import { createSseStream, type SseSink } from '@/shared/server/sse/sse-stream'
 import type { MarketTick } from './market.ts'
 import { ResumeBuffer } from './resume-buffer.ts'
@@ -61,7 +62,7 @@ export interface OpenStreamOptions {
   /** Decimal id from `Last-Event-ID` or `?lastEventId=`. */
   lastEventId?: string
   signal: AbortSignal
-  /** The user who opens it: only they may change its subscription. */
+  /** The user who opens it: only they may change its subscription or break it ("Break it"). */
   owner: string
 }
 
@@ -224,6 +225,13 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
     }
   }
 
+  /** A `retry:` hint and a `closing` event, then the end: EventSource comes back in `retryMs`. */
+  const sayGoodbye = (sub: Subscriber, message: string) => {
+    sub.sink.write(encodeSseFrame({ retry: options.retryMs }))
+    sub.sink.write(frameOf('closing', { reason: 'shutdown', message }))
+    sub.sink.close()
+  }
+
   options.feed.start({ publish, ingest })
 
   return {
@@ -251,7 +259,8 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
         pending: new Map(),
         sink: undefined as unknown as SseSink,
       }
-      const { sink, response } = createSseStream({
+      let unregisterFaults: () => void = () => undefined
+      const { sink, response, faults } = createSseStream({
         signal,
         heartbeat: options.heartbeat,
         slowConsumerMs: options.slowConsumerMs,
@@ -267,6 +276,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
             }),
           ),
         onClose: () => {
+          unregisterFaults()
           unsubscribe(sub, [...sub.symbols])
           if (byConnection.delete(connectionId)) options.onConnectionClose?.(connectionId)
           wakeDrainWaiters()
@@ -294,6 +304,14 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
         )
       }
       if (sink.closed) return response
+      unregisterFaults = registerSseFaults({
+        owner,
+        connectionId,
+        faults,
+        // What SIGTERM does to every stream (see closeAll), to this one only.
+        restart: () =>
+          sayGoodbye(sub, 'This stream was ended as if the server restarted; reconnecting.'),
+      })
       byConnection.set(connectionId, sub)
       options.onConnectionOpen?.(connectionId)
       subscribe(sub, wanted)
@@ -329,11 +347,7 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
     },
 
     closeAll(message) {
-      for (const sub of [...byConnection.values()]) {
-        sub.sink.write(encodeSseFrame({ retry: options.retryMs }))
-        sub.sink.write(frameOf('closing', { reason: 'shutdown', message }))
-        sub.sink.close()
-      }
+      for (const sub of [...byConnection.values()]) sayGoodbye(sub, message)
     },
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createHeartbeat } from './heartbeat.ts'
 import { createSseStream } from './sse-stream.ts'
 
@@ -7,7 +7,7 @@ const decoder = new TextDecoder()
 function open(options: { highWaterMarkBytes?: number; slowConsumerMs?: number } = {}) {
   const abort = new AbortController()
   let closes = 0
-  const { sink, response } = createSseStream({
+  const { sink, response, faults } = createSseStream({
     signal: abort.signal,
     heartbeat: createHeartbeat(60_000),
     slowConsumerMs: options.slowConsumerMs ?? 60_000,
@@ -15,7 +15,7 @@ function open(options: { highWaterMarkBytes?: number; slowConsumerMs?: number } 
     onClose: () => closes++,
   })
   const reader = (response.body as ReadableStream<Uint8Array>).getReader()
-  return { sink, reader, abort, closes: () => closes }
+  return { sink, faults, reader, abort, closes: () => closes }
 }
 
 describe('createSseStream', () => {
@@ -58,6 +58,37 @@ describe('createSseStream', () => {
     sink.write('data: 1\n\n')
     abort.abort()
     await Promise.resolve()
+    expect(sink.closed).toBe(true)
+    expect(closes()).toBe(1)
+  })
+
+  it('stall() holds every frame back, then sends them all in order; nothing is lost', async () => {
+    vi.useFakeTimers()
+    try {
+      const { sink, faults, reader } = open()
+      faults.stall(10_000)
+      sink.write('data: 1\n\n')
+      sink.write('data: 2\n\n')
+      // The feed must not coalesce while stalled: that would turn a late frame into a lost one.
+      expect(sink.behind()).toBe(false)
+      let received = ''
+      const read = reader.read().then((r) => (received = decoder.decode(r.value)))
+      await vi.advanceTimersByTimeAsync(9_000)
+      expect(received).toBe('')
+
+      await vi.advanceTimersByTimeAsync(1_000)
+      await read
+      expect(received).toBe('data: 1\n\ndata: 2\n\n')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('drop() errors the response instead of ending it cleanly, and runs onClose once', async () => {
+    const { sink, faults, reader, closes } = open()
+    sink.write('data: 1\n\n')
+    faults.drop()
+    await expect(reader.read()).rejects.toThrow(/dropped/)
     expect(sink.closed).toBe(true)
     expect(closes()).toBe(1)
   })

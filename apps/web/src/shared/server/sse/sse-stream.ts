@@ -34,6 +34,20 @@ export interface SseStreamOptions {
   onClose?: () => void
 }
 
+/**
+ * Server-side faults on one stream ("Break it" panels): what a broken network or a stuck server
+ * would do to it, so a visitor can watch EventSource recover.
+ */
+export interface SseFaults {
+  /** Cuts the response without a proper end, as a dropped connection does; EventSource retries. */
+  drop(): void
+  /**
+   * Writes nothing for `ms` (not even heartbeats) while the socket stays open, then sends what
+   * was held back, in order: a stuck server, not a lossy one.
+   */
+  stall(ms: number): void
+}
+
 const encoder = new TextEncoder()
 
 /** One buffer holding `parts` back to back. */
@@ -57,13 +71,20 @@ function concat(parts: Uint8Array[], byteLength: number): Uint8Array {
  * fan-out, that per-chunk cost is most of the server's CPU (`pnpm bench:profile next`). A market
  * step or a burst of ticks written in one turn goes out as one chunk, with no added delay.
  */
-export function createSseStream(options: SseStreamOptions): { sink: SseSink; response: Response } {
+export function createSseStream(options: SseStreamOptions): {
+  sink: SseSink
+  response: Response
+  faults: SseFaults
+} {
   const highWaterMark = options.highWaterMarkBytes ?? 64 * 1024
   let controller!: ReadableStreamDefaultController<Uint8Array>
   let closed = false
   let backloggedSince: number | undefined
   let queued: Uint8Array[] = []
   let queuedBytes = 0
+  /** While stalled, writes wait here instead of reaching the client. */
+  let held: Uint8Array[] | undefined
+  let stallTimer: ReturnType<typeof setTimeout> | undefined
 
   /** Hands what this turn wrote to the stream, as one chunk. */
   const flushQueued = () => {
@@ -81,6 +102,8 @@ export function createSseStream(options: SseStreamOptions): { sink: SseSink; res
   const cleanup = () => {
     if (closed) return
     closed = true
+    clearTimeout(stallTimer)
+    held = undefined
     options.heartbeat.delete(sink)
     options.signal.removeEventListener('abort', onAbort)
     options.onClose?.()
@@ -100,13 +123,19 @@ export function createSseStream(options: SseStreamOptions): { sink: SseSink; res
     write(chunk) {
       if (closed) return
       const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk
+      if (held) {
+        held.push(bytes)
+        return
+      }
       if (queued.length === 0) queueMicrotask(flushQueued)
       queued.push(bytes)
       queuedBytes += bytes.byteLength
       sink.behind()
     },
     behind() {
-      if (closed) return false
+      // A stall holds every frame back: telling the feed to coalesce would lose ticks the client
+      // should get late, not never.
+      if (closed || held) return false
       if ((controller.desiredSize ?? 0) - queuedBytes > 0) {
         backloggedSince = undefined
         return false
@@ -123,6 +152,7 @@ export function createSseStream(options: SseStreamOptions): { sink: SseSink; res
     },
     close() {
       if (closed) return
+      releaseHeld()
       cleanup()
       flushQueued()
       try {
@@ -133,6 +163,42 @@ export function createSseStream(options: SseStreamOptions): { sink: SseSink; res
     },
     get closed() {
       return closed
+    },
+  }
+
+  /** Ends a stall: everything written meanwhile goes out now, in order. */
+  const releaseHeld = () => {
+    clearTimeout(stallTimer)
+    const frames = held
+    held = undefined
+    if (frames) for (const frame of frames) sink.write(frame)
+  }
+
+  const faults: SseFaults = {
+    drop() {
+      if (closed) return
+      cleanup()
+      queued = []
+      try {
+        // An errored body makes the server destroy the socket mid-response: the client sees a
+        // network error, not a clean end, which is the point of this fault. Named AbortError
+        // because that is how Next tells a client that went away from a failing route: it
+        // destroys the response either way, but logs a stack trace only for the latter.
+        controller.error(
+          Object.assign(new Error('connection dropped on request ("Break it" panel)'), {
+            name: 'AbortError',
+          }),
+        )
+      } catch {
+        // Already gone.
+      }
+    },
+    stall(ms) {
+      if (closed) return
+      held ??= []
+      clearTimeout(stallTimer)
+      stallTimer = setTimeout(releaseHeld, ms)
+      stallTimer.unref?.()
     },
   }
 
@@ -157,5 +223,5 @@ export function createSseStream(options: SseStreamOptions): { sink: SseSink; res
   else options.signal.addEventListener('abort', onAbort, { once: true })
   options.heartbeat.add(sink)
 
-  return { sink, response: new Response(stream, { headers: SSE_HEADERS }) }
+  return { sink, response: new Response(stream, { headers: SSE_HEADERS }), faults }
 }

@@ -1,8 +1,11 @@
+import { FaultConnectionIdSchema, FaultConnectionParam } from '@duplex/protocol/faults'
 import { JobIdSchema } from '@duplex/protocol/jobs'
 import { encodeSseFrame, encodeSseJson } from '@duplex/protocol/sse'
 import { env } from '@/shared/env'
 import { invalid, lastEventIdOf, notFound } from '@/shared/server/http'
+import { registerSseFaults } from '@/shared/server/faults/sse-faults'
 import { services } from '@/shared/server/services'
+import { currentSession } from '@/shared/server/session'
 import { comeBackLater } from '@/shared/server/sse/come-back'
 import { requireUser } from '@/shared/server/session'
 import { createSseStream } from '@/shared/server/sse/sse-stream'
@@ -25,6 +28,13 @@ export async function GET(request: Request, ctx: RouteContext<'/api/jobs/[id]/ev
   if (!auth.ok) return auth.response
   const id = JobIdSchema.safeParse((await ctx.params).id)
   if (!id.success) return invalid(id.error, 'job id')
+  // `?stream=` is the name the page gave this stream, so its "Break it" panel can name it; it
+  // stays the same across EventSource's reconnects because they reuse the URL.
+  const streamParam = new URL(request.url).searchParams.get(FaultConnectionParam.sse)
+  const streamName =
+    streamParam === null ? undefined : FaultConnectionIdSchema.safeParse(streamParam)
+  if (streamName && !streamName.success) return invalid(streamName.error, 'stream name')
+  const session = streamName ? await currentSession() : undefined
   const { heartbeat, draining } = services()
   const { jobs, streams: jobStreams } = progressServer()
   if (draining()) return comeBackLater(env.SSE_RETRY_MS)
@@ -47,11 +57,13 @@ export async function GET(request: Request, ctx: RouteContext<'/api/jobs/[id]/ev
     return new Response(null, { status: 204 })
   }
 
-  const { sink, response } = createSseStream({
+  let unregisterFaults: () => void = () => undefined
+  const { sink, response, faults } = createSseStream({
     signal: request.signal,
     heartbeat,
     slowConsumerMs: env.SSE_SLOW_CONSUMER_MS,
     onClose: () => {
+      unregisterFaults()
       unsubscribe()
       jobStreams.delete(sink)
     },
@@ -68,6 +80,18 @@ export async function GET(request: Request, ctx: RouteContext<'/api/jobs/[id]/ev
   }
   if (ended) sink.close()
   else {
+    if (streamName?.success) {
+      unregisterFaults = registerSseFaults({
+        owner: session?.ok ? session.session.user.id : undefined,
+        connectionId: streamName.data,
+        faults,
+        // What SIGTERM does to every job stream (see the feature's drain), to this one only.
+        restart: () => {
+          sink.write(encodeSseFrame({ retry: env.SSE_RETRY_MS }))
+          sink.close()
+        },
+      })
+    }
     onEvent = send
     for (const event of early) send(event)
   }

@@ -1,0 +1,223 @@
+import type { FaultAccepted, FaultKind } from '@duplex/protocol/faults'
+import { FaultErrorCode, FaultRequestSchema, type FaultSettings } from '@duplex/protocol/faults'
+import { describeZodError, zodIssues } from '@duplex/protocol/errors'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+import type { Socket } from 'socket.io'
+import type { WebSocket } from 'ws'
+import { z } from 'zod'
+import { FaultsEnvShape, type EnvSource } from './env.ts'
+import { BodyError, readJsonBody, sendError, sendJson, tokenFromRequest } from './http.ts'
+import type { VerifyToken } from './feature.ts'
+
+/*
+ * "Break it": a visitor injects a fault into their own Socket.IO or y-websocket connection, on the
+ * server side, to watch the client recover (see the panels on the chat and editor pages). The web
+ * app has the same mechanism for its event streams (apps/web/src/shared/server/faults/).
+ */
+
+const FaultsEnvSchema = z.object(FaultsEnvShape)
+
+/** The settings of `FAULTS_*` in `source` (validated once more by `parseEnv` at start-up). */
+export function faultSettingsFrom(source: EnvSource): FaultSettings & { enabled: boolean } {
+  const env = FaultsEnvSchema.parse(source)
+  return {
+    enabled: env.FAULTS_ENABLED,
+    stallMs: env.FAULTS_STALL_MS,
+    ratePoints: env.FAULTS_RATE_POINTS,
+    rateSeconds: env.FAULTS_RATE_SECONDS,
+  }
+}
+
+/** How a feature applies each fault it supports to one of its connections. */
+export type FaultTarget = Partial<Record<FaultKind, () => void>>
+
+export type FaultResult =
+  | { ok: true; accepted: FaultAccepted }
+  | { ok: false; status: number; code: string; message: string; retryAfterSeconds?: number }
+
+export interface FaultRegistry {
+  readonly settings: FaultSettings
+  /** Makes a connection reachable by faults from `owner` (a user id) only; returns the unregister. */
+  register(owner: string, connectionId: string, target: FaultTarget): () => void
+  inject(owner: string, connectionId: string, fault: FaultKind): Promise<FaultResult>
+  /** `GET`/`POST /api/faults`, session-bound (the origin check and CORS ran before). */
+  handleHttp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>
+}
+
+/**
+ * The faults of this instance's connections, keyed by owner AND id, so a session only ever finds
+ * its own connections: someone else's id is a 404, the same as an id that never existed.
+ * Rate limited per user in memory: a fault only reaches connections of this instance anyway.
+ */
+export function createFaultRegistry(
+  settings: FaultSettings,
+  verifyToken: VerifyToken,
+): FaultRegistry {
+  const targets = new Map<string, FaultTarget>()
+  const keyOf = (owner: string, connectionId: string) => `${owner}\u0000${connectionId}`
+  const limiter = new RateLimiterMemory({
+    keyPrefix: 'faults',
+    points: settings.ratePoints,
+    duration: settings.rateSeconds,
+  })
+
+  const registry: FaultRegistry = {
+    settings,
+    register(owner, connectionId, target) {
+      const key = keyOf(owner, connectionId)
+      targets.set(key, target)
+      return () => {
+        if (targets.get(key) === target) targets.delete(key)
+      }
+    },
+    async inject(owner, connectionId, fault) {
+      if (!settings.enabled) {
+        return {
+          ok: false,
+          status: 403,
+          code: FaultErrorCode.disabled,
+          message: 'Fault injection is turned off on this server (FAULTS_ENABLED=false).',
+        }
+      }
+      const apply = targets.get(keyOf(owner, connectionId))
+      if (!apply) {
+        return {
+          ok: false,
+          status: 404,
+          code: FaultErrorCode.unknownConnection,
+          message: `None of your open connections has id ${connectionId}.`,
+        }
+      }
+      const run = apply[fault]
+      if (!run) {
+        return {
+          ok: false,
+          status: 400,
+          code: FaultErrorCode.unsupported,
+          message: `This connection does not support the "${fault}" fault.`,
+        }
+      }
+      try {
+        await limiter.consume(owner)
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error
+        const retryAfterSeconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000))
+        return {
+          ok: false,
+          status: 429,
+          code: FaultErrorCode.rateLimited,
+          message: `Too many faults: ${settings.ratePoints} per ${settings.rateSeconds} s. Try again in ${retryAfterSeconds} s.`,
+          retryAfterSeconds,
+        }
+      }
+      run()
+      return {
+        ok: true,
+        accepted: { connectionId, fault, durationMs: fault === 'stall' ? settings.stallMs : 0 },
+      }
+    },
+    async handleHttp(req, res, url) {
+      if (url.pathname !== '/api/faults') return false
+      if (req.method === 'GET') {
+        sendJson(res, 200, settings)
+        return true
+      }
+      if (req.method !== 'POST') {
+        sendError(res, 405, 'method_not_allowed', 'use GET or POST')
+        return true
+      }
+      const session = await verifyToken(tokenFromRequest(req, url))
+      if (!session.ok) {
+        sendError(res, 401, 'unauthorized', `Not signed in: ${session.message}`)
+        return true
+      }
+      let body: unknown
+      try {
+        body = await readJsonBody(req)
+      } catch (error) {
+        if (!(error instanceof BodyError)) throw error
+        sendError(res, error.status, 'invalid', error.message)
+        return true
+      }
+      const parsed = FaultRequestSchema.safeParse(body)
+      if (!parsed.success) {
+        sendError(
+          res,
+          400,
+          'invalid',
+          `Invalid fault: ${describeZodError(parsed.error)}`,
+          zodIssues(parsed.error),
+        )
+        return true
+      }
+      const { connectionId, fault } = parsed.data
+      const result = await registry.inject(session.user.id, connectionId, fault)
+      if (result.ok) {
+        sendJson(res, 202, result.accepted)
+        return true
+      }
+      if (result.retryAfterSeconds !== undefined)
+        res.setHeader('Retry-After', String(result.retryAfterSeconds))
+      sendError(res, result.status, result.code, result.message)
+      return true
+    },
+  }
+  return registry
+}
+
+/**
+ * Faults for one Socket.IO socket. `drop` closes the underlying transport without a disconnect
+ * packet (reason "forced close" here, "transport close" in the client), which is what a lost
+ * network looks like: the client reconnects and connection state recovery gives it back its id,
+ * rooms and missed events. `stall` holds Engine.IO's outgoing packets, pings included, then sends
+ * them in order; the client keeps sending meanwhile, so its acks come late, not never.
+ *
+ * Written against Engine.IO's `flush()` because Socket.IO has no public "pause writes": it is the
+ * one place every outgoing packet of the connection passes through.
+ */
+export function socketIoFaults(socket: Socket, stallMs: number): FaultTarget {
+  return {
+    drop: () => socket.conn.close(),
+    stall: () => {
+      // `flush` is private in the typings; an own property shadows the prototype's until deleted.
+      const conn = socket.conn as unknown as { flush?: () => void }
+      if (Object.hasOwn(conn, 'flush')) return // already stalled
+      conn.flush = () => undefined
+      const timer = setTimeout(() => {
+        delete conn.flush
+        ;(conn as { flush(): void }).flush()
+      }, stallMs)
+      timer.unref()
+      socket.once('disconnect', () => clearTimeout(timer))
+    },
+  }
+}
+
+/**
+ * Faults for one y-websocket connection. `drop` cuts the TCP connection without a close frame
+ * (the client sees 1006 and reconnects, then both sides exchange state vectors and resync).
+ * `stall` holds every message the server sends for `stallMs`, then sends them in order.
+ */
+export function webSocketFaults(ws: WebSocket, stallMs: number): FaultTarget {
+  let held: Parameters<WebSocket['send']>[] | undefined
+  return {
+    drop: () => ws.terminate(),
+    stall: () => {
+      if (held) return
+      held = []
+      const send = ws.send
+      ws.send = ((...args: Parameters<WebSocket['send']>) => {
+        held?.push(args)
+      }) as WebSocket['send']
+      const timer = setTimeout(() => {
+        ws.send = send
+        const frames = held ?? []
+        held = undefined
+        if (ws.readyState === ws.OPEN) for (const args of frames) ws.send(...args)
+      }, stallMs)
+      timer.unref()
+      ws.once('close', () => clearTimeout(timer))
+    },
+  }
+}

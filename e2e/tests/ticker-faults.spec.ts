@@ -1,0 +1,129 @@
+import { expect, test, type Page } from '@playwright/test'
+import { DURABLE } from '../fixtures/projects.ts'
+import { expectNoSeriousA11yViolations, openUser } from '../fixtures/users.ts'
+
+// "Break it" on the ticker: each fault the panel offers, and the recovery the page reports.
+test.describe.configure({ timeout: 90_000 })
+
+async function openTicker(page: Page) {
+  await page.goto('/ticker?symbols=AAPL,MSFT')
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  const panel = page.getByTestId('fault-panel')
+  await expect(panel.getByTestId('fault-drop')).toBeEnabled()
+  return panel
+}
+
+/** Ticks keep coming and every symbol's seq still went up by one: nothing lost, nothing twice. */
+async function expectIntactStream(page: Page) {
+  const panel = page.getByTestId('fault-panel')
+  const lastId = panel.getByTestId('fault-last-id')
+  const before = Number(await lastId.textContent())
+  await expect.poll(async () => Number(await lastId.textContent())).toBeGreaterThan(before + 3)
+  await expect(panel.getByTestId('fault-gaps')).toHaveText('0')
+  await expect(panel.getByTestId('fault-duplicates')).toHaveText('0')
+  await expect(page.getByTestId('reset-count')).toHaveText('0')
+}
+
+test(
+  'drop it now: EventSource reconnects with Last-Event-ID and misses nothing',
+  { tag: DURABLE },
+  async ({ browser }) => {
+    const { page, context } = await openUser(browser, 'Ada')
+    const panel = await openTicker(page)
+    const reconnects: string[] = []
+    page.on('request', (r) => {
+      if (r.url().includes('/api/ticker/stream'))
+        void r.allHeaders().then((h) => reconnects.push(h['last-event-id'] ?? r.url()))
+    })
+
+    await panel.getByTestId('fault-drop').click()
+    const timeline = panel.getByTestId('fault-timeline')
+    await expect(timeline).toContainText('Asked the server to cut the stream.')
+    await expect(timeline).toContainText('resumed from Last-Event-ID')
+    await expect(panel.getByTestId('fault-resumes')).toHaveText('1')
+    await expect(panel.getByTestId('fault-connection')).toHaveText('#2')
+    // The reconnect named the last event it had, by header or (manual reconnects) by query.
+    expect(reconnects).toHaveLength(1)
+    expect(reconnects[0]).toMatch(/^\d+$|lastEventId=\d+/)
+    await expectIntactStream(page)
+    // The panel with its steps and timeline filled in stays readable for everyone.
+    await expectNoSeriousA11yViolations(page)
+    await context.close()
+  },
+)
+
+test(
+  'server restart: the stream ends with a retry: hint and resumes where it was',
+  { tag: DURABLE },
+  async ({ browser }) => {
+    const { page, context } = await openUser(browser, 'Ada')
+    const panel = await openTicker(page)
+
+    await panel.getByTestId('fault-restart').click()
+    const timeline = panel.getByTestId('fault-timeline')
+    await expect(timeline).toContainText('The server said goodbye')
+    await expect(timeline).toContainText('resumed from Last-Event-ID')
+    await expect(panel.getByTestId('fault-resumes')).toHaveText('1')
+    await expectIntactStream(page)
+    await context.close()
+  },
+)
+
+test(
+  'stall: prices freeze, the socket stays open, and the held-back ticks arrive in order',
+  { tag: DURABLE },
+  async ({ browser }) => {
+    const { page, context } = await openUser(browser, 'Ada')
+    const panel = await openTicker(page)
+
+    await panel.getByTestId('fault-stall').click()
+    const timeline = panel.getByTestId('fault-timeline')
+    await expect(timeline).toContainText('Asked the server to stop writing')
+    await expect(timeline).toContainText('Frames flow again after')
+    // Late, not lost, and on the same connection: nothing reconnected.
+    await expect(panel.getByTestId('fault-connection')).toHaveText('#1')
+    await expect(panel.getByTestId('fault-resumes')).toHaveText('0')
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+    await expectIntactStream(page)
+    await context.close()
+  },
+)
+
+test("faults are bound to the session: a visitor signs in first, and nobody breaks another's stream", async ({
+  browser,
+}) => {
+  const visitor = await browser.newContext()
+  const page = await visitor.newPage()
+  const panel = await openTicker(page)
+  await panel.getByTestId('fault-drop').click()
+  await expect(panel.getByTestId('fault-error')).toContainText('Not signed in')
+  await panel.getByRole('button', { name: 'Continue as Guest' }).click()
+  // The stream reopened under the new session, so its own panel may now break it.
+  await expect(panel.getByTestId('fault-connection')).toHaveText('#2')
+  await expect(panel.getByTestId('fault-drop')).toBeEnabled()
+
+  const hello = await page
+    .locator('[data-testid="wire-log"] li[data-event="hello"] pre')
+    .first()
+    .textContent()
+  const connectionId = /"connectionId":"([^"]+)"/.exec(hello ?? '')?.[1]
+  expect(connectionId).toBeTruthy()
+  const mallory = await openUser(browser, 'Mallory')
+  const answer = await mallory.context.request.post('/api/faults', {
+    data: { transport: 'sse', connectionId, fault: 'drop' },
+  })
+  expect(answer.status()).toBe(404)
+  // Nor can another origin, even carrying the owner's own cookie.
+  const foreign = await visitor.request.post('/api/faults', {
+    data: { transport: 'sse', connectionId, fault: 'drop' },
+    headers: { Origin: 'http://elsewhere.example' },
+  })
+  expect(foreign.status()).toBe(403)
+  await expect(panel.getByTestId('fault-connection')).toHaveText('#2')
+
+  await panel.getByTestId('fault-drop').click()
+  await expect(panel.getByTestId('fault-connection')).toHaveText('#3')
+  await expect(panel.getByTestId('fault-gaps')).toHaveText('0')
+  await visitor.close()
+  await mallory.context.close()
+})
