@@ -62,6 +62,7 @@ export function ChatRoom({ roomId }: { roomId: string }) {
           )}
           <MessageList
             selfId={selfId}
+            selfName={session?.user.name ?? ''}
             loaded={chat.loaded}
             messages={chat.messages}
             outbox={chat.outbox}
@@ -85,7 +86,11 @@ export function ChatRoom({ roomId }: { roomId: string }) {
         </section>
       </div>
       <aside className="min-w-0 space-y-4">
-        <PresencePanel members={chat.members} selfId={selfId} />
+        <PresencePanel
+          members={chat.members}
+          selfId={selfId}
+          connected={chat.connection.status === 'open'}
+        />
         <ChatWirePanel />
       </aside>
     </div>
