@@ -14,6 +14,7 @@ const editor: DemoManifest = {
     'packages/protocol/src/collab.ts',
     'packages/protocol/src/collab.test.ts',
     'e2e/tests/editor.spec.ts',
+    'e2e/tests/editor-newcomer.spec.ts',
     'e2e/fixtures/editor.ts',
     // Checks that concurrent typing lost nothing; only the editor's specs type at once.
     'e2e/fixtures/interleaving.ts',

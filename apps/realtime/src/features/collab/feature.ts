@@ -43,7 +43,7 @@ export const collab = defineFeature<CollabEnv>({
     }
     return {
       connections: () => ({ yjs: yjs.connectionCount() }),
-      handleHttp: createDocsRoutes({ store, verifyToken }),
+      handleHttp: createDocsRoutes({ store, verifyToken, closeDoc: yjs.closeDoc }),
       upgradePrefixes: [`${COLLAB_PATH}/`],
       async stop() {
         const open = yjs.connectionCount()

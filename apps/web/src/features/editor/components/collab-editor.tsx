@@ -47,6 +47,28 @@ export function CollabEditor({ docName }: { docName: string }) {
           </div>
         </div>
         {collab.refusal && <ConnectionRefused reason={collab.refusal} onRetry={collab.retry} />}
+        {collab.gone && (
+          <p
+            role="alert"
+            data-testid="doc-gone"
+            className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          >
+            {collab.gone.kind === 'deleted' ? (
+              <>Someone deleted this document. </>
+            ) : (
+              <>
+                Someone renamed this document to{' '}
+                <Link className="font-semibold underline" href={`/editor/${collab.gone.to}`}>
+                  {collab.gone.to}
+                </Link>
+                .{' '}
+              </>
+            )}
+            <Link className="underline" href="/editor">
+              Back to all documents
+            </Link>
+          </p>
+        )}
         <section
           aria-label={`Document ${docName}`}
           className="flex h-[min(70vh,40rem)] min-h-96 flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"

@@ -45,6 +45,8 @@ export interface CollabDocState {
   peers: CollabPeer[]
   /** Why the server refused us (`unauthorized: token expired`), when it did. */
   refusal: string | null
+  /** The document was deleted or renamed (close codes 4404 and 4409) while this page had it open. */
+  gone: { kind: 'deleted' } | { kind: 'renamed'; to: string } | null
   canUndo: boolean
   canRedo: boolean
   /** Whether the user chose to work offline (see `setOffline`). */
@@ -118,6 +120,7 @@ export function useCollabDoc(
   const [synced, setSynced] = useState(false)
   const [peers, setPeers] = useState<CollabPeer[]>([])
   const [refusal, setRefusal] = useState<string | null>(null)
+  const [gone, setGone] = useState<CollabDocState['gone']>(null)
   const [canUndo, setCanUndo] = useState(false)
   const [canRedo, setCanRedo] = useState(false)
   const [offline, setOfflineState] = useState(false)
@@ -207,6 +210,15 @@ export function useCollabDoc(
       })
       p.on('closed', ({ code, reason }) => {
         setStatus('closed')
+        // Someone deleted or renamed the document from the list; reconnecting would bring it back.
+        if (code === CollabCloseCode.deleted.code) {
+          setGone({ kind: 'deleted' })
+          return
+        }
+        if (code === CollabCloseCode.renamed.code) {
+          setGone({ kind: 'renamed', to: reason.slice(CollabCloseCode.renamed.reason.length) })
+          return
+        }
         if (code !== CollabCloseCode.unauthorized.code) {
           setRefusal(`closed ${code} ${reason}`)
           return
@@ -246,5 +258,17 @@ export function useCollabDoc(
   // A refusal needs a fresh start (new token, new provider); an offline toggle does not.
   const retry = useCallback(() => setAttempt((n) => n + 1), [])
 
-  return { handle, status, synced, peers, refusal, canUndo, canRedo, offline, setOffline, retry }
+  return {
+    handle,
+    status,
+    synced,
+    peers,
+    refusal,
+    gone,
+    canUndo,
+    canRedo,
+    offline,
+    setOffline,
+    retry,
+  }
 }
