@@ -117,3 +117,31 @@ test('the lobby asks for the room list once when it opens', async ({ browser }) 
   expect(listRequests).toBe(1)
   await ada.context.close()
 })
+
+test('on a 390×844 phone the room, its composer and the active nav link fit on screen', async ({
+  browser,
+}) => {
+  const room = freshName('phone')
+  const ada = await openUser(browser, 'Ada')
+  await ada.page.setViewportSize({ width: 390, height: 844 })
+  await openRoom(ada.page, room)
+
+  const box = await composer(ada.page).boundingBox()
+  expect(box).not.toBeNull()
+  expect(box!.y).toBeGreaterThan(0)
+  expect(box!.y + box!.height).toBeLessThanOrEqual(844)
+  expect(await ada.page.evaluate(() => window.scrollY)).toBe(0)
+  // The "Why" box is folded into one line, the demo comes first.
+  await expect(ada.page.getByTestId('why-collapsed')).toBeVisible()
+  await expect(ada.page.getByTestId('why-collapsed')).not.toHaveAttribute('open')
+
+  // The nav scrolls: the active link is in view and the fade says there is more.
+  const nav = ada.page.getByRole('navigation', { name: 'Main' })
+  await expect(nav.getByRole('link', { name: /Chat/ })).toBeInViewport({ ratio: 1 })
+  await expect(
+    ada.page
+      .locator('[data-testid="nav-more-right"], [data-testid="nav-more-left"]')
+      .and(ada.page.locator('[data-visible]')),
+  ).not.toHaveCount(0)
+  await ada.context.close()
+})

@@ -74,3 +74,19 @@ test('rename and delete from the list, and other people see both live', async ({
   await ada.context.close()
   await bob.context.close()
 })
+
+test('on a 390×844 phone the document is on screen without scrolling', async ({ browser }) => {
+  const name = freshName('phone')
+  const ada = await openUser(browser, 'Ada')
+  await ada.page.setViewportSize({ width: 390, height: 844 })
+  await openDoc(ada.page, name)
+  const section = await ada.page.getByRole('region', { name: `Document ${name}` }).boundingBox()
+  expect(section).not.toBeNull()
+  expect(section!.y).toBeGreaterThan(0)
+  expect(section!.y + section!.height).toBeLessThanOrEqual(844)
+  await expect(ada.page.getByRole('textbox', { name: /^Text of / })).toBeInViewport()
+  await expect(
+    ada.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Editor/ }),
+  ).toBeInViewport({ ratio: 1 })
+  await ada.context.close()
+})

@@ -36,7 +36,7 @@ export function ChatRoom({ roomId }: { roomId: string }) {
         </ChatStatusBar>
         <section
           aria-label={`Room ${roomId}`}
-          className="flex h-[min(72vh,42rem)] min-h-96 flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
+          className="flex h-[calc(100dvh-20rem)] min-h-80 flex-col sm:h-[min(72vh,42rem)] sm:min-h-96 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
         >
           {chat.notice && (
             <div

@@ -71,7 +71,7 @@ export function CollabEditor({ docName }: { docName: string }) {
         )}
         <section
           aria-label={`Document ${docName}`}
-          className="flex h-[min(70vh,40rem)] min-h-96 flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
+          className="flex h-[calc(100dvh-22.5rem)] min-h-80 flex-col sm:h-[min(70vh,40rem)] sm:min-h-96 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
         >
           <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
             <button
