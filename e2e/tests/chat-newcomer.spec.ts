@@ -127,9 +127,9 @@ test('on a 390×844 phone the room, its composer and the active nav link fit on 
   await openRoom(ada.page, room)
 
   const box = await composer(ada.page).boundingBox()
-  expect(box).not.toBeNull()
-  expect(box!.y).toBeGreaterThan(0)
-  expect(box!.y + box!.height).toBeLessThanOrEqual(844)
+  if (!box) throw new Error('the working area is not rendered')
+  expect(box.y).toBeGreaterThan(0)
+  expect(box.y + box.height).toBeLessThanOrEqual(844)
   expect(await ada.page.evaluate(() => window.scrollY)).toBe(0)
   // The "Why" box is folded into one line, the demo comes first.
   await expect(ada.page.getByTestId('why-collapsed')).toBeVisible()

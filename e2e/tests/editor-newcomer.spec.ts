@@ -81,9 +81,9 @@ test('on a 390×844 phone the document is on screen without scrolling', async ({
   await ada.page.setViewportSize({ width: 390, height: 844 })
   await openDoc(ada.page, name)
   const section = await ada.page.getByRole('region', { name: `Document ${name}` }).boundingBox()
-  expect(section).not.toBeNull()
-  expect(section!.y).toBeGreaterThan(0)
-  expect(section!.y + section!.height).toBeLessThanOrEqual(844)
+  if (!section) throw new Error('the working area is not rendered')
+  expect(section.y).toBeGreaterThan(0)
+  expect(section.y + section.height).toBeLessThanOrEqual(844)
   await expect(ada.page.getByRole('textbox', { name: /^Text of / })).toBeInViewport()
   await expect(
     ada.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Editor/ }),
