@@ -44,7 +44,7 @@ const ROWS: { aspect: string; sse: string; ws: string; note?: string }[] = [
 
 export function ComparisonTable() {
   return (
-    <div className="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+    <div className="scroll-hint mt-4 overflow-x-auto rounded-xl border border-slate-200 shadow-sm dark:border-slate-800">
       <table className="w-full min-w-[40rem] text-left text-sm">
         <caption className="sr-only">Server-Sent Events compared with WebSocket</caption>
         <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase dark:bg-slate-800/60 dark:text-slate-300">

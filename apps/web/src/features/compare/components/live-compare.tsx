@@ -191,7 +191,7 @@ export function LiveCompare() {
         />
       </div>
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+      <div className="scroll-hint overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
         <table className="w-full text-left text-sm" data-testid="live-totals">
           <caption className="sr-only">Totals of the live run</caption>
           <TableHead
