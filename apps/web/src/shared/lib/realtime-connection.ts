@@ -62,7 +62,7 @@ export interface RealtimeConnectionOptions<S extends EventsMap, C extends Events
 const PROBE_INTERVAL_MS = 10_000
 
 /** How long after a (re)connect the first probe waits for the page's own requests to measure. */
-const FIRST_PROBE_DELAY_MS = 1_000
+const FIRST_PROBE_DELAY_MS = 3_000
 
 /**
  * Where io() must connect for a realtime base URL. A path in the URL (a proxy serving the server
