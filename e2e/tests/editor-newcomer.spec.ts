@@ -90,3 +90,27 @@ test('on a 390×844 phone the document is on screen without scrolling', async ({
   ).toBeInViewport({ ratio: 1 })
   await ada.context.close()
 })
+
+test('a realtime server that is gone is explained, and the editor picks up when it is back', async ({
+  browser,
+  realtime,
+}) => {
+  const name = freshName('down')
+  const ada = await openUser(browser, 'Ada')
+  await openDoc(ada.page, name)
+  const bringBack = await realtime.takeDown()
+  try {
+    await expect(ada.page.getByTestId('connection-status')).toHaveAttribute(
+      'data-status',
+      'reconnecting',
+    )
+    await expect(ada.page.getByTestId('realtime-unreachable')).toContainText(
+      'The realtime server is unreachable',
+    )
+  } finally {
+    await bringBack()
+  }
+  await expect(ada.page.getByTestId('connection-status')).toContainText('synced')
+  await expect(ada.page.getByTestId('realtime-unreachable')).toHaveCount(0)
+  await ada.context.close()
+})

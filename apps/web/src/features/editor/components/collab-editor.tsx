@@ -4,7 +4,10 @@ import Link from 'next/link'
 import { useCallback } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
+import { RealtimeUnreachable } from '@/shared/ui/session/realtime-unreachable'
 import { UserMenu } from '@/shared/ui/session/user-menu'
+import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
+import { UNREACHABLE_AFTER_ATTEMPTS } from '@/shared/lib/connection-error'
 import { WirePanel } from '@/shared/ui/wire-panel'
 import { useCollabDoc } from '@/features/editor/hooks/use-collab-doc'
 import { useSession } from '@/shared/hooks/use-session'
@@ -24,6 +27,7 @@ export function CollabEditor({ docName }: { docName: string }) {
   // SessionGate renders this only with a session.
   const user = session?.user ?? { id: 'anonymous', name: 'Anonymous' }
   const collab = useCollabDoc(docName, user, onWire)
+  const realtimeUrl = useRealtimeUrl()
   const detail =
     collab.status === 'open'
       ? collab.synced
@@ -47,6 +51,13 @@ export function CollabEditor({ docName }: { docName: string }) {
           </div>
         </div>
         {collab.refusal && <ConnectionRefused reason={collab.refusal} onRetry={collab.retry} />}
+        {collab.status !== 'open' &&
+          !collab.refusal &&
+          !collab.gone &&
+          !collab.offline &&
+          collab.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS && (
+            <RealtimeUnreachable url={realtimeUrl ?? undefined} />
+          )}
         {collab.gone && (
           <p
             role="alert"

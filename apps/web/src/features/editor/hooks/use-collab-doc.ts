@@ -47,6 +47,8 @@ export interface CollabDocState {
   refusal: string | null
   /** The document was deleted or renamed (close codes 4404 and 4409) while this page had it open. */
   gone: { kind: 'deleted' } | { kind: 'renamed'; to: string } | null
+  /** Connection attempts that failed in a row since the document was last open. */
+  failedAttempts: number
   canUndo: boolean
   canRedo: boolean
   /** Whether the user chose to work offline (see `setOffline`). */
@@ -121,6 +123,7 @@ export function useCollabDoc(
   const [peers, setPeers] = useState<CollabPeer[]>([])
   const [refusal, setRefusal] = useState<string | null>(null)
   const [gone, setGone] = useState<CollabDocState['gone']>(null)
+  const [failedAttempts, setFailedAttempts] = useState(0)
   const [canUndo, setCanUndo] = useState(false)
   const [canRedo, setCanRedo] = useState(false)
   const [offline, setOfflineState] = useState(false)
@@ -185,6 +188,7 @@ export function useCollabDoc(
       p.on('status', ({ status: next }) => {
         if (next === 'connected') {
           everConnected = true
+          setFailedAttempts(0)
           opened = true
           setStatus('open')
           setRefusal(null)
@@ -198,6 +202,7 @@ export function useCollabDoc(
       p.on('sync', (isSynced: boolean) => setSynced(isSynced))
       p.on('connection-close', () => {
         setSynced(false)
+        if (!opened) setFailedAttempts((n) => n + 1)
         if (opened || Date.now() - lastProbe < PROBE_EVERY_MS) return
         lastProbe = Date.now()
         void probeSession(url, token).then((reason) => {
@@ -265,6 +270,7 @@ export function useCollabDoc(
     peers,
     refusal,
     gone,
+    failedAttempts,
     canUndo,
     canRedo,
     offline,
