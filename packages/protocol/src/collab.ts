@@ -26,6 +26,8 @@ export const DocInfoSchema = z.object({
   createdAt: z.number(),
   /** When the last edit was stored, ms since the epoch. */
   updatedAt: z.number(),
+  /** The start of the document's first line of text, for the list (`GET /api/docs` only). */
+  preview: z.string().optional(),
 })
 export type DocInfo = z.infer<typeof DocInfoSchema>
 
@@ -35,10 +37,19 @@ export type DocList = z.infer<typeof DocListSchema>
 
 /**
  * Body of `POST /api/docs` on the realtime server. Answers 201 `{ doc }`, or 409 `conflict` when
- * the name is taken. Connecting to `/yjs/<name>` also creates a document, so this is optional.
+ * the name is taken. The first edit over `/yjs/<name>` also creates a document (opening one that
+ * nobody types into does not), so this is optional.
  */
 export const CreateDocSchema = z.object({ name: DocNameSchema }).strict()
 export type CreateDoc = z.infer<typeof CreateDocSchema>
+
+/**
+ * Body of `PATCH /api/docs/<name>` on the realtime server: renames the document. Answers 200
+ * `{ doc }`, 404 `not_found`, or 409 `conflict` when the new name is taken. Open editors are
+ * closed with `CollabCloseCode.renamed`; `DELETE /api/docs/<name>` (204) closes them with `deleted`.
+ */
+export const RenameDocSchema = z.object({ name: DocNameSchema }).strict()
+export type RenameDoc = z.infer<typeof RenameDocSchema>
 
 /** Answer of `POST /api/docs`. */
 export const CreatedDocSchema = z.object({ doc: DocInfoSchema })
@@ -78,5 +89,9 @@ export const CollabCloseCode = {
   tooSlow: { code: 4408, reason: 'Reader too slow' },
   /** The update would take the document past `YJS_MAX_DOC_BYTES`; it was not applied. */
   docTooLarge: { code: 4413, reason: 'Document too large' },
+  /** Someone deleted the document. Do not reconnect: that would bring it back. */
+  deleted: { code: 4404, reason: 'Document deleted' },
+  /** Someone renamed the document; the new name follows `renamed:` in the reason. */
+  renamed: { code: 4409, reason: 'renamed:' },
 } as const
 export type CollabCloseCode = (typeof CollabCloseCode)[keyof typeof CollabCloseCode]

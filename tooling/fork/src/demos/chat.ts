@@ -14,6 +14,7 @@ const chat: DemoManifest = {
     'packages/protocol/src/chat.test-d.ts',
     'e2e/tests/chat.spec.ts',
     'e2e/tests/chat-faults.spec.ts',
+    'e2e/tests/chat-newcomer.spec.ts',
     'e2e/fixtures/chat-client.ts',
     'e2e/cluster/chat.spec.ts',
     'bench/src/scenarios/chat',

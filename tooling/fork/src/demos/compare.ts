@@ -10,6 +10,7 @@ const compare: DemoManifest = {
     'apps/realtime/src/features/compare',
     'packages/protocol/src/compare.ts',
     'e2e/tests/compare.spec.ts',
+    'e2e/tests/compare-newcomer.spec.ts',
     'tooling/fork/src/demos/compare.ts',
   ],
   exports: { 'packages/protocol/package.json': ['./compare'] },

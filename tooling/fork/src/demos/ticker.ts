@@ -10,6 +10,7 @@ const ticker: DemoManifest = {
     'apps/web/src/app/api/bench',
     'packages/protocol/src/ticker.ts',
     'e2e/tests/ticker.spec.ts',
+    'e2e/tests/ticker-newcomer.spec.ts',
     'e2e/tests/ticker-api.spec.ts',
     'e2e/tests/ticker-faults.spec.ts',
     // Only the ticker's spec cuts a stream mid-flight through it.

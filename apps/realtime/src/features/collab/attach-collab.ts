@@ -70,6 +70,11 @@ export interface Collab {
   connectionCount(): number
   /** Closes every connection, writes every document to storage (compacted), and detaches. */
   stop(): Promise<void>
+  /**
+   * Closes every connection to one document with `close` (deleted, renamed) and waits until it
+   * has left memory and its writes have landed, so storage can then change it underneath.
+   */
+  closeDoc(name: string, close: { code: number; reason: string }): Promise<void>
 }
 
 /** How long connections get to answer a close frame before they are cut. */
@@ -120,6 +125,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
   const frames = createFrameCache()
   const sizes = createDocSizes(deps.limits.maxDocBytes)
   const connections = new Set<WebSocket>()
+  const docOf = new Map<WebSocket, string>()
   const loading = new WeakMap<Y.Doc, Promise<void>>()
   const pending = new Set<Promise<unknown>>()
   const updatesSinceCompaction = new Map<string, number>()
@@ -156,7 +162,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
         // Subscribed before loading: an update another instance makes meanwhile arrives either
         // in storage or on the channel (both is fine: applying an update twice changes nothing).
         await relay?.attach(name, doc)
-        await store.createDoc(name)
+        // No row yet: the document is created by its first stored edit (see appendDocUpdate).
         const updates = await store.loadDocUpdates(name)
         if (updates.length > 0) {
           const merged = Y.mergeUpdates(updates)
@@ -208,7 +214,8 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
    * state is merged into storage too.
    */
   async function flush(name: string, doc: Y.Doc): Promise<void> {
-    if (!relay) return compact(name)
+    // A document nobody typed into has nothing to keep, and must not appear in the list.
+    if (!relay || doc.store.clients.size === 0) return compact(name)
     await compacting.get(name)?.catch(() => undefined)
     await store.compactDoc(name, mergeUpdates, Y.encodeStateAsUpdate(doc))
   }
@@ -217,7 +224,11 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (!url.pathname.startsWith(`${COLLAB_PATH}/`)) return
     // A client that vanishes mid-handshake must not take the process down with an 'error' event.
-    socket.on('error', (error) => log.warn('[collab] upgrade socket error', error.message))
+    // A reset is how a browser leaves a page, not news; anything else is worth a line.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return
+      log.warn('[collab] upgrade socket error', error.message)
+    })
     upgrade(req, socket, head, url).catch((error: unknown) => {
       log.error('[collab] upgrade failed', error)
       refuse(socket, 500, 'Internal Server Error')
@@ -248,7 +259,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
       metrics.rejected.inc({ transport: 'yjs', code: 'unauthorized' })
       return refuse(socket, 401, 'Unauthorized')
     }
-    const creation = await deps.creation.ensure(name.data, session.user.id)
+    const creation = await deps.creation.ensure(name.data, session.user.id, { create: false })
     if (!creation.ok) {
       metrics.rejected.inc({ transport: 'yjs', code: creation.code })
       log.warn(`[collab] ${session.user.id} may not create ${name.data}: ${creation.message}`)
@@ -284,6 +295,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     expiresAt: number,
   ) {
     connections.add(ws)
+    docOf.set(ws, docName)
     metrics.connections.inc({ transport: 'yjs' })
     let closing = false
     /** Closes this connection once, logs why once, and cuts it if the close is not answered. */
@@ -362,6 +374,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
       unregisterFaults()
       clearTimeout(expiry)
       connections.delete(ws)
+      docOf.delete(ws)
       metrics.connections.dec({ transport: 'yjs' })
     })
     log.info(`[collab] ${user.name} (${user.id}) opened ${docName}`)
@@ -401,7 +414,34 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     attached = false
   }
 
+  async function closeDoc(name: string, close: { code: number; reason: string }): Promise<void> {
+    const open = [...docOf].filter(([, doc]) => doc === name).map(([ws]) => ws)
+    await Promise.all(
+      open.map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === ws.CLOSED) return resolve()
+            ws.once('close', () => resolve())
+            ws.close(close.code, close.reason)
+            setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
+          }),
+      ),
+    )
+    // The last close made the library call writeState; its compaction must land before a
+    // delete or rename, or it would write the old name back.
+    while (pending.size > 0) await Promise.allSettled([...pending])
+    await compacting.get(name)?.catch(() => undefined)
+    const doc = docs.get(name)
+    if (doc && doc.conns.size === 0) {
+      // Loaded by an upgrade that never completed: nothing of it is unsaved, drop it.
+      docs.delete(name)
+      relay?.detach(name, doc)
+      doc.destroy()
+    }
+  }
+
   return {
+    closeDoc,
     connectionCount: () => connections.size,
     stop() {
       stopped ??= runStop()

@@ -242,7 +242,7 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
         /^name: /,
       )
 
-      // Opening a document creates it too; editing bumps it to the top.
+      // The first edit creates an opened document, and editing bumps it to the top.
       const a = await openDoc(server, ada, 'fresh')
       a.text.insert(0, 'x')
       await sleep(100)
@@ -250,6 +250,69 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
       expect(((await list.json()) as { docs: { name: string }[] }).docs.map((d) => d.name)).toEqual(
         ['fresh', 'roadmap'],
       )
+    })
+
+    async function listed(server: TestServer, token: string) {
+      const response = await fetch(`${server.url}/api/docs?token=${token}`)
+      return ((await response.json()) as { docs: { name: string; preview?: string }[] }).docs
+    }
+
+    it('lists an opened document only once it has content, with a preview line', async () => {
+      const server = await start()
+      const token = await server.token(ada)
+      const peek = await openDoc(server, ada, 'just-looking')
+      peek.provider.destroy()
+      const typed = await openDoc(server, ada, 'notes')
+      typed.text.insert(0, '\n  Agenda for Monday  \nsecond line')
+      await waitFor(async () => (await listed(server, token)).length === 1, 'the edit to be stored')
+      expect(await listed(server, token)).toEqual([
+        expect.objectContaining({ name: 'notes', preview: 'Agenda for Monday' }),
+      ])
+    })
+
+    it('deletes and renames documents, closing their open editors first', async () => {
+      const server = await start()
+      const token = await server.token(ada)
+      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+      const a = await openDoc(server, ada, 'draft')
+      a.text.insert(0, 'keep me')
+      await waitFor(async () => (await listed(server, token)).length === 1, 'the edit to be stored')
+      const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+        a.provider.once('connection-close', (event: { code: number; reason: string } | null) => {
+          a.provider.shouldConnect = false
+          resolve({ code: event?.code ?? 0, reason: event?.reason ?? '' })
+        }),
+      )
+
+      const renamed = await fetch(`${server.url}/api/docs/draft`, {
+        method: 'PATCH',
+        headers: auth,
+        body: JSON.stringify({ name: 'final' }),
+      })
+      expect(renamed.status).toBe(200)
+      expect(await closed).toEqual({ code: 4409, reason: 'renamed:final' })
+      expect(await listed(server, token)).toEqual([
+        expect.objectContaining({ name: 'final', preview: 'keep me' }),
+      ])
+      // The text moved with the name.
+      const b = await openDoc(server, bob, 'final')
+      expect(b.text.toString()).toBe('keep me')
+      b.provider.destroy()
+
+      const taken = await fetch(`${server.url}/api/docs/final`, {
+        method: 'PATCH',
+        headers: auth,
+        body: JSON.stringify({ name: '../x' }),
+      })
+      expect(taken.status).toBe(400)
+      const deleted = await fetch(`${server.url}/api/docs/final`, {
+        method: 'DELETE',
+        headers: auth,
+      })
+      expect(deleted.status).toBe(204)
+      expect(await listed(server, token)).toEqual([])
+      const gone = await fetch(`${server.url}/api/docs/final`, { method: 'DELETE', headers: auth })
+      expect(gone.status).toBe(404)
     })
 
     it('answers CORS preflights for allowed origins only', async () => {

@@ -18,9 +18,15 @@ export type CreationVerdict =
 export interface DocCreation {
   /**
    * Creates the document for `userId` unless it exists, within their quota and creation rate.
-   * Opening an existing document is always allowed.
+   * Opening an existing document is always allowed. With `create: false` (opening `/yjs/<name>`)
+   * it only admits: the rate is charged, but the row waits for the first edit, so a URL that
+   * nobody types into never reaches the list.
    */
-  ensure(name: string, userId: string): Promise<CreationVerdict & { created?: boolean }>
+  ensure(
+    name: string,
+    userId: string,
+    options?: { create?: boolean },
+  ): Promise<CreationVerdict & { created?: boolean }>
 }
 
 /**
@@ -46,7 +52,7 @@ export function createDocCreation(
       })
     : new RateLimiterMemory({ points: limits.ratePoints, duration: limits.rateSeconds })
   return {
-    async ensure(name, userId) {
+    async ensure(name, userId, { create = true } = {}) {
       if (await store.getDoc(name)) return { ok: true, created: false }
       if ((await store.countDocsCreatedBy(userId)) >= limits.quota) {
         return {
@@ -67,6 +73,7 @@ export function createDocCreation(
           message: `at most ${limits.ratePoints} new documents per ${limits.rateSeconds} s; retry in ${retryAfterSeconds} s`,
         }
       }
+      if (!create) return { ok: true, created: false }
       const { created } = await store.createDoc(name, userId)
       return { ok: true, created }
     },

@@ -142,8 +142,24 @@ describe.each(DATABASE_KINDS)('$kind document repository', ({ kind, skip }) => {
       expect((await storage.getDoc('notes'))?.updatedAt).toBeGreaterThan(doc.updatedAt)
     })
 
-    it('refuses an update for a document that does not exist', async () => {
-      await expect(storage.appendDocUpdate('ghost', new Uint8Array([0]))).rejects.toThrow()
+    it('creates a document with its first update, so opening one that nobody edits lists nothing', async () => {
+      expect(await storage.getDoc('ghost')).toBeUndefined()
+      await storage.appendDocUpdate('ghost', new Uint8Array([0]))
+      expect(await storage.getDoc('ghost')).toMatchObject({ name: 'ghost' })
+      expect(await storage.loadDocUpdates('ghost')).toHaveLength(1)
+    })
+
+    it('deletes a document with its updates, and renames one with them', async () => {
+      await storage.appendDocUpdate('old', new Uint8Array([1]))
+      await storage.createDoc('taken')
+      expect(await storage.renameDoc('old', 'taken')).toBe('taken')
+      expect(await storage.renameDoc('missing', 'new')).toBe('missing')
+      expect(await storage.renameDoc('old', 'new')).toBe('renamed')
+      expect(await storage.getDoc('old')).toBeUndefined()
+      expect(await storage.loadDocUpdates('new')).toEqual([new Uint8Array([1])])
+      expect(await storage.deleteDoc('new')).toBe(true)
+      expect(await storage.deleteDoc('new')).toBe(false)
+      expect(await storage.loadDocUpdates('new')).toEqual([])
     })
   })
 

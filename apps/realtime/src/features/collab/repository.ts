@@ -35,8 +35,15 @@ export interface DocStore {
   createDoc(name: string, createdBy?: string): Promise<{ doc: DocInfo; created: boolean }>
   /** Documents `userId` created. */
   countDocsCreatedBy(userId: string): Promise<number>
-  /** Appends one update and bumps `updatedAt`. The document must exist. */
+  /**
+   * Appends one update and bumps `updatedAt`, creating the document if this is its first edit:
+   * opening a name that nobody types into leaves nothing in the list.
+   */
   appendDocUpdate(name: string, update: Uint8Array): Promise<void>
+  /** Deletes the document and its updates; false when there was none. */
+  deleteDoc(name: string): Promise<boolean>
+  /** Moves the document and its updates to a new name, in one transaction. */
+  renameDoc(from: string, to: string): Promise<'renamed' | 'missing' | 'taken'>
   /** Every stored update of the document, in the order they were stored. */
   loadDocUpdates(name: string): Promise<Uint8Array[]>
   /**
@@ -113,10 +120,45 @@ export function createDocRepository(db: Kysely<CollabTables>): DocStore {
       const now = Date.now()
       await db.transaction().execute(async (trx) => {
         await trx
+          .insertInto('docs')
+          .values({ name, createdAt: now, updatedAt: now })
+          .onConflict((oc) => oc.column('name').doUpdateSet({ updatedAt: now }))
+          .execute()
+        await trx
           .insertInto('docUpdates')
           .values({ docName: name, data: toBuffer(update), createdAt: now })
           .execute()
-        await trx.updateTable('docs').set({ updatedAt: now }).where('name', '=', name).execute()
+      })
+    },
+
+    async deleteDoc(name) {
+      // The updates go with it (ON DELETE CASCADE).
+      const result = await db.deleteFrom('docs').where('name', '=', name).executeTakeFirst()
+      return Number(result.numDeletedRows) > 0
+    },
+
+    renameDoc(from, to) {
+      return db.transaction().execute(async (trx) => {
+        const doc = await trx
+          .selectFrom('docs')
+          .select(docColumns)
+          .where('name', '=', from)
+          .executeTakeFirst()
+        if (!doc) return 'missing' as const
+        const inserted = await trx
+          .insertInto('docs')
+          .values({ name: to, createdAt: doc.createdAt, updatedAt: doc.updatedAt })
+          .onConflict((oc) => oc.column('name').doNothing())
+          .returning('name')
+          .executeTakeFirst()
+        if (!inserted) return 'taken' as const
+        await trx
+          .updateTable('docUpdates')
+          .set({ docName: to })
+          .where('docName', '=', from)
+          .execute()
+        await trx.deleteFrom('docs').where('name', '=', from).execute()
+        return 'renamed' as const
       })
     },
 
@@ -140,6 +182,16 @@ export function createDocRepository(db: Kysely<CollabTables>): DocStore {
           .execute()
         if (include === undefined && rows.length <= 1)
           return { before: rows.length, after: rows.length }
+        if (include !== undefined) {
+          // State that reached this instance only through the relay may belong to a document
+          // whose first edit was never stored here.
+          const now = Date.now()
+          await trx
+            .insertInto('docs')
+            .values({ name, createdAt: now, updatedAt: now })
+            .onConflict((oc) => oc.column('name').doNothing())
+            .execute()
+        }
         const updates = rows.map((row) => toBytes(row.data))
         const merged = merge(include === undefined ? updates : [...updates, include])
         // Exactly the rows read above go, by id: anything appended meanwhile stays. (Not "id <=

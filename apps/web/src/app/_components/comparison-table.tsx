@@ -15,7 +15,7 @@ const ROWS = [
 export function ComparisonTable() {
   const t = useTranslations('comparison')
   return (
-    <div className="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+    <div className="scroll-hint mt-4 overflow-x-auto rounded-xl border border-slate-200 shadow-sm dark:border-slate-800">
       <table className="w-full min-w-[40rem] text-left text-sm">
         <caption className="sr-only">{t('caption')}</caption>
         <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase dark:bg-slate-800/60 dark:text-slate-300">

@@ -30,6 +30,8 @@ export interface RealtimeConnectionState {
   recovered: boolean
   /** How many times the socket connected; above 1 means it reconnected. */
   connects: number
+  /** Connection attempts that failed since the socket was last open. */
+  failedAttempts: number
 }
 
 export interface RealtimeConnection<
@@ -59,6 +61,9 @@ export interface RealtimeConnectionOptions<S extends EventsMap, C extends Events
 
 /** How often an idle connection measures its round trip (see `probe`). */
 const PROBE_INTERVAL_MS = 10_000
+
+/** How long after a (re)connect the first probe waits for the page's own requests to measure. */
+const FIRST_PROBE_DELAY_MS = 3_000
 
 /**
  * Where io() must connect for a realtime base URL. A path in the URL (a proxy serving the server
@@ -104,6 +109,7 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
     transport: null,
     recovered: false,
     connects: 0,
+    failedAttempts: 0,
   }
   const listeners = new Set<() => void>()
   const wireListeners = new Set<(frame: WireFrame) => void>()
@@ -153,6 +159,7 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
       lastError: null,
       recovered: socket.recovered,
       connects: state.connects + 1,
+      failedAttempts: 0,
       transport: manager.engine.transport.name,
     })
   })
@@ -167,7 +174,13 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
     const why = reason === 'io server disconnect' && announced ? announced : reason
     announced = null
     // `io client disconnect` is us; transport losses are retried by socket.io-client on its own.
-    set({ status: socket.active ? 'reconnecting' : 'closed', lastError: why, transport: null })
+    // The last round trip says nothing about a connection that is gone.
+    set({
+      status: socket.active ? 'reconnecting' : 'closed',
+      lastError: why,
+      transport: null,
+      latencyMs: null,
+    })
     // The server hangs up on purpose when the session expires, and socket.io-client then stays
     // down. Knock once: the handshake's answer (`unauthorized: token expired`) is what to show.
     if (reason === 'io server disconnect' && serverKicks++ < 3) {
@@ -178,19 +191,36 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
   socket.on('connect_error', (error) => {
     if (socket.active) {
       // A transport failure (server down, network gone): socket.io-client keeps retrying.
-      set({ status: state.connects > 0 ? 'reconnecting' : 'connecting', lastError: error.message })
+      set({
+        status: state.connects > 0 ? 'reconnecting' : 'connecting',
+        lastError: error.message,
+        failedAttempts: state.failedAttempts + 1,
+      })
     } else {
       // The server's middleware said no: `unauthorized: …`. Retrying would only be refused again.
       set({ status: 'closed', refusal: error.message })
     }
   })
 
+  let measuredAt = -Infinity
+  const measured = (ms: number) => {
+    measuredAt = performance.now()
+    set({ latencyMs: Math.round(ms) })
+  }
   const probe = () => {
     if (!options.probe || !socket.connected || document.visibilityState !== 'visible') return
+    // A request the page made itself just measured the round trip: no need to ask again.
+    if (performance.now() - measuredAt < PROBE_INTERVAL_MS / 2) return
     const started = performance.now()
-    options.probe(typed, () => set({ latencyMs: Math.round(performance.now() - started) }))
+    options.probe(typed, () => measured(performance.now() - started))
   }
-  socket.on('connect', probe)
+  // A moment after connecting, not at once: the page's own first request (the lobby's room list)
+  // usually reports its round trip by then, and the same request twice would be noise on the wire.
+  let firstProbe: ReturnType<typeof setTimeout> | undefined
+  socket.on('connect', () => {
+    clearTimeout(firstProbe)
+    firstProbe = setTimeout(probe, FIRST_PROBE_DELAY_MS)
+  })
   const probeTimer = setInterval(probe, PROBE_INTERVAL_MS)
 
   socket.connect()
@@ -206,9 +236,7 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
       wireListeners.add(listener)
       return () => wireListeners.delete(listener)
     },
-    recordLatency(ms) {
-      set({ latencyMs: Math.round(ms) })
-    },
+    recordLatency: measured,
     retry() {
       if (socket.connected) return
       serverKicks = 0
@@ -217,6 +245,7 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
     },
     close() {
       clearInterval(probeTimer)
+      clearTimeout(firstProbe)
       socket.removeAllListeners()
       socket.disconnect()
     },

@@ -14,30 +14,45 @@ export function DemoHeader({
   why: string[]
 }) {
   const t = useTranslations('demoHeader')
+  const heading = transport === 'sse' ? t('whySse') : t('whyWs')
+  const reasons = why.map((reason) => (
+    <li key={reason} className="flex gap-2">
+      <span aria-hidden className={transport === 'sse' ? 'text-sse-600' : 'text-ws-600'}>
+        ✓
+      </span>
+      {reason}
+    </li>
+  ))
+  // On a phone the demo itself comes first: the lede is cut to two lines and the "Why" box
+  // folds into one line that opens on a tap.
   return (
-    <div className="mb-6 grid gap-4 lg:grid-cols-[1fr_auto] lg:items-end">
+    <div className="mb-4 grid gap-3 sm:mb-6 sm:gap-4 lg:grid-cols-[1fr_auto] lg:items-end">
       <div>
-        <div className="mb-2 flex items-center gap-2">
+        <div className="mb-1 flex items-center gap-2 sm:mb-2">
           <TransportTag transport={transport} />
           <span className="text-xs font-medium text-slate-500 dark:text-slate-400">
             {transport === 'sse' ? t('sseWire') : t('wsWire')}
           </span>
         </div>
-        <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">{title}</h1>
-        <p className="mt-2 max-w-3xl text-slate-600 dark:text-slate-300">{lede}</p>
+        <h1 className="text-xl font-bold tracking-tight sm:text-3xl">{title}</h1>
+        <p className="mt-1 line-clamp-2 max-w-3xl text-sm text-slate-600 sm:mt-2 sm:line-clamp-none sm:text-base dark:text-slate-300">
+          {lede}
+        </p>
       </div>
-      <ul className="grid gap-1 rounded-lg border border-slate-200 bg-white p-3 text-sm text-slate-700 shadow-sm dark:border-slate-800 dark:bg-slate-900 dark:text-slate-300">
+      <details
+        data-testid="why-collapsed"
+        className="rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm text-slate-700 shadow-sm sm:hidden dark:border-slate-800 dark:bg-slate-900 dark:text-slate-300"
+      >
+        <summary className="cursor-pointer text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
+          {heading}
+        </summary>
+        <ul className="mt-2 grid gap-1">{reasons}</ul>
+      </details>
+      <ul className="hidden gap-1 rounded-lg border border-slate-200 bg-white p-3 text-sm text-slate-700 shadow-sm sm:grid dark:border-slate-800 dark:bg-slate-900 dark:text-slate-300">
         <li className="text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
-          {transport === 'sse' ? t('whySse') : t('whyWs')}
+          {heading}
         </li>
-        {why.map((reason) => (
-          <li key={reason} className="flex gap-2">
-            <span aria-hidden className={transport === 'sse' ? 'text-sse-600' : 'text-ws-600'}>
-              ✓
-            </span>
-            {reason}
-          </li>
-        ))}
+        {reasons}
       </ul>
     </div>
   )

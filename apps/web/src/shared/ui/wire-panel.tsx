@@ -66,28 +66,27 @@ export function WirePanel({
           {description}
         </p>
       )}
-      {kinds.length > 0 && (
-        <ul
-          aria-label="Frame counts"
-          className="flex flex-wrap gap-1.5 border-b border-slate-200 px-4 py-2 dark:border-slate-800"
-        >
-          {kinds.map(([kind, count]) => (
-            <li
-              key={kind}
-              className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700 dark:bg-slate-800 dark:text-slate-300"
-            >
-              {kind}{' '}
-              <span className="font-semibold" data-testid={`wire-count-${kind}`}>
-                {count}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+      {/* Always there (a line high when empty), so the first frame does not push the log down. */}
+      <ul
+        aria-label="Frame counts"
+        className="flex min-h-[2.375rem] flex-wrap gap-1.5 border-b border-slate-200 px-4 py-2 dark:border-slate-800"
+      >
+        {kinds.map(([kind, count]) => (
+          <li
+            key={kind}
+            className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700 dark:bg-slate-800 dark:text-slate-300"
+          >
+            {kind}{' '}
+            <span className="font-semibold" data-testid={`wire-count-${kind}`}>
+              {count}
+            </span>
+          </li>
+        ))}
+      </ul>
       <ol
         data-testid="wire-log"
         aria-label="Frames, newest first"
-        className="h-80 min-h-0 flex-1 overflow-y-auto font-mono text-[11px] leading-relaxed lg:h-auto lg:max-h-[32rem]"
+        className="h-80 min-h-0 flex-1 overflow-y-auto font-mono text-[11px] leading-relaxed lg:h-[32rem] lg:flex-none"
         tabIndex={0}
       >
         {log.entries.length === 0 && (

@@ -37,7 +37,7 @@ export function ChatRoom({ roomId }: { roomId: string }) {
         </ChatStatusBar>
         <section
           aria-label={`Room ${roomId}`}
-          className="flex h-[min(72vh,42rem)] min-h-96 flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
+          className="flex h-[calc(100dvh-20rem)] min-h-80 flex-col sm:h-[min(72vh,42rem)] sm:min-h-96 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
         >
           {chat.notice && (
             <div
@@ -63,6 +63,7 @@ export function ChatRoom({ roomId }: { roomId: string }) {
           )}
           <MessageList
             selfId={selfId}
+            selfName={session?.user.name ?? ''}
             loaded={chat.loaded}
             messages={chat.messages}
             outbox={chat.outbox}
@@ -86,7 +87,11 @@ export function ChatRoom({ roomId }: { roomId: string }) {
         </section>
       </div>
       <aside className="min-w-0 space-y-4">
-        <PresencePanel members={chat.members} selfId={selfId} />
+        <PresencePanel
+          members={chat.members}
+          selfId={selfId}
+          connected={chat.connection.status === 'open'}
+        />
         <ChatFaults outbox={chat.outbox.length} />
         <ChatWirePanel />
       </aside>

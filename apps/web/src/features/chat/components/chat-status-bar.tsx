@@ -3,18 +3,24 @@
 import type { ReactNode } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
+import { RealtimeUnreachable } from '@/shared/ui/session/realtime-unreachable'
 import { UserMenu } from '@/shared/ui/session/user-menu'
+import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
+import { describeConnectionError, UNREACHABLE_AFTER_ATTEMPTS } from '@/shared/lib/connection-error'
 import { useRealtimeSocket } from '@/features/chat/hooks/use-realtime-socket'
 
 /** Connection state, round trip and transport of the chat socket, plus the user menu. */
 export function ChatStatusBar({ children }: { children?: ReactNode }) {
   const { connection, state } = useRealtimeSocket()
+  const url = useRealtimeUrl()
   const detail =
     state.status === 'open'
       ? (state.transport ?? undefined)
-      : state.status === 'reconnecting' && state.lastError
-        ? state.lastError
+      : state.status === 'reconnecting'
+        ? (describeConnectionError(state.lastError) ?? undefined)
         : undefined
+  const unreachable =
+    state.status !== 'open' && !state.refusal && state.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
@@ -36,6 +42,7 @@ export function ChatStatusBar({ children }: { children?: ReactNode }) {
           <UserMenu />
         </div>
       </div>
+      {unreachable && <RealtimeUnreachable url={url ?? undefined} />}
       {state.refusal && connection && (
         <ConnectionRefused reason={state.refusal} onRetry={() => connection.retry()} />
       )}

@@ -72,7 +72,7 @@ export function MessageItem({
         </div>
         <p
           data-testid="message-text"
-          className={`rounded-2xl px-3 py-2 text-sm break-words whitespace-pre-wrap [overflow-wrap:anywhere] ${
+          className={`rounded-2xl px-3 py-2 text-sm whitespace-pre-wrap [overflow-wrap:anywhere] ${
             mine
               ? 'rounded-br-sm bg-ws-600 text-white'
               : 'rounded-bl-sm bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'

@@ -12,6 +12,7 @@ import { MessageItem } from './message-item'
  */
 export function MessageList({
   selfId,
+  selfName,
   loaded,
   messages,
   outbox,
@@ -24,6 +25,8 @@ export function MessageList({
   onDiscard,
 }: {
   selfId: string | undefined
+  /** The signed-in name, for the avatar of this tab's unsent messages. */
+  selfName: string
   loaded: boolean
   messages: ChatMessage[]
   outbox: OutgoingMessage[]
@@ -156,7 +159,7 @@ export function MessageList({
                           key={`${selfId}:${message.clientId}`}
                           mine
                           userId={selfId}
-                          userName="You"
+                          userName={selfName}
                           text={message.text}
                           outgoing={message}
                           onRetry={() => onRetry(message.clientId)}

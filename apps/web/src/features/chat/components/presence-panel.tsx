@@ -5,10 +5,14 @@ import { UserAvatar } from '@/shared/ui/session/user-avatar'
 export function PresencePanel({
   members,
   selfId,
+  connected,
 }: {
   members: Member[]
   selfId: string | undefined
+  /** Without a connection nobody's presence is known, this tab's own included. */
+  connected: boolean
 }) {
+  const shown = connected ? members : []
   return (
     <section
       aria-labelledby="presence-title"
@@ -19,7 +23,7 @@ export function PresencePanel({
           In this room
         </h2>
         <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="presence-count">
-          {members.length} online
+          {connected ? `${members.length} online` : 'offline'}
         </span>
       </div>
       <ul
@@ -27,10 +31,15 @@ export function PresencePanel({
         data-testid="presence-list"
         className="max-h-48 space-y-1 overflow-y-auto px-2 py-2"
       >
-        {members.length === 0 && (
+        {!connected && (
+          <li className="px-2 py-1 text-sm text-slate-500 dark:text-slate-400">
+            Not connected: who is here shows again once the connection is back.
+          </li>
+        )}
+        {connected && shown.length === 0 && (
           <li className="px-2 py-1 text-sm text-slate-500 dark:text-slate-400">Nobody yet.</li>
         )}
-        {members.map((member) => (
+        {shown.map((member) => (
           <li key={member.userId} className="flex items-center gap-2 rounded-md px-2 py-1 text-sm">
             <UserAvatar userId={member.userId} name={member.userName} size="sm" />
             <span className="min-w-0 flex-1 truncate">{member.userName}</span>

@@ -21,8 +21,12 @@ export function useRealtimeRooms() {
     let disposed = false
     const load = () => {
       if (!socket.connected) return
+      const started = performance.now()
       socket.timeout(5000).emit('list-rooms', {}, (err, ack) => {
-        if (!disposed && !err && ack.ok) setRooms(ack.rooms)
+        if (disposed || err) return
+        // The same request the idle probe would send: its round trip is the latency figure.
+        connection.recordLatency(performance.now() - started)
+        if (ack.ok) setRooms(ack.rooms)
       })
     }
     const onCreated = (room: Room) =>

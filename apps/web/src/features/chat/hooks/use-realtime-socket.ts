@@ -13,6 +13,7 @@ const NO_STATE: ChatConnectionState = {
   transport: null,
   recovered: false,
   connects: 0,
+  failedAttempts: 0,
 }
 
 /**

@@ -76,7 +76,7 @@ export function CommittedResults({ run, file }: { run: BenchRun; file: string })
         </p>
       </figure>
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+      <div className="scroll-hint overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
         <table className="w-full text-left text-sm" data-testid="committed-goals">
           <caption className="px-3 py-2 text-left text-sm font-medium">
             Goals, as ratios within the run
@@ -116,7 +116,7 @@ export function CommittedResults({ run, file }: { run: BenchRun; file: string })
         </table>
       </div>
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+      <div className="scroll-hint overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
         <table className="w-full text-left text-sm">
           <caption className="px-3 py-2 text-left text-sm font-medium">
             Fan-out, every stack (latency: server timestamp → delivery)

@@ -5,6 +5,7 @@ import { RealtimeBoundary } from '@/shared/ui/session/realtime-boundary'
 import { TransportTag } from '@/shared/ui/transport-tag'
 import { latestBenchRun } from '@/features/compare/server/bench-results'
 import { CommittedResults } from './committed-results'
+import { CommittedSummary } from './committed-summary'
 import { LiveCompare } from './live-compare'
 
 export async function compareMetadata(): Promise<Metadata> {
@@ -28,6 +29,7 @@ export function ComparePage() {
         </p>
       </div>
       <div className="grid gap-10">
+        {latest.ok && <CommittedSummary run={latest.run} />}
         <RealtimeBoundary>
           <LiveCompare />
         </RealtimeBoundary>

@@ -11,9 +11,15 @@ import {
 } from 'lightweight-charts'
 import { SAMPLE_MS, TRANSPORTS, type Sample, type TransportId } from '../lib/transports'
 
+/** Points across the x axis: per mille of each transport's own run. */
+const AXIS = 1000
+
 /**
  * One live line chart per measure, one line per transport (TradingView's lightweight-charts).
- * The x axis counts samples of {@link SAMPLE_MS}; the labels turn them back into seconds.
+ * The legs run one after the other and take very different times (SSE upstream is a POST per
+ * message), so each line is spread over its own run: x is the share of that transport's run,
+ * 0–100 %, and a 2 s WebSocket leg is as wide as a 30 s SSE leg. Names are in a legend, not on the
+ * price scale, where they overlap.
  */
 export function LiveChart({
   label,
@@ -33,7 +39,7 @@ export function LiveChart({
   useEffect(() => {
     const el = container.current
     if (!el) return
-    const seconds = (index: number) => `${((index * SAMPLE_MS) / 1000).toFixed(1)} s`
+    const share = (time: number) => `${Math.round((time / AXIS) * 100)} %`
     const c = createChart(el, {
       autoSize: true,
       layout: {
@@ -46,10 +52,10 @@ export function LiveChart({
       rightPriceScale: { borderVisible: false },
       timeScale: {
         borderVisible: false,
-        tickMarkFormatter: (time: UTCTimestamp) => seconds(time),
+        tickMarkFormatter: (time: UTCTimestamp) => share(time),
       },
       localization: {
-        timeFormatter: (time: UTCTimestamp) => seconds(time),
+        timeFormatter: (time: UTCTimestamp) => `${share(time)} of its run`,
         priceFormatter: (value: number) => `${value.toFixed(value >= 100 ? 0 : 1)}${unit}`,
       },
       handleScroll: false,
@@ -61,7 +67,6 @@ export function LiveChart({
         lineWidth: 2,
         priceLineVisible: false,
         lastValueVisible: false,
-        title: t.label,
       })
     }
     chart.current = c
@@ -74,11 +79,17 @@ export function LiveChart({
 
   useEffect(() => {
     for (const t of TRANSPORTS) {
-      const points = samples[t.id].flatMap((s) => {
-        const value = pick(s)
-        return value === undefined ? [] : [{ time: s.index as UTCTimestamp, value }]
+      const own = samples[t.id]
+      // Several samples may share a per-mille slot on a long run; the latest one wins.
+      const bySlot = new Map<number, number>()
+      own.forEach((sample, k) => {
+        const value = pick(sample)
+        if (value === undefined) return
+        bySlot.set(own.length > 1 ? Math.round((k / (own.length - 1)) * AXIS) : 0, value)
       })
-      series.current[t.id]?.setData(points)
+      series.current[t.id]?.setData(
+        [...bySlot].map(([time, value]) => ({ time: time as UTCTimestamp, value })),
+      )
     }
     chart.current?.timeScale().fitContent()
   }, [samples, pick])
@@ -89,6 +100,27 @@ export function LiveChart({
         {label}
       </figcaption>
       <div ref={container} className="h-56 w-full" role="img" aria-label={label} />
+      <ul aria-label="Legend" className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs">
+        {TRANSPORTS.map((t) => {
+          const seconds = (samples[t.id].length * SAMPLE_MS) / 1000
+          return (
+            <li key={t.id} className="flex items-center gap-1.5 text-slate-700 dark:text-slate-300">
+              <span
+                aria-hidden
+                className="h-0.5 w-4 rounded"
+                style={{ backgroundColor: t.color }}
+              />
+              {t.label}
+              {seconds > 0 && (
+                <span className="text-slate-500 dark:text-slate-400">· {seconds.toFixed(1)} s</span>
+              )}
+            </li>
+          )
+        })}
+      </ul>
+      <p className="mt-1 text-[11px] text-slate-500 dark:text-slate-400">
+        x: share of each transport’s own run, so short and long runs span the same width.
+      </p>
     </figure>
   )
 }

@@ -127,6 +127,13 @@ export function LiveCompare() {
             Each transport carries the same number of messages, {IN_FLIGHT} in flight at a time, one
             transport after the other. Latency is the round trip measured by this page.
           </p>
+          <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">
+            Why the SSE leg takes longest: SSE only streams from the server, so every message from
+            this page goes up as its own HTTP <code>POST</code> (headers, routing, a response),
+            while a WebSocket sends a small frame on a socket that is already open. That is the
+            guide&apos;s decision tree in numbers: mostly server → client, choose SSE; much client →
+            server traffic, choose a WebSocket.
+          </p>
         </div>
         <div className="flex items-end gap-2">
           <label htmlFor={sizeId} className="grid gap-1 text-sm font-medium">
@@ -184,7 +191,7 @@ export function LiveCompare() {
         />
       </div>
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+      <div className="scroll-hint overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
         <table className="w-full text-left text-sm" data-testid="live-totals">
           <caption className="sr-only">Totals of the live run</caption>
           <TableHead

@@ -58,5 +58,11 @@ export async function runYjs(setup: LegSetup, progress: LegProgress): Promise<vo
     for (const p of providers) p.destroy()
     a.destroy()
     b.destroy()
+    // A measurement is not a document anyone wants in the editor's list.
+    await fetch(`${setup.realtimeUrl}/api/docs/${docName}`, {
+      method: 'DELETE',
+      credentials: 'include',
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    }).catch(() => undefined)
   }
 }

@@ -5,8 +5,11 @@ import { useTranslations } from 'next-intl'
 import { useCallback } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
+import { RealtimeUnreachable } from '@/shared/ui/session/realtime-unreachable'
 import { UserMenu } from '@/shared/ui/session/user-menu'
 import { RICH_TAGS } from '@/shared/ui/rich-text'
+import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
+import { UNREACHABLE_AFTER_ATTEMPTS } from '@/shared/lib/connection-error'
 import { WirePanel } from '@/shared/ui/wire-panel'
 import { useCollabDoc } from '@/features/editor/hooks/use-collab-doc'
 import { useSession } from '@/shared/hooks/use-session'
@@ -28,6 +31,7 @@ export function CollabEditor({ docName }: { docName: string }) {
   // SessionGate renders this only with a session.
   const user = session?.user ?? { id: 'anonymous', name: 'Anonymous' }
   const collab = useCollabDoc(docName, user, onWire)
+  const realtimeUrl = useRealtimeUrl()
   const detail =
     collab.status === 'open'
       ? collab.synced
@@ -51,9 +55,38 @@ export function CollabEditor({ docName }: { docName: string }) {
           </div>
         </div>
         {collab.refusal && <ConnectionRefused reason={collab.refusal} onRetry={collab.retry} />}
+        {collab.status !== 'open' &&
+          !collab.refusal &&
+          !collab.gone &&
+          !collab.offline &&
+          collab.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS && (
+            <RealtimeUnreachable url={realtimeUrl ?? undefined} />
+          )}
+        {collab.gone && (
+          <p
+            role="alert"
+            data-testid="doc-gone"
+            className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          >
+            {collab.gone.kind === 'deleted' ? (
+              <>Someone deleted this document. </>
+            ) : (
+              <>
+                Someone renamed this document to{' '}
+                <Link className="font-semibold underline" href={`/editor/${collab.gone.to}`}>
+                  {collab.gone.to}
+                </Link>
+                .{' '}
+              </>
+            )}
+            <Link className="underline" href="/editor">
+              Back to all documents
+            </Link>
+          </p>
+        )}
         <section
           aria-label={`Document ${docName}`}
-          className="flex h-[min(70vh,40rem)] min-h-96 flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
+          className="flex h-[calc(100dvh-22.5rem)] min-h-80 flex-col sm:h-[min(70vh,40rem)] sm:min-h-96 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
         >
           <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
             <button

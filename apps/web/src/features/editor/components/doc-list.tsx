@@ -1,11 +1,140 @@
 'use client'
 
-import { DocNameSchema } from '@duplex/protocol/collab'
+import { DocNameSchema, type DocInfo } from '@duplex/protocol/collab'
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useId, useState, type FormEvent } from 'react'
 import { UserMenu } from '@/shared/ui/session/user-menu'
-import { useRealtimeDocs } from '@/features/editor/hooks/use-realtime-docs'
+import { useRealtimeDocs, type CreateDocResult } from '@/features/editor/hooks/use-realtime-docs'
+
+const rowButton =
+  'rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
+
+/** One document: open it, or rename or delete it in place (with a confirm step for delete). */
+function DocRow({
+  doc,
+  now,
+  rename,
+  remove,
+}: {
+  doc: DocInfo
+  now: number
+  rename: (from: string, to: string) => Promise<CreateDocResult>
+  remove: (name: string) => Promise<{ ok: true } | { ok: false; message: string }>
+}) {
+  const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view')
+  const [draft, setDraft] = useState(doc.name)
+  const [problem, setProblem] = useState<string | null>(null)
+  const inputId = useId()
+
+  const onRename = async (event: FormEvent) => {
+    event.preventDefault()
+    const parsed = DocNameSchema.safeParse(toDocName(draft))
+    if (!parsed.success) {
+      setProblem('Use 1–64 letters, digits, _ or -, e.g. meeting-notes.')
+      return
+    }
+    const result = await rename(doc.name, parsed.data)
+    if (!result.ok) setProblem(result.message)
+    else setMode('view')
+  }
+
+  return (
+    <li data-testid="doc-row" data-name={doc.name} className="px-4 py-2">
+      {mode === 'rename' ? (
+        <form onSubmit={onRename} className="flex flex-wrap items-center gap-2">
+          <label htmlFor={inputId} className="sr-only">
+            New name for {doc.name}
+          </label>
+          <input
+            id={inputId}
+            value={draft}
+            autoFocus
+            onChange={(e) => setDraft(e.target.value)}
+            className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
+          />
+          <button type="submit" className={rowButton}>
+            Save
+          </button>
+          <button type="button" className={rowButton} onClick={() => setMode('view')}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <div className="flex items-center gap-3">
+          <Link
+            href={`/editor/${doc.name}`}
+            className="flex min-w-0 flex-1 items-center gap-3 rounded-md py-1 hover:bg-slate-50 dark:hover:bg-slate-800/60"
+          >
+            <span
+              aria-hidden
+              className="grid size-8 shrink-0 place-items-center rounded-md bg-ws-100 text-sm text-ws-700 dark:bg-ws-700/30 dark:text-ws-100"
+            >
+              ¶
+            </span>
+            <span className="min-w-0 flex-1">
+              <span className="block truncate font-medium">{doc.name}</span>
+              <span
+                className="block truncate text-xs text-slate-500 dark:text-slate-400"
+                data-testid="doc-preview"
+              >
+                {doc.preview || 'Empty'}
+              </span>
+            </span>
+            <span className="hidden shrink-0 text-xs text-slate-500 sm:inline dark:text-slate-400">
+              edited {ago(doc.updatedAt, now)}
+            </span>
+          </Link>
+          {mode === 'confirm-delete' ? (
+            <>
+              <button
+                type="button"
+                className={`${rowButton} text-red-700 dark:text-red-300`}
+                onClick={async () => {
+                  const result = await remove(doc.name)
+                  if (!result.ok) setProblem(result.message)
+                }}
+              >
+                Yes, delete {doc.name}
+              </button>
+              <button type="button" className={rowButton} onClick={() => setMode('view')}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <>
+              <button
+                type="button"
+                className={rowButton}
+                aria-label={`Rename ${doc.name}`}
+                onClick={() => {
+                  setDraft(doc.name)
+                  setProblem(null)
+                  setMode('rename')
+                }}
+              >
+                Rename
+              </button>
+              <button
+                type="button"
+                className={rowButton}
+                aria-label={`Delete ${doc.name}`}
+                onClick={() => setMode('confirm-delete')}
+              >
+                Delete
+              </button>
+            </>
+          )}
+        </div>
+      )}
+      {problem && (
+        <p role="alert" className="mt-1 text-xs text-red-700 dark:text-red-300">
+          {problem}
+        </p>
+      )}
+    </li>
+  )
+}
 
 function ago(ts: number, now: number): string {
   const seconds = Math.max(0, Math.round((now - ts) / 1000))
@@ -27,7 +156,7 @@ function toDocName(input: string): string {
 }
 
 export function DocList() {
-  const { docs, error, create } = useRealtimeDocs()
+  const { docs, error, create, rename, remove } = useRealtimeDocs()
   const router = useRouter()
   const [draft, setDraft] = useState('')
   const [formError, setFormError] = useState<string | null>(null)
@@ -127,23 +256,7 @@ export function DocList() {
         ) : (
           <ul aria-label="Documents" className="divide-y divide-slate-100 dark:divide-slate-800">
             {docs.map((doc) => (
-              <li key={doc.name}>
-                <Link
-                  href={`/editor/${doc.name}`}
-                  className="flex h-14 items-center gap-3 px-4 hover:bg-slate-50 dark:hover:bg-slate-800/60"
-                >
-                  <span
-                    aria-hidden
-                    className="grid size-8 place-items-center rounded-md bg-ws-100 text-sm text-ws-700 dark:bg-ws-700/30 dark:text-ws-100"
-                  >
-                    ¶
-                  </span>
-                  <span className="min-w-0 flex-1 truncate font-medium">{doc.name}</span>
-                  <span className="text-xs text-slate-500 dark:text-slate-400">
-                    edited {ago(doc.updatedAt, now)}
-                  </span>
-                </Link>
-              </li>
+              <DocRow key={doc.name} doc={doc} now={now} rename={rename} remove={remove} />
             ))}
           </ul>
         )}

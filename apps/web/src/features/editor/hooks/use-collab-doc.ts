@@ -46,6 +46,10 @@ export interface CollabDocState {
   peers: CollabPeer[]
   /** Why the server refused us (`unauthorized: token expired`), when it did. */
   refusal: string | null
+  /** The document was deleted or renamed (close codes 4404 and 4409) while this page had it open. */
+  gone: { kind: 'deleted' } | { kind: 'renamed'; to: string } | null
+  /** Connection attempts that failed in a row since the document was last open. */
+  failedAttempts: number
   canUndo: boolean
   canRedo: boolean
   /** Whether the user chose to work offline (see `setOffline`). */
@@ -123,6 +127,8 @@ export function useCollabDoc(
   const [synced, setSynced] = useState(false)
   const [peers, setPeers] = useState<CollabPeer[]>([])
   const [refusal, setRefusal] = useState<string | null>(null)
+  const [gone, setGone] = useState<CollabDocState['gone']>(null)
+  const [failedAttempts, setFailedAttempts] = useState(0)
   const [canUndo, setCanUndo] = useState(false)
   const [canRedo, setCanRedo] = useState(false)
   const [offline, setOfflineState] = useState(false)
@@ -196,6 +202,7 @@ export function useCollabDoc(
         if (next === 'connected') {
           setConnection(connections)
           everConnected = true
+          setFailedAttempts(0)
           opened = true
           setStatus('open')
           setRefusal(null)
@@ -209,6 +216,7 @@ export function useCollabDoc(
       p.on('sync', (isSynced: boolean) => setSynced(isSynced))
       p.on('connection-close', () => {
         setSynced(false)
+        if (!opened) setFailedAttempts((n) => n + 1)
         if (opened || Date.now() - lastProbe < PROBE_EVERY_MS) return
         lastProbe = Date.now()
         void probeSession(url, token).then((reason) => {
@@ -221,6 +229,15 @@ export function useCollabDoc(
       })
       p.on('closed', ({ code, reason }) => {
         setStatus('closed')
+        // Someone deleted or renamed the document from the list; reconnecting would bring it back.
+        if (code === CollabCloseCode.deleted.code) {
+          setGone({ kind: 'deleted' })
+          return
+        }
+        if (code === CollabCloseCode.renamed.code) {
+          setGone({ kind: 'renamed', to: reason.slice(CollabCloseCode.renamed.reason.length) })
+          return
+        }
         if (code !== CollabCloseCode.unauthorized.code) {
           setRefusal(`closed ${code} ${reason}`)
           return
@@ -266,6 +283,8 @@ export function useCollabDoc(
     synced,
     peers,
     refusal,
+    gone,
+    failedAttempts,
     canUndo,
     canRedo,
     offline,

@@ -9,6 +9,9 @@ import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 export type CreateDocResult =
   { ok: true; doc: DocInfo } | { ok: false; code: string; message: string }
 
+/** How often the open list asks for changes. */
+const LIST_REFRESH_MS = 3000
+
 async function call(url: string, init: RequestInit = {}): Promise<Response> {
   // The cookie goes along by itself to the same host; another host needs the token spelled out.
   const token = await realtimeAuthToken(url)
@@ -59,9 +62,65 @@ export function useRealtimeDocs() {
 
   useEffect(() => {
     void reload()
-    const timer = setInterval(() => void reload(), 10_000)
-    return () => clearInterval(timer)
+    // Live enough to see someone else's new, renamed or deleted document, like the chat lobby's
+    // refresh; and at once when the tab comes back into view.
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void reload()
+    }, LIST_REFRESH_MS)
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void reload()
+    }
+    document.addEventListener('visibilitychange', onVisible)
+    return () => {
+      clearInterval(timer)
+      document.removeEventListener('visibilitychange', onVisible)
+    }
   }, [reload])
+
+  /** `PATCH /api/docs/<name>`; open editors of it are sent to the new name. */
+  const rename = useCallback(
+    async (from: string, to: string): Promise<CreateDocResult> => {
+      if (!base) return { ok: false, code: 'internal', message: 'Not ready yet.' }
+      try {
+        const response = await call(`${base}/api/docs/${encodeURIComponent(from)}`, {
+          method: 'PATCH',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name: to }),
+        })
+        if (!response.ok) return { ok: false, ...(await errorOf(response)) }
+        const parsed = CreatedDocSchema.safeParse(await response.json())
+        if (!parsed.success) return { ok: false, code: 'internal', message: 'Unexpected answer.' }
+        await reload()
+        return { ok: true, doc: parsed.data.doc }
+      } catch {
+        return {
+          ok: false,
+          code: 'internal',
+          message: `Could not reach the realtime server at ${base}.`,
+        }
+      }
+    },
+    [base, reload],
+  )
+
+  /** `DELETE /api/docs/<name>`; open editors of it are closed. */
+  const remove = useCallback(
+    async (name: string): Promise<{ ok: true } | { ok: false; message: string }> => {
+      if (!base) return { ok: false, message: 'Not ready yet.' }
+      try {
+        const response = await call(`${base}/api/docs/${encodeURIComponent(name)}`, {
+          method: 'DELETE',
+        })
+        if (!response.ok && response.status !== 404)
+          return { ok: false, message: (await errorOf(response)).message }
+        setDocs((list) => (list ?? []).filter((d) => d.name !== name))
+        return { ok: true }
+      } catch {
+        return { ok: false, message: `Could not reach the realtime server at ${base}.` }
+      }
+    },
+    [base],
+  )
 
   const create = useCallback(
     async (name: string): Promise<CreateDocResult> => {
@@ -91,5 +150,5 @@ export function useRealtimeDocs() {
     [base],
   )
 
-  return { docs, error, create, reload }
+  return { docs, error, create, rename, remove, reload }
 }

@@ -33,7 +33,8 @@ export function AddSymbolForm({
         value={selected}
         onChange={(e) => setChoice(e.target.value)}
         disabled={available.length === 0}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-800"
+        // A fixed width: the names arrive after the first paint and must not push the bar to a new line.
+        className="w-56 max-w-full truncate rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-800"
       >
         {available.map((l) => (
           <option key={l.symbol} value={l.symbol}>

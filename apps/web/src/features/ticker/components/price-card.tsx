@@ -54,7 +54,7 @@ export function PriceCard({
             {quote ? money.format(quote.price) : '—'}
           </p>
           <p
-            className={`font-mono text-xs tabular-nums ${up ? 'text-emerald-700 dark:text-emerald-400' : 'text-rose-700 dark:text-rose-400'}`}
+            className={`min-h-4 font-mono text-xs tabular-nums ${up ? 'text-emerald-700 dark:text-emerald-400' : 'text-rose-700 dark:text-rose-400'}`}
           >
             {quote ? `${up ? '▲' : '▼'} ${Math.abs(change).toFixed(2)} (${pct.toFixed(2)}%)` : ' '}
           </p>

@@ -1,6 +1,6 @@
 'use client'
 
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import {
   AreaSeries,
   ColorType,
@@ -30,6 +30,13 @@ export function PriceChart({ symbol, quote }: { symbol: string; quote: Quote | u
   const chart = useRef<IChartApi | null>(null)
   const series = useRef<ISeriesApi<'Area'> | null>(null)
   const lastTime = useRef(0)
+  /**
+   * Live points that arrived before the history answered. The history is drawn with them on top
+   * when it comes, instead of being dropped because its last point is older than theirs.
+   */
+  const early = useRef<{ time: UTCTimestamp; value: number }[] | null>([])
+  const [points, setPoints] = useState(0)
+  const [historyState, setHistoryState] = useState<'pending' | 'loaded' | 'failed'>('pending')
 
   useEffect(() => {
     const el = container.current
@@ -56,22 +63,36 @@ export function PriceChart({ symbol, quote }: { symbol: string; quote: Quote | u
     })
     chart.current = c
     series.current = s
+    early.current = []
+    lastTime.current = 0
+    setHistoryState('pending')
     let cancelled = false
     fetch(`/api/ticker/history?symbol=${encodeURIComponent(symbol)}`)
       .then((r) => (r.ok ? (r.json() as Promise<TickerHistory>) : null))
       .then((history) => {
-        if (cancelled || !history) return
-        // One point per second: several ticks within a second collapse into the latest.
+        if (cancelled) return
+        const live = early.current ?? []
+        early.current = null
+        if (!history) {
+          setHistoryState('failed')
+          return
+        }
+        // One point per second: several ticks within a second collapse into the latest, and a
+        // live point wins over the history's point of the same second.
         const bySecond = new Map<number, number>()
         for (const p of history.points) bySecond.set(toTime(p.ts), p.price)
-        const data = [...bySecond].map(([time, value]) => ({ time: time as UTCTimestamp, value }))
-        const latest = data.at(-1)
-        if (latest && latest.time >= lastTime.current) {
-          s.setData(data)
-          lastTime.current = latest.time
-        }
+        for (const p of live) bySecond.set(p.time, p.value)
+        const data = [...bySecond]
+          .sort(([a], [b]) => a - b)
+          .map(([time, value]) => ({ time: time as UTCTimestamp, value }))
+        s.setData(data)
+        lastTime.current = Math.max(lastTime.current, data.at(-1)?.time ?? 0)
+        setPoints(data.length)
+        setHistoryState('loaded')
       })
-      .catch(() => {})
+      .catch(() => {
+        if (!cancelled) setHistoryState('failed')
+      })
     return () => {
       cancelled = true
       c.remove()
@@ -84,15 +105,21 @@ export function PriceChart({ symbol, quote }: { symbol: string; quote: Quote | u
     if (!quote || !series.current || quote.seq === 0) return
     const time = toTime(quote.ts)
     if (time < lastTime.current) return
+    const newSecond = time > lastTime.current
     lastTime.current = time
+    early.current?.push({ time, value: quote.price })
     series.current.update({ time, value: quote.price })
     series.current.applyOptions(quote.change >= 0 ? RISING : FALLING)
+    if (newSecond) setPoints((n) => n + 1)
   }, [quote])
 
   return (
     <div
       ref={container}
       className="h-36 w-full"
+      data-testid="price-chart"
+      data-history={historyState}
+      data-points={points}
       role="img"
       aria-label={`Price chart of ${symbol}${quote ? `, last ${quote.price}` : ''}`}
     />

@@ -17,7 +17,7 @@ import { useSession } from '@/shared/hooks/use-session'
 import { useWireLog } from '@/shared/hooks/use-wire-log'
 import { AddSymbolForm } from './add-symbol-form'
 import { PriceCard } from './price-card'
-import { useWatchlist } from '../hooks/use-watchlist'
+import { DEFAULT_WATCHLIST_SIZE, useWatchlist } from '../hooks/use-watchlist'
 import { TickerFaults } from './ticker-faults'
 
 /** What the page checks on every tick: a symbol's `seq` must go up by exactly one. */
@@ -128,6 +128,12 @@ export function TickerDashboard() {
   useEffect(() => {
     if (status === 'reconnecting' || status === 'closed') void refreshRef.current()
   }, [status])
+  // An empty watchlist closes the stream; its connection id is dead, and a change sent to it would
+  // only earn a 404. The next stream's `hello` brings a fresh one.
+  const streaming = ready && watchlist.length > 0
+  useEffect(() => {
+    if (!streaming) connectionId.current = null
+  }, [streaming])
 
   const changeSubscription = async (id: string, addSymbols: string[], removeSymbols: string[]) => {
     const response = await fetch('/api/ticker/subscriptions', {
@@ -165,7 +171,12 @@ export function TickerDashboard() {
         <div className="flex flex-wrap items-center gap-3 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
           <ConnectionBadge status={stream.status} />
           <Stat label="Last event id" value={stream.lastEventId ?? '—'} testId="last-event-id" />
-          <Stat label="Rate" value={`${rate.rate.toFixed(1)} msg/s`} testId="message-rate" />
+          <Stat
+            label="Rate"
+            // The meter averages over five seconds; a closed stream receives nothing now.
+            value={`${(stream.status === 'open' ? rate.rate : 0).toFixed(1)} msg/s`}
+            testId="message-rate"
+          />
           <Stat label="Gaps" value={String(integrity.gaps)} testId="gap-count" />
           <Stat label="Duplicates" value={String(integrity.duplicates)} testId="duplicate-count" />
           <Stat label="Resets" value={String(integrity.resets)} testId="reset-count" />
@@ -187,6 +198,16 @@ export function TickerDashboard() {
           </p>
         )}
         <ul aria-label="Watchlist" className="grid gap-4 sm:grid-cols-2">
+          {/* Until the saved watchlist is read, placeholders hold the cards' place so nothing below moves. */}
+          {!ready &&
+            Array.from({ length: DEFAULT_WATCHLIST_SIZE }, (_, i) => (
+              <li
+                key={i}
+                aria-hidden
+                data-testid="price-card-placeholder"
+                className="h-[16.3125rem] animate-pulse rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
+              />
+            ))}
           {watchlist.map((symbol) => (
             <PriceCard
               key={symbol}

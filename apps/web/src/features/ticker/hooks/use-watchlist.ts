@@ -4,6 +4,8 @@ import { useCallback, useEffect, useState } from 'react'
 
 const STORAGE_KEY = 'duplex-watchlist'
 const DEFAULT = ['AAPL', 'MSFT', 'NVDA', 'TSLA']
+/** How many cards a first visit shows, so the page can hold their place before it knows. */
+export const DEFAULT_WATCHLIST_SIZE = DEFAULT.length
 
 /** The user's symbols, kept in localStorage so a reload opens the same stream. */
 export function useWatchlist() {

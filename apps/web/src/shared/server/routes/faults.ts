@@ -1,5 +1,6 @@
 import { FaultRequestSchema, type FaultSettings } from '@duplex/protocol/faults'
-import { invalid, jsonError, readJsonBody } from '../http.ts'
+import { readJsonBody } from '../edge.ts'
+import { invalid, jsonError } from '../http.ts'
 import { faultRegistry } from '../faults/faults.ts'
 import { currentSession } from '../session.ts'
 
@@ -19,17 +20,10 @@ export function GET() {
  * the streams that session opened, so nobody can break someone else's connection.
  */
 export async function POST(request: Request) {
-  // Same origin only, and JSON only: a page elsewhere (another port of the same host counts as the
-  // same site, so SameSite cookies alone do not stop it) cannot break a visitor's streams, and a
-  // plain HTML form cannot send this content type. sec-web's route guards may take this over.
-  const origin = request.headers.get('origin')
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host')
-  if (origin !== null && hostOf(origin) !== host)
-    return jsonError(403, 'forbidden', `Origin ${origin} may not inject faults here.`)
-  if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? ''))
-    return jsonError(415, 'invalid', 'Send JSON with Content-Type: application/json.')
   const session = await currentSession()
   if (!session.ok) return jsonError(401, 'unauthorized', `Not signed in: ${session.message}`)
+  // The edge guard refuses another site (403: a page on another port of this host counts as the
+  // same site to SameSite cookies), a non-JSON body (415) and an oversize one (413).
   const body = await readJsonBody(request)
   if (!body.ok) return body.response
   const parsed = FaultRequestSchema.safeParse(body.value)
@@ -49,12 +43,4 @@ export async function POST(request: Request) {
   if (result.retryAfterSeconds !== undefined)
     response.headers.set('Retry-After', String(result.retryAfterSeconds))
   return response
-}
-
-function hostOf(origin: string): string | undefined {
-  try {
-    return new URL(origin).host
-  } catch {
-    return undefined
-  }
 }

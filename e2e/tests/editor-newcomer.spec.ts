@@ -1,0 +1,116 @@
+import { freshName } from '@duplex/testing/names'
+import type { Page } from '@playwright/test'
+import { editorText, openDoc, typeAt } from '../fixtures/editor.ts'
+import { expect, test } from '../fixtures/realtime.ts'
+import { openUser } from '../fixtures/users.ts'
+
+// The editor's document list as a newcomer met it (issue 13, bug 3): no empty documents from
+// merely opening a URL, a preview line, rename and delete, and a list that follows changes.
+test.describe.configure({ timeout: 120_000 })
+
+function row(page: Page, name: string) {
+  return page.getByRole('list', { name: 'Documents' }).locator(`[data-name="${name}"]`)
+}
+
+async function openList(page: Page) {
+  await page.goto('/editor')
+  await expect(page.getByRole('heading', { name: 'Documents' })).toBeVisible()
+  await expect(page.getByRole('list', { name: 'Loading documents' })).toHaveCount(0)
+}
+
+test('opening a URL lists nothing until someone types; then the list shows a preview', async ({
+  browser,
+}) => {
+  const name = freshName('peek')
+  const ada = await openUser(browser, 'Ada')
+  await openDoc(ada.page, name)
+  await openList(ada.page)
+  await expect(row(ada.page, name)).toHaveCount(0)
+
+  await openDoc(ada.page, name)
+  await typeAt(ada.page, 'end', 'Plan for launch day')
+  await expect.poll(() => editorText(ada.page)).toBe('Plan for launch day')
+  await openList(ada.page)
+  await expect(row(ada.page, name).getByTestId('doc-preview')).toHaveText('Plan for launch day')
+  await ada.context.close()
+})
+
+test('rename and delete from the list, and other people see both live', async ({ browser }) => {
+  const name = freshName('draft')
+  const renamed = freshName('final')
+  const ada = await openUser(browser, 'Ada')
+  const bob = await openUser(browser, 'Bob')
+  await openDoc(bob.page, name)
+  await typeAt(bob.page, 'end', 'Draft text')
+  await expect.poll(() => editorText(bob.page)).toBe('Draft text')
+
+  await openList(ada.page)
+  await expect(row(ada.page, name)).toBeVisible()
+  await ada.page.getByRole('button', { name: `Rename ${name}` }).click()
+  await ada.page.getByLabel(`New name for ${name}`).fill(renamed)
+  await ada.page.getByRole('button', { name: 'Save' }).click()
+  await expect(row(ada.page, renamed)).toBeVisible()
+  await expect(row(ada.page, name)).toHaveCount(0)
+
+  // Bob had it open: he is told, and follows the link to the new name with his text there.
+  await expect(bob.page.getByTestId('doc-gone')).toContainText(
+    `renamed this document to ${renamed}`,
+  )
+  await bob.page.getByRole('link', { name: renamed }).click()
+  await expect(bob.page.getByTestId('connection-status')).toContainText('synced')
+  await expect.poll(() => editorText(bob.page)).toBe('Draft text')
+
+  // A document Bob creates appears in Ada's open list without a reload.
+  const another = freshName('another')
+  await bob.page.goto(`/editor/${another}`)
+  await expect(bob.page.getByTestId('connection-status')).toContainText('synced')
+  await typeAt(bob.page, 'end', 'Second')
+  await expect(row(ada.page, another)).toBeVisible()
+
+  await ada.page.getByRole('button', { name: `Delete ${another}` }).click()
+  await ada.page.getByRole('button', { name: `Yes, delete ${another}` }).click()
+  await expect(row(ada.page, another)).toHaveCount(0)
+  await expect(bob.page.getByTestId('doc-gone')).toContainText('deleted this document')
+  await ada.context.close()
+  await bob.context.close()
+})
+
+test('on a 390×844 phone the document is on screen without scrolling', async ({ browser }) => {
+  const name = freshName('phone')
+  const ada = await openUser(browser, 'Ada')
+  await ada.page.setViewportSize({ width: 390, height: 844 })
+  await openDoc(ada.page, name)
+  const section = await ada.page.getByRole('region', { name: `Document ${name}` }).boundingBox()
+  if (!section) throw new Error('the working area is not rendered')
+  expect(section.y).toBeGreaterThan(0)
+  expect(section.y + section.height).toBeLessThanOrEqual(844)
+  await expect(ada.page.getByRole('textbox', { name: /^Text of / })).toBeInViewport()
+  await expect(
+    ada.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Editor/ }),
+  ).toBeInViewport({ ratio: 1 })
+  await ada.context.close()
+})
+
+test('a realtime server that is gone is explained, and the editor picks up when it is back', async ({
+  browser,
+  realtime,
+}) => {
+  const name = freshName('down')
+  const ada = await openUser(browser, 'Ada')
+  await openDoc(ada.page, name)
+  const bringBack = await realtime.takeDown()
+  try {
+    await expect(ada.page.getByTestId('connection-status')).toHaveAttribute(
+      'data-status',
+      'reconnecting',
+    )
+    await expect(ada.page.getByTestId('realtime-unreachable')).toContainText(
+      'The realtime server is unreachable',
+    )
+  } finally {
+    await bringBack()
+  }
+  await expect(ada.page.getByTestId('connection-status')).toContainText('synced')
+  await expect(ada.page.getByTestId('realtime-unreachable')).toHaveCount(0)
+  await ada.context.close()
+})

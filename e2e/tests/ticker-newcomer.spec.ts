@@ -1,0 +1,82 @@
+import { expect, test, type Page } from '@playwright/test'
+
+// What a newcomer hit on /ticker (issue 13): lost chart history, a moving page, stale figures.
+
+/** Distinct seconds in the server's history of a symbol: how many points its chart should draw. */
+async function historySeconds(page: Page, symbol: string): Promise<number> {
+  const response = await page.request.get(`/api/ticker/history?symbol=${symbol}`)
+  const body = (await response.json()) as { points: { ts: number }[] }
+  return new Set(body.points.map((p) => Math.floor(p.ts / 1000))).size
+}
+
+test('the chart keeps its history when live ticks arrive before it', async ({ page }) => {
+  // Enough history to tell a chart that has it from one that has only the last seconds.
+  await expect.poll(() => historySeconds(page, 'AAPL'), { timeout: 30_000 }).toBeGreaterThan(8)
+  const seconds = await historySeconds(page, 'AAPL')
+  // Held back so the stream's ticks are drawn first, as on a slow network.
+  await page.route('**/api/ticker/history?*', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    await route.continue()
+  })
+  await page.goto('/ticker?symbols=AAPL')
+  await expect(page.locator('[data-symbol="AAPL"] [data-testid="price"]')).toHaveText(/^\$\d/)
+  const chart = page.locator('[data-symbol="AAPL"] [data-testid="price-chart"]')
+  await expect(chart).toHaveAttribute('data-history', 'loaded')
+  expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(seconds)
+})
+
+test('the page does not shift while cards load and frames stream in', async ({ page }) => {
+  await page.addInitScript(() => {
+    const shifts: number[] = []
+    ;(window as unknown as { __shifts: number[] }).__shifts = shifts
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & {
+        value: number
+        hadRecentInput: boolean
+        sources: { node?: Node | null }[]
+      })[]) {
+        // Inside the wire log, newest first, each frame moves the older ones down: that is the
+        // log scrolling within its fixed box, not the page moving under the reader.
+        const inLog = entry.sources.every((source) =>
+          source.node?.parentElement?.closest('[data-testid="wire-log"]'),
+        )
+        if (!entry.hadRecentInput && !inLog) shifts.push(entry.value)
+      }
+    }).observe({ type: 'layout-shift', buffered: true })
+  })
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.goto('/ticker')
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  await expect(page.getByTestId('price-card')).toHaveCount(4)
+  // A few seconds of ticks and wire frames: the panel must not grow the page with them.
+  await expect
+    .poll(async () => Number(await page.getByTestId('last-event-id').textContent()))
+    .toBeGreaterThan(30)
+  const cls = await page.evaluate(() =>
+    (window as unknown as { __shifts: number[] }).__shifts.reduce((a, b) => a + b, 0),
+  )
+  expect(cls).toBeLessThan(0.1)
+})
+
+test('an empty watchlist reads zero, and re-adding a symbol needs no dead connection', async ({
+  page,
+}) => {
+  const failed: string[] = []
+  page.on('response', (response) => {
+    if (response.url().includes('/api/ticker/subscriptions') && !response.ok())
+      failed.push(`${response.status()} ${response.url()}`)
+  })
+  await page.goto('/ticker?symbols=AAPL')
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  await expect(page.getByTestId('message-rate')).not.toHaveText('0.0 msg/s')
+
+  await page.getByRole('button', { name: 'Remove AAPL from the watchlist' }).click()
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'closed')
+  await expect(page.getByTestId('message-rate')).toHaveText('0.0 msg/s')
+
+  await page.getByLabel('Symbol to add').selectOption('MSFT')
+  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await expect(page.locator('[data-symbol="MSFT"] [data-testid="price"]')).toHaveText(/^\$\d/)
+  await expect(page.getByTestId('message-rate')).not.toHaveText('0.0 msg/s')
+  expect(failed).toEqual([])
+})
