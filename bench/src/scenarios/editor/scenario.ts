@@ -19,7 +19,7 @@ const PUBLISHED_TRACE = path.join(BENCH_DIR, 'traces/seph-blog1.json.gz')
 export const TRACE_CREDIT = 'editing trace by Joseph Gentle (josephg/editing-traces), CC BY 4.0'
 
 const REPLAY_SERVERS: { server: ReplayServer; id: 'realtime' | 'yws' | 'hocus'; name: string }[] = [
-  { server: 'duplex', id: 'realtime', name: 'Duplex /yjs' },
+  { server: 'duplex', id: 'realtime', name: 'Duplex realtime' },
   { server: 'y-websocket', id: 'yws', name: 'bare @y/websocket-server' },
   { server: 'hocuspocus', id: 'hocus', name: 'Hocuspocus' },
 ]
@@ -228,7 +228,7 @@ export const editor: Scenario = {
       const replay = g.result.yjs?.replay ?? []
       const find = (trace: string, observers: number, server: string) =>
         replay.find((r) => r.trace === trace && r.observers === observers && r.server === server)
-      for (const ours of replay.filter((r) => r.server === 'Duplex /yjs')) {
+      for (const ours of replay.filter((r) => r.server === 'Duplex realtime')) {
         const basis = `${ours.trace}, ${ours.txns} txns, ${ours.observers} observer(s)`
         const bare = find(ours.trace, ours.observers, 'bare @y/websocket-server')
         const hocus = find(ours.trace, ours.observers, 'Hocuspocus')
@@ -265,8 +265,8 @@ export const editor: Scenario = {
         g.add(
           'yjs-trace-dropped',
           'Connections dropped during trace replays, Duplex',
-          `${replay.filter((r) => r.server === 'Duplex /yjs').length} replays`,
-          replay.filter((r) => r.server === 'Duplex /yjs').reduce((n, r) => n + r.dropped, 0),
+          `${replay.filter((r) => r.server === 'Duplex realtime').length} replays`,
+          replay.filter((r) => r.server === 'Duplex realtime').reduce((n, r) => n + r.dropped, 0),
           0,
           'max',
         )
