@@ -132,6 +132,15 @@ export interface ProfiledStack {
 }
 
 /**
+ * A workload of `pnpm bench:profile <name> [args…]` other than the fan-out: `work` runs while
+ * `server` is profiled and returns a line that says what it did.
+ */
+export interface ProfiledWork {
+  server: ServerId
+  work(server: ServerHandle, env: BenchEnv, pool: LoadPool, args: string[]): Promise<string>
+}
+
+/**
  * One demo's part of the benchmark (bench/src/scenarios/<demo>/), composed by
  * bench/src/scenarios/index.ts. Removing a demo removes its folder and its list line; the run
  * then skips its rows, its goals and any server no remaining scenario needs.
@@ -148,6 +157,8 @@ export interface Scenario {
   goals?: ScenarioGoals
   /** Stacks of `pnpm bench:profile`, by the name typed on the command line. */
   profiled?: Record<string, ProfiledStack>
+  /** Other workloads of `pnpm bench:profile`, by name. */
+  profiledWork?: Record<string, ProfiledWork>
 }
 
 /**

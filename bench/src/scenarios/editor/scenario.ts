@@ -7,6 +7,7 @@ import { cpuSeconds, rssBytes } from '../../lib/proc.ts'
 import { b1Spec } from '../../load/endpoints.ts'
 import type { DeliveryStats } from '../../load/messages.ts'
 import { b1Publisher } from '../../load/publishers.ts'
+import type { LoadPool } from '../../load/pool.ts'
 import type { ReplayRow } from '../../results.ts'
 import { BENCH_DIR, realtimeCount, type ServerHandle } from '../../servers/start.ts'
 import path from 'node:path'
@@ -23,6 +24,26 @@ const REPLAY_SERVERS: { server: ReplayServer; id: 'realtime' | 'yws' | 'hocus'; 
   { server: 'y-websocket', id: 'yws', name: 'bare @y/websocket-server' },
   { server: 'hocuspocus', id: 'hocus', name: 'Hocuspocus' },
 ]
+
+/** `pnpm bench:profile trace [txns] [observers]`: the published trace through one server. */
+async function profiledReplay(
+  kind: ReplayServer,
+  server: ServerHandle,
+  secret: string,
+  pool: LoadPool,
+  [txns = '20000', observers = '1']: string[],
+): Promise<string> {
+  const cpuStart = cpuSeconds(server.pid)
+  const r = await pool.task<ReplayTaskResult>('yjs-replay', {
+    target: { server: kind, url: server.url, secret },
+    doc: `profile-${randomUUID().slice(0, 8)}`,
+    observers: Number(observers),
+    trace: { kind: 'published', file: PUBLISHED_TRACE, txns: Number(txns) },
+    waitMs: 600_000,
+  } satisfies ReplayParams)
+  const cpu = round(cpuSeconds(server.pid) - cpuStart, 2)
+  return `${r.trace} ×${r.txns} → ${kind}, ${observers} observer(s): converged in ${Math.round(r.convergeMs)} ms, ${cpu} server CPU-s, dropped ${r.dropped}${r.exact ? '' : ', NOT EXACT'}`
+}
 
 /** Peak RSS of a process while `fn` runs, sampled every 100 ms. */
 async function peakRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peak: number }> {
@@ -279,6 +300,18 @@ export const editor: Scenario = {
           'max',
         )
       }
+    },
+  },
+  profiledWork: {
+    trace: {
+      server: 'realtime',
+      work: (server, env, pool, args) =>
+        profiledReplay('duplex', server, env.sessionSecret, pool, args),
+    },
+    'trace-bare': {
+      server: 'yws',
+      work: (server, env, pool, args) =>
+        profiledReplay('y-websocket', server, env.sessionSecret, pool, args),
     },
   },
   profiled: {
