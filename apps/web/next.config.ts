@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next'
+import createNextIntlPlugin from 'next-intl/plugin'
 
 const config: NextConfig = {
   // Workspace packages export TypeScript source; Next compiles them like app code.
@@ -9,4 +10,5 @@ const config: NextConfig = {
   typedRoutes: true,
 }
 
-export default config
+// Points next-intl at src/i18n/request.ts, which picks the reader's language from a cookie.
+export default createNextIntlPlugin('./src/i18n/request.ts')(config)

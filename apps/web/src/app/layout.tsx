@@ -1,12 +1,16 @@
 import type { Metadata, Viewport } from 'next'
+import { NextIntlClientProvider } from 'next-intl'
+import { getLocale, getTranslations } from 'next-intl/server'
 import type { ReactNode } from 'react'
 import { SiteHeader } from '@/shared/ui/site-header'
 import './globals.css'
 
-export const metadata: Metadata = {
-  title: { default: 'Duplex — SSE vs WebSocket, side by side', template: '%s · Duplex' },
-  description:
-    'Live demos of Server-Sent Events (stock ticker, job progress) and WebSockets (chat, collaborative editing) sharing one typed protocol.',
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('meta')
+  return {
+    title: { default: t('title'), template: '%s · Duplex' },
+    description: t('description'),
+  }
 }
 
 export const viewport: Viewport = {
@@ -19,27 +23,29 @@ export const viewport: Viewport = {
 // Runs before first paint so a dark-mode reader never sees a white flash.
 const themeScript = `try{var t=localStorage.getItem('duplex-theme');if(t==='dark'||(!t&&matchMedia('(prefers-color-scheme: dark)').matches))document.documentElement.classList.add('dark')}catch(e){}`
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const [locale, t] = await Promise.all([getLocale(), getTranslations('layout')])
   return (
-    <html lang="en" suppressHydrationWarning>
+    <html lang={locale} suppressHydrationWarning>
       <head>
         <script dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="min-h-screen">
-        <a
-          href="#main"
-          className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-slate-900"
-        >
-          Skip to content
-        </a>
-        <SiteHeader />
-        <main id="main" className="mx-auto w-full max-w-7xl px-4 pt-6 pb-16 sm:px-6 lg:px-8">
-          {children}
-        </main>
-        <footer className="border-t border-slate-200 py-6 text-center text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
-          Duplex — a working guide to Server-Sent Events and WebSockets. Every number on these pages
-          comes from a live connection.
-        </footer>
+        <NextIntlClientProvider>
+          <a
+            href="#main"
+            className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-slate-900"
+          >
+            {t('skipToContent')}
+          </a>
+          <SiteHeader />
+          <main id="main" className="mx-auto w-full max-w-7xl px-4 pt-6 pb-16 sm:px-6 lg:px-8">
+            {children}
+          </main>
+          <footer className="border-t border-slate-200 py-6 text-center text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
+            {t('footer')}
+          </footer>
+        </NextIntlClientProvider>
       </body>
     </html>
   )

@@ -1,65 +1,38 @@
 import Link from 'next/link'
 import type { Route } from 'next'
+import { useTranslations, type Messages } from 'next-intl'
 import { TransportTag, type Transport } from '@/shared/ui/transport-tag'
 import { ComparisonTable } from './_components/comparison-table'
 import { SameUpdateOnEachWire } from './_components/same-update'
 import { DecisionTree } from './_components/decision-tree'
 
-const DEMOS: { href: Route; title: string; transport: Transport; blurb: string; shows: string }[] =
-  [
-    // demo:ticker:start
-    {
-      href: '/ticker',
-      title: 'Stock ticker',
-      transport: 'sse',
-      blurb: 'Twenty simulated stocks, one market per server, live charts.',
-      shows:
-        'Last-Event-ID resume with no gap, subscriptions over plain HTTP, slow-consumer coalescing.',
-    },
-    // demo:ticker:end
-    // demo:progress:start
-    {
-      href: '/progress',
-      title: 'Job progress',
-      transport: 'sse',
-      blurb: 'Long-running jobs with a progress bar each.',
-      shows: 'Streams that end on purpose (204), reload mid-job, cancel.',
-    },
-    // demo:progress:end
-    // demo:chat:start
-    {
-      href: '/chat',
-      title: 'Chat',
-      transport: 'ws',
-      blurb: 'Rooms, presence, typing indicators and read receipts over Socket.IO.',
-      shows: 'Acknowledged sends, rate limits, state recovery after a drop.',
-    },
-    // demo:chat:end
-    // demo:editor:start
-    {
-      href: '/editor',
-      title: 'Collaborative editor',
-      transport: 'ws',
-      blurb: 'Several people in one document with Yjs and CodeMirror.',
-      shows: 'CRDT sync, remote cursors, offline edits that merge on reconnect.',
-    },
-    // demo:editor:end
-  ]
+/** The demos whose messages have a home-page card; removing a demo drops it from this union. */
+type CardDemo = {
+  [Name in keyof Messages]: Messages[Name] extends { card: unknown } ? Name : never
+}[keyof Messages]
+
+/** Each demo's card; its words are the demo's own messages (`<demo>.card`). */
+const DEMOS: { href: Route; demo: CardDemo; transport: Transport }[] = [
+  { href: '/ticker', demo: 'ticker', transport: 'sse' }, // demo:ticker
+  { href: '/progress', demo: 'progress', transport: 'sse' }, // demo:progress
+  { href: '/chat', demo: 'chat', transport: 'ws' }, // demo:chat
+  { href: '/editor', demo: 'editor', transport: 'ws' }, // demo:editor
+]
 
 export default function HomePage() {
+  const t = useTranslations()
   return (
     <div className="space-y-14">
       <section className="grid items-center gap-8 pt-4 lg:grid-cols-[1fr_28rem]">
         <div>
           <p className="mb-3 flex items-center gap-2 text-sm font-medium text-slate-500 dark:text-slate-400">
-            <TransportTag transport="sse" /> vs <TransportTag transport="ws" />
+            <TransportTag transport="sse" /> {t('home.versus')} <TransportTag transport="ws" />
           </p>
           <h1 className="max-w-3xl text-3xl font-bold tracking-tight text-balance sm:text-5xl">
-            Server-Sent Events or WebSockets? See both, for real, side by side.
+            {t('home.heroTitle')}
           </h1>
           <p className="mt-4 max-w-2xl text-lg text-slate-600 dark:text-slate-300">
-            Four working demos share one typed protocol. The wire panel on each page shows the exact
-            bytes each transport sends, so you can pick by what you see rather than by folklore.
+            {t('home.heroLede')}
           </p>
         </div>
         <SameUpdateOnEachWire />
@@ -67,7 +40,7 @@ export default function HomePage() {
 
       <section aria-labelledby="demos-title">
         <h2 id="demos-title" className="sr-only">
-          Demos
+          {t('home.demosTitle')}
         </h2>
         <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
           {DEMOS.map((demo) => (
@@ -79,11 +52,15 @@ export default function HomePage() {
                 <span className="self-start">
                   <TransportTag transport={demo.transport} />
                 </span>
-                <h3 className="mt-3 text-lg font-semibold group-hover:underline">{demo.title}</h3>
-                <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{demo.blurb}</p>
+                <h3 className="mt-3 text-lg font-semibold group-hover:underline">
+                  {t(`${demo.demo}.card.title`)}
+                </h3>
+                <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+                  {t(`${demo.demo}.card.blurb`)}
+                </p>
                 <p className="mt-auto pt-4 text-xs text-slate-500 dark:text-slate-400">
-                  <span className="font-semibold">Shows: </span>
-                  {demo.shows}
+                  <span className="font-semibold">{t('home.shows')} </span>
+                  {t(`${demo.demo}.card.shows`)}
                 </p>
               </Link>
             </li>
@@ -94,24 +71,18 @@ export default function HomePage() {
       <section aria-labelledby="decide-title" className="grid gap-6 lg:grid-cols-[1fr_1fr]">
         <div>
           <h2 id="decide-title" className="text-2xl font-bold tracking-tight">
-            Which one do I need?
+            {t('home.decideTitle')}
           </h2>
-          <p className="mt-2 text-slate-600 dark:text-slate-300">
-            The guide&apos;s decision tree, one question at a time. Each answer ends at the demo
-            that shows it working.
-          </p>
+          <p className="mt-2 text-slate-600 dark:text-slate-300">{t('home.decideLede')}</p>
         </div>
         <DecisionTree />
       </section>
 
       <section aria-labelledby="compare-title">
         <h2 id="compare-title" className="text-2xl font-bold tracking-tight">
-          SSE and WebSocket compared
+          {t('home.compareTitle')}
         </h2>
-        <p className="mt-2 max-w-3xl text-slate-600 dark:text-slate-300">
-          From the guide&apos;s tables, with the rows it gets too short corrected: where a claim
-          needs a qualifier, the note says so.
-        </p>
+        <p className="mt-2 max-w-3xl text-slate-600 dark:text-slate-300">{t('home.compareLede')}</p>
         <ComparisonTable />
       </section>
     </div>

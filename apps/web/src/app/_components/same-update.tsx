@@ -1,4 +1,5 @@
 import { encodeSseJson } from '@duplex/protocol/sse'
+import { useTranslations } from 'next-intl'
 
 const tick = { symbol: 'AAPL', price: 228.4, change: -0.1, ts: 1795781320416.9, seq: 105 }
 const bytes = (s: string) => new TextEncoder().encode(s).length
@@ -8,19 +9,20 @@ const bytes = (s: string) => new TextEncoder().encode(s).length
  * the Socket.IO packet is engine.io type 4 (message) + socket.io type 2 (event) + JSON args.
  */
 export function SameUpdateOnEachWire() {
+  const t = useTranslations('sameUpdate')
   const sse = encodeSseJson('tick', tick, 1654)
   const socketIo = `42${JSON.stringify(['tick', tick])}`
   const rows = [
     {
-      label: 'Server-Sent Events',
-      note: 'text/event-stream, one frame',
+      label: t('sseLabel'),
+      note: t('sseNote'),
       text: sse.trimEnd(),
       size: bytes(sse),
       tone: 'text-sse-700 dark:text-sse-100',
     },
     {
-      label: 'Socket.IO over WebSocket',
-      note: 'plus 2–6 B of WebSocket frame header',
+      label: t('wsLabel'),
+      note: t('wsNote'),
       text: socketIo,
       size: bytes(socketIo),
       tone: 'text-ws-700 dark:text-ws-100',
@@ -28,9 +30,7 @@ export function SameUpdateOnEachWire() {
   ]
   return (
     <figure className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <figcaption className="mb-3 text-sm font-semibold">
-        The same price update, on each wire
-      </figcaption>
+      <figcaption className="mb-3 text-sm font-semibold">{t('caption')}</figcaption>
       <div className="space-y-3">
         {rows.map((row) => (
           <div key={row.label}>

@@ -1,4 +1,4 @@
 import { ChatLobbyPage, chatLobbyMetadata } from '@/features/chat/components/chat-lobby-page'
 
-export const metadata = chatLobbyMetadata
+export const generateMetadata = chatLobbyMetadata
 export default ChatLobbyPage

@@ -3,5 +3,5 @@ import {
   editorIndexMetadata,
 } from '@/features/editor/components/editor-index-page'
 
-export const metadata = editorIndexMetadata
+export const generateMetadata = editorIndexMetadata
 export default EditorIndexPage

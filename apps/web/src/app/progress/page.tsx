@@ -1,4 +1,4 @@
 import { ProgressPage, progressMetadata } from '@/features/progress/components/progress-page'
 
-export const metadata = progressMetadata
+export const generateMetadata = progressMetadata
 export default ProgressPage

@@ -1,4 +1,4 @@
 import { TickerPage, tickerMetadata } from '@/features/ticker/components/ticker-page'
 
-export const metadata = tickerMetadata
+export const generateMetadata = tickerMetadata
 export default TickerPage

@@ -3,21 +3,28 @@
 import Link from 'next/link'
 import { usePathname } from 'next/navigation'
 import type { Route } from 'next'
+import { useTranslations, type MessageKeys, type Messages, type NestedKeyOf } from 'next-intl'
 import { TransportTag, type Transport } from './transport-tag'
 
-const LINKS: { href: Route; label: string; transport?: Transport }[] = [
-  { href: '/', label: 'Guide' },
-  { href: '/ticker', label: 'Ticker', transport: 'sse' }, // demo:ticker
-  { href: '/progress', label: 'Progress', transport: 'sse' }, // demo:progress
-  { href: '/chat', label: 'Chat', transport: 'ws' }, // demo:chat
-  { href: '/editor', label: 'Editor', transport: 'ws' }, // demo:editor
-  { href: '/compare', label: 'Compare' }, // demo:compare
+type MessageKey = MessageKeys<Messages, NestedKeyOf<Messages>>
+
+const LINKS: { href: Route; label: MessageKey; transport?: Transport }[] = [
+  { href: '/', label: 'nav.guide' },
+  { href: '/ticker', label: 'ticker.nav', transport: 'sse' }, // demo:ticker
+  { href: '/progress', label: 'progress.nav', transport: 'sse' }, // demo:progress
+  { href: '/chat', label: 'chat.nav', transport: 'ws' }, // demo:chat
+  { href: '/editor', label: 'editor.nav', transport: 'ws' }, // demo:editor
+  { href: '/compare', label: 'compare.nav' }, // demo:compare
 ]
 
 export function NavLinks() {
   const pathname = usePathname()
+  const t = useTranslations()
   return (
-    <nav aria-label="Main" className="-mx-1 flex flex-1 items-center gap-1 overflow-x-auto">
+    <nav
+      aria-label={t('nav.label')}
+      className="-mx-1 flex flex-1 items-center gap-1 overflow-x-auto"
+    >
       {LINKS.map((link) => {
         const active = link.href === '/' ? pathname === '/' : pathname.startsWith(link.href)
         return (
@@ -31,7 +38,7 @@ export function NavLinks() {
                 : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
             }`}
           >
-            {link.label}
+            {t(link.label)}
             {link.transport && (
               <span className="hidden sm:inline-flex">
                 <TransportTag transport={link.transport} compact />

@@ -1,4 +1,5 @@
 import Link from 'next/link'
+import { LanguageSwitch } from './language-switch'
 import { NavLinks } from './nav-links'
 import { ThemeToggle } from './theme-toggle'
 
@@ -16,6 +17,7 @@ export function SiteHeader() {
           Duplex
         </Link>
         <NavLinks />
+        <LanguageSwitch />
         <ThemeToggle />
       </div>
     </header>

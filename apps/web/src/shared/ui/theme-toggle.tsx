@@ -1,5 +1,6 @@
 'use client'
 
+import { useTranslations } from 'next-intl'
 import { useSyncExternalStore } from 'react'
 
 function subscribe(onChange: () => void) {
@@ -12,6 +13,7 @@ const isDark = () => document.documentElement.classList.contains('dark')
 
 export function ThemeToggle() {
   const dark = useSyncExternalStore(subscribe, isDark, () => false)
+  const t = useTranslations('theme')
   return (
     <button
       type="button"
@@ -21,8 +23,8 @@ export function ThemeToggle() {
         localStorage.setItem('duplex-theme', next ? 'dark' : 'light')
       }}
       className="grid size-9 shrink-0 place-items-center rounded-md text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
-      aria-label={dark ? 'Switch to light mode' : 'Switch to dark mode'}
-      title={dark ? 'Light mode' : 'Dark mode'}
+      aria-label={dark ? t('toLight') : t('toDark')}
+      title={dark ? t('light') : t('dark')}
     >
       <span aria-hidden className="text-lg">
         {dark ? '☀' : '☾'}

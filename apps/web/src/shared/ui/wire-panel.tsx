@@ -1,5 +1,6 @@
 'use client'
 
+import { useTranslations } from 'next-intl'
 import type { ReactNode } from 'react'
 import type { WireLog } from '@/shared/lib/wire-log'
 
@@ -20,13 +21,14 @@ function formatTime(at: number): string {
  */
 export function WirePanel({
   log,
-  title = 'On the wire',
+  title,
   description,
 }: {
   log: WireLog
   title?: string
   description?: ReactNode
 }) {
+  const t = useTranslations('wirePanel')
   const kinds = Object.entries(log.counts).sort(([a], [b]) => a.localeCompare(b))
   return (
     <section
@@ -35,7 +37,7 @@ export function WirePanel({
     >
       <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
         <h2 id="wire-title" className="text-sm font-semibold">
-          {title}
+          {title ?? t('title')}
         </h2>
         <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="wire-total">
           {Object.values(log.counts).reduce((a, b) => a + b, 0)} frames ·{' '}

@@ -1,14 +1,14 @@
 import { RoomIdSchema } from '@duplex/protocol/chat'
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
-import { DemoHeader } from '@/shared/ui/demo-header'
+import { getTranslations } from 'next-intl/server'
 import { SessionGate } from '@/shared/ui/session/session-gate'
 import { ChatRoom } from './chat-room'
-import { CHAT_LEDE, CHAT_WHY } from './chat-copy'
+import { ChatHeader } from './chat-header'
 
 export async function chatRoomMetadata({ params }: PageProps<'/chat/[room]'>): Promise<Metadata> {
-  const { room } = await params
-  return { title: `#${room} · Chat` }
+  const [{ room }, t] = await Promise.all([params, getTranslations('chat.page')])
+  return { title: t('roomMetaTitle', { room }) }
 }
 
 export async function ChatRoomPage({ params }: PageProps<'/chat/[room]'>) {
@@ -16,7 +16,7 @@ export async function ChatRoomPage({ params }: PageProps<'/chat/[room]'>) {
   if (!parsed.success) notFound()
   return (
     <>
-      <DemoHeader transport="ws" title={`#${parsed.data}`} lede={CHAT_LEDE} why={CHAT_WHY} />
+      <ChatHeader title={`#${parsed.data}`} />
       <SessionGate purpose="chat">
         <ChatRoom roomId={parsed.data} />
       </SessionGate>

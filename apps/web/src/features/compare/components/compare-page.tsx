@@ -1,13 +1,19 @@
 import type { Metadata } from 'next'
+import { useTranslations } from 'next-intl'
+import { getTranslations } from 'next-intl/server'
 import { RealtimeBoundary } from '@/shared/ui/session/realtime-boundary'
 import { TransportTag } from '@/shared/ui/transport-tag'
 import { latestBenchRun } from '@/features/compare/server/bench-results'
 import { CommittedResults } from './committed-results'
 import { LiveCompare } from './live-compare'
 
-export const compareMetadata: Metadata = { title: 'Compare SSE, Socket.IO and Yjs' }
+export async function compareMetadata(): Promise<Metadata> {
+  const t = await getTranslations('compare.page')
+  return { title: t('metaTitle') }
+}
 
 export function ComparePage() {
+  const t = useTranslations('compare.page')
   const latest = latestBenchRun()
   return (
     <>
@@ -16,11 +22,9 @@ export function ComparePage() {
           <TransportTag transport="sse" />
           <TransportTag transport="ws" />
         </div>
-        <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">Compare the numbers</h1>
+        <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">{t('title')}</h1>
         <p className="mt-2 max-w-3xl text-slate-600 dark:text-slate-300">
-          The guide&apos;s performance test, for real: run the same messages over SSE, Socket.IO and
-          the Yjs socket from this browser, then see what <code>pnpm bench</code> measured on this
-          project's two-core machine with thousands of clients and raw baselines next to each stack.
+          {t.rich('lede', { code: (chunks) => <code>{chunks}</code> })}
         </p>
       </div>
       <div className="grid gap-10">

@@ -1,10 +1,12 @@
 'use client'
 
 import Link from 'next/link'
+import { useTranslations } from 'next-intl'
 import { useCallback } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
 import { UserMenu } from '@/shared/ui/session/user-menu'
+import { RICH_TAGS } from '@/shared/ui/rich-text'
 import { WirePanel } from '@/shared/ui/wire-panel'
 import { useCollabDoc } from '@/features/editor/hooks/use-collab-doc'
 import { useSession } from '@/shared/hooks/use-session'
@@ -18,6 +20,7 @@ const toolButton =
 
 export function CollabEditor({ docName }: { docName: string }) {
   const { session } = useSession()
+  const t = useTranslations('editor')
   const wire = useWireLog(300)
   const { push } = wire
   const onWire = useCallback((frame: WireFrame) => push({ ...frame, at: Date.now() }), [push])
@@ -101,16 +104,7 @@ export function CollabEditor({ docName }: { docName: string }) {
           </div>
         </section>
       </div>
-      <WirePanel
-        log={wire}
-        description={
-          <>
-            Binary y-websocket frames. The first varuint says what it is: <code>0</code> sync (step
-            1 sends a state vector, step 2 answers with what is missing, then one small update per
-            edit), <code>1</code> awareness (names and cursors).
-          </>
-        }
-      />
+      <WirePanel log={wire} description={t.rich('wire', RICH_TAGS)} />
     </div>
   )
 }

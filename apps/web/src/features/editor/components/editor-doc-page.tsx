@@ -1,14 +1,14 @@
 import { DocNameSchema } from '@duplex/protocol/collab'
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
-import { DemoHeader } from '@/shared/ui/demo-header'
+import { getTranslations } from 'next-intl/server'
 import { SessionGate } from '@/shared/ui/session/session-gate'
 import { CollabEditor } from './collab-editor'
-import { EDITOR_LEDE, EDITOR_WHY } from './editor-copy'
+import { EditorHeader } from './editor-header'
 
 export async function editorDocMetadata({ params }: PageProps<'/editor/[doc]'>): Promise<Metadata> {
-  const { doc } = await params
-  return { title: `${doc} · Editor` }
+  const [{ doc }, t] = await Promise.all([params, getTranslations('editor.page')])
+  return { title: t('docMetaTitle', { doc }) }
 }
 
 export async function EditorDocPage({ params }: PageProps<'/editor/[doc]'>) {
@@ -16,7 +16,7 @@ export async function EditorDocPage({ params }: PageProps<'/editor/[doc]'>) {
   if (!parsed.success) notFound()
   return (
     <>
-      <DemoHeader transport="ws" title={parsed.data} lede={EDITOR_LEDE} why={EDITOR_WHY} />
+      <EditorHeader title={parsed.data} />
       <SessionGate purpose="edit">
         <CollabEditor docName={parsed.data} />
       </SessionGate>

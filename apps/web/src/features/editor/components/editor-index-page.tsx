@@ -1,15 +1,18 @@
 import type { Metadata } from 'next'
-import { DemoHeader } from '@/shared/ui/demo-header'
+import { getTranslations } from 'next-intl/server'
 import { SessionGate } from '@/shared/ui/session/session-gate'
 import { DocList } from './doc-list'
-import { EDITOR_LEDE, EDITOR_WHY } from './editor-copy'
+import { EditorHeader } from './editor-header'
 
-export const editorIndexMetadata: Metadata = { title: 'Collaborative editor over WebSocket' }
+export async function editorIndexMetadata(): Promise<Metadata> {
+  const t = await getTranslations('editor.page')
+  return { title: t('metaTitle') }
+}
 
 export function EditorIndexPage() {
   return (
     <>
-      <DemoHeader transport="ws" title="Collaborative editor" lede={EDITOR_LEDE} why={EDITOR_WHY} />
+      <EditorHeader />
       <SessionGate purpose="edit">
         <DocList />
       </SessionGate>

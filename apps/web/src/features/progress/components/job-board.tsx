@@ -2,8 +2,10 @@
 
 import { useCallback, useEffect, useState } from 'react'
 import type { WireFrame } from '@duplex/client'
+import { useTranslations } from 'next-intl'
 import type { ApiError } from '@duplex/protocol/errors'
 import type { Job, JobList } from '@duplex/protocol/jobs'
+import { RICH_TAGS } from '@/shared/ui/rich-text'
 import { WirePanel } from '@/shared/ui/wire-panel'
 import { useWireLog } from '@/shared/hooks/use-wire-log'
 import { JobRow } from './job-row'
@@ -17,6 +19,7 @@ import { StartJobForm } from './start-job-form'
 const MAX_LIVE_JOBS = 4
 
 export function JobBoard() {
+  const t = useTranslations('progress')
   const [jobs, setJobs] = useState<Job[] | null>(null)
   const [running, setRunning] = useState<Set<string>>(new Set())
   const [error, setError] = useState<string | null>(null)
@@ -119,16 +122,7 @@ export function JobBoard() {
           </ul>
         )}
       </div>
-      <WirePanel
-        log={wire}
-        description={
-          <>
-            Every job has its own stream, <code>/api/jobs/:id/events</code>. It ends with one
-            terminal event (<code>done</code>, <code>failed</code> or <code>cancelled</code>); the
-            client closes on it, and a late reconnect gets <code>204 No Content</code>.
-          </>
-        }
-      />
+      <WirePanel log={wire} description={t.rich('wire', RICH_TAGS)} />
     </div>
   )
 }

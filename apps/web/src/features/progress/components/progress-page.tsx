@@ -1,21 +1,23 @@
 import type { Metadata } from 'next'
+import { useTranslations } from 'next-intl'
+import { getTranslations } from 'next-intl/server'
 import { DemoHeader } from '@/shared/ui/demo-header'
 import { JobBoard } from './job-board'
 
-export const progressMetadata: Metadata = { title: 'Job progress over SSE' }
+export async function progressMetadata(): Promise<Metadata> {
+  const t = await getTranslations('progress.page')
+  return { title: t('metaTitle') }
+}
 
 export function ProgressPage() {
+  const t = useTranslations('progress.page')
   return (
     <>
       <DemoHeader
         transport="sse"
-        title="Job progress"
-        lede="Start a few long-running jobs and watch each one over its own event stream. Jobs run on the server whether you watch or not: reload the page and every bar comes back at its true state. A finished stream ends for good — no reconnect loop."
-        why={[
-          'Progress only ever flows server → browser.',
-          'Plain HTTP: passes proxies and firewalls.',
-          'A 204 tells EventSource to stop for good.',
-        ]}
+        title={t('title')}
+        lede={t('lede')}
+        why={[t('why.oneWay'), t('why.http'), t('why.stop')]}
       />
       <JobBoard />
     </>

@@ -2,8 +2,10 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useEventStream, useMessageRate } from '@duplex/client/react'
+import { useTranslations } from 'next-intl'
 import { TickerEvents, type Quote, type SymbolInfo, type SymbolList } from '@duplex/protocol/ticker'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
+import { RICH_TAGS } from '@/shared/ui/rich-text'
 import { WirePanel } from '@/shared/ui/wire-panel'
 import { useWireLog } from '@/shared/hooks/use-wire-log'
 import { AddSymbolForm } from './add-symbol-form'
@@ -29,6 +31,7 @@ export function TickerDashboard() {
   watchlistRef.current = watchlist
   const wire = useWireLog(300)
   const rate = useMessageRate(5000)
+  const t = useTranslations('ticker')
 
   useEffect(() => {
     fetch('/api/ticker/symbols')
@@ -167,16 +170,7 @@ export function TickerDashboard() {
           ))}
         </ul>
       </div>
-      <WirePanel
-        log={wire}
-        description={
-          <>
-            Raw <code>text/event-stream</code> frames of <code>/api/ticker/stream</code>, cut into
-            frames by <code>eventsource-parser</code>. Comments (<code>: ping</code>) are the
-            heartbeat; <code>id:</code> is what <code>Last-Event-ID</code> sends back.
-          </>
-        }
-      />
+      <WirePanel log={wire} description={t.rich('wire', RICH_TAGS)} />
     </div>
   )
 }

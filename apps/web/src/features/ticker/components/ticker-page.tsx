@@ -1,21 +1,23 @@
 import type { Metadata } from 'next'
+import { useTranslations } from 'next-intl'
+import { getTranslations } from 'next-intl/server'
 import { DemoHeader } from '@/shared/ui/demo-header'
 import { TickerDashboard } from './ticker-dashboard'
 
-export const tickerMetadata: Metadata = { title: 'Stock ticker over SSE' }
+export async function tickerMetadata(): Promise<Metadata> {
+  const t = await getTranslations('ticker.page')
+  return { title: t('metaTitle') }
+}
 
 export function TickerPage() {
+  const t = useTranslations('ticker.page')
   return (
     <>
       <DemoHeader
         transport="sse"
-        title="Stock ticker"
-        lede="One simulated market per server, fanned out to every tab over Server-Sent Events. Change the watchlist with plain HTTP requests while the stream stays open; drop the connection and it resumes from Last-Event-ID with nothing missed."
-        why={[
-          'Data flows one way: server → browser.',
-          'Subscribing is rare, so a POST is enough.',
-          'EventSource reconnects and resumes by itself.',
-        ]}
+        title={t('title')}
+        lede={t('lede')}
+        why={[t('why.oneWay'), t('why.post'), t('why.resume')]}
       />
       <TickerDashboard />
     </>

@@ -1,0 +1,71 @@
+import { createTranslator } from 'next-intl'
+import { describe, expect, it } from 'vitest'
+import { LOCALES } from '@/shared/i18n/locales'
+import { MESSAGES } from './messages.ts'
+
+/** Every leaf of a catalogue as `path → text`, so two languages can be compared key by key. */
+function leaves(tree: object, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>()
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key
+    if (value !== null && typeof value === 'object') {
+      for (const [leaf, text] of leaves(value as object, path)) out.set(leaf, text)
+    } else out.set(path, value)
+  }
+  return out
+}
+
+/** The ICU arguments and rich-text tags a message expects, which both languages must share. */
+const placeholders = (text: string) =>
+  [...text.matchAll(/\{(\w+)\}|<(\w+)>/g)].map((match) => match[1] ?? match[2]).sort()
+
+type Values = Record<string, string | ((chunks: string) => string)>
+
+const english = leaves(MESSAGES.en)
+const chinese = leaves(MESSAGES['zh-CN'])
+
+describe('the message catalogues (shared words plus every demo that is still here)', () => {
+  it('have exactly the same keys in English and Chinese', () => {
+    expect([...chinese.keys()].sort()).toEqual([...english.keys()].sort())
+  })
+
+  it('hold a non-empty string at every key, with the same arguments and tags in both', () => {
+    for (const [key, text] of english) {
+      const translated = chinese.get(key)
+      expect(typeof text, key).toBe('string')
+      expect(typeof translated, key).toBe('string')
+      expect((translated as string).trim(), key).not.toBe('')
+      expect(placeholders(translated as string), key).toEqual(placeholders(text as string))
+    }
+  })
+
+  it('leave no English sentence untranslated in the Chinese catalogue', () => {
+    const untranslated = [...english].filter(([key, text]) => {
+      const sentence = (text as string).split(/\s+/).length >= 3
+      return sentence && !/\p{Script=Han}/u.test(chinese.get(key) as string)
+    })
+    expect(untranslated.map(([key]) => key)).toEqual([])
+  })
+
+  it('format every message in every language without an ICU error', () => {
+    for (const locale of LOCALES) {
+      const errors: string[] = []
+      const t = createTranslator({
+        locale,
+        messages: MESSAGES[locale],
+        onError: (error) => errors.push(error.message),
+      })
+      for (const [key, text] of english) {
+        // Arguments get a sample value; tags render their text, as `t.rich` would.
+        const values: Values = {}
+        for (const [, argument, tag] of (text as string).matchAll(/\{(\w+)\}|<(\w+)>/g)) {
+          if (argument) values[argument] = argument
+          if (tag) values[tag] = (chunks) => chunks
+        }
+        const render = t.markup as (key: string, values: Values) => string
+        expect(render(key, values), `${locale} ${key}`).not.toBe(key)
+      }
+      expect(errors, locale).toEqual([])
+    }
+  })
+})
