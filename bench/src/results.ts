@@ -80,7 +80,6 @@ export interface RttRow extends Counted {
 /** JSON requests against one route, from `autocannon` with a fixed number of connections. */
 export interface JsonRow {
   stack: string
-  path: string
   connections: number
   requests: number
   /** Non-2xx answers and socket errors. */

@@ -484,7 +484,6 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
       const serverCpuS = cpuSeconds(server.pid) - cpuStart
       const row: JsonRow = {
         stack: j.name,
-        path: j.path,
         connections: profile.jsonConnections,
         requests: load.requests,
         errors: load.errors,

@@ -50,7 +50,7 @@ describe.skipIf(builds.length > 0)('pnpm bench (smoke, tiny N)', () => {
     ])
     expect(result.json?.map((r) => r.stack)).toEqual([
       'Duplex web, GET /api/health', // demo:ticker
-      'Duplex web, GET /api/ticker/symbols', // demo:ticker
+      'Duplex web, the ticker symbols list', // demo:ticker
       'B3 bare Next route',
     ])
     for (const row of result.json ?? []) {

@@ -104,7 +104,6 @@ export function tablesOf(result: RunResult): Table[] {
       title: `JSON routes (autocannon, ${result.json[0]?.connections ?? 0} connections)`,
       header: [
         'Stack',
-        'Route',
         'Requests',
         'req/s',
         'Errors',
@@ -114,7 +113,6 @@ export function tablesOf(result: RunResult): Table[] {
       ],
       rows: result.json.map((r) => [
         r.stack,
-        r.path,
         int(r.requests),
         int(r.reqPerS),
         int(r.errors),

@@ -52,7 +52,7 @@ export const ticker: Scenario = {
       json: [
         { name: HEALTH, server: 'web', path: '/api/health', beside: { before: B3 } },
         {
-          name: 'Duplex web, GET /api/ticker/symbols',
+          name: 'Duplex web, the ticker symbols list',
           server: 'web',
           path: '/api/ticker/symbols',
           beside: { before: B3 },

@@ -58,9 +58,7 @@ const BenchRunSchema = z.object({
     )
     .default([]),
   // Peers' rows (JSON routes, trace replays) are absent in runs older than those baselines.
-  json: z
-    .array(z.object({ stack: z.string(), path: z.string(), cpuPerRequestUs: z.number() }))
-    .optional(),
+  json: z.array(z.object({ stack: z.string(), cpuPerRequestUs: z.number() })).optional(),
   yjs: z
     .object({
       replay: z
