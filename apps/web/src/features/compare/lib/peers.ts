@@ -58,9 +58,11 @@ export function peerRows(run: BenchRun): PeerRow[] {
       peer: 'SSE route vs better-sse on node:http',
       figures: `${times(bsse)} open-ended deliveries/s, ${times(bsseMem)} memory per idle stream`,
       meaning:
-        bsseMem > 1.5
-          ? 'Outside Next, better-sse holds many more idle streams per GB: if SSE is all a service needs, a plain Node server with it is the leaner choice.'
-          : 'better-sse on plain Node and the Next route are close here: staying inside Next costs little.',
+        bsseMem <= 1.5
+          ? 'better-sse on plain Node and the Next route are close here: staying inside Next costs little.'
+          : bsse >= 1
+            ? 'Duplex keeps up with more deliveries per second, but better-sse on plain Node holds many more idle streams per GB: for many quiet SSE clients, a plain Node server is the leaner choice.'
+            : 'Outside Next, better-sse delivers more and holds many more idle streams per GB: if SSE is all a service needs, a plain Node server with it is the leaner choice.',
     })
   }
 
