@@ -8,6 +8,10 @@
  *          next   the ticker's route  // demo:ticker
  *          sio    the chat's room     // demo:chat
  *          yjs    the editor's relay  // demo:editor
+ *
+ * A demo's other workloads (`profiledWork`): `pnpm bench:profile <name> [args…]`, e.g.
+ *          trace [txns] [observers]       the editing trace through Duplex  // demo:editor
+ *          trace-bare [txns] [observers]  … through the bare Yjs server     // demo:editor
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -17,7 +21,7 @@ import { BENCH_SEQ_BASE } from './lib/payload.ts'
 import { publishAtRate, publishOpenEnded } from './load/phases.ts'
 import { LoadPool } from './load/pool.ts'
 import { BASELINE_PROFILED } from './harness/baselines.ts'
-import type { ProfiledStack } from './harness/scenario.ts'
+import type { ProfiledStack, ProfiledWork } from './harness/scenario.ts'
 import { startServer } from './run.ts'
 import { SCENARIOS } from './scenarios/index.ts'
 import { BENCH_DIR, createBenchEnv } from './servers/start.ts'
@@ -30,6 +34,16 @@ const STACKS: Record<string, ProfiledStack> = Object.assign(
 )
 
 const args = process.argv.slice(2)
+
+const WORK: Record<string, ProfiledWork> = Object.assign(
+  {},
+  ...SCENARIOS.map((s) => s.profiledWork),
+)
+const work = WORK[args[0] ?? '']
+if (work) {
+  await profileWork(args[0] ?? 'work', work, args.slice(1))
+  process.exit(0)
+}
 const rateIndex = args.indexOf('--rate')
 // `--rate <msgs/s>`: the fixed-rate phase (one message per turn, for latency) instead of open-ended.
 const rate = rateIndex === -1 ? undefined : Number(args.splice(rateIndex, 2)[1])
@@ -87,6 +101,29 @@ try {
   await pool.stop()
   await server.stop()
   env.dispose()
+}
+
+/** Profiles one of a demo's workloads on a fresh server, like a stack's fan-out below. */
+async function profileWork(name: string, work: ProfiledWork, rest: string[]): Promise<void> {
+  installCleanupHandlers()
+  pinSelfToLoadCore()
+  const env = createBenchEnv(5000)
+  const pool = LoadPool.start(1)
+  const server = await startServer(work.server, env)
+  try {
+    const { value, profile } = await server.profile(() => work.work(server, env, pool, rest))
+    console.info(value)
+    const dir = path.join(BENCH_DIR, 'profiles')
+    mkdirSync(dir, { recursive: true })
+    const file = path.join(dir, `${[name, ...rest].join('-')}.cpuprofile`)
+    writeFileSync(file, JSON.stringify(profile))
+    console.info(`wrote ${path.relative(process.cwd(), file)}\n`)
+    console.info(topSelfTime(profile, 40))
+  } finally {
+    await pool.stop()
+    await server.stop()
+    env.dispose()
+  }
 }
 
 /** Self time per function, largest first, as a text table. */

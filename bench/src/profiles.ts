@@ -20,6 +20,13 @@ export interface Profile {
   /** Scenario 5: update round trips, and trace length. */
   yjsCount: number
   traceOps: number
+  /** JSON requests: how long autocannon runs per route, with how many connections. */
+  jsonMs: number
+  jsonConnections: number
+  /** Trace replay: transactions of the published trace (0: all of it), synthetic ops, observers. */
+  replayTxns: number
+  replaySyntheticOps: number
+  replayObservers: number[]
   /**
    * Scenario 6: wait for Socket.IO to sweep expired recovery sessions (about a minute) before
    * reading the realtime server's heap. Off in the smoke run, which checks counts, not memory.
@@ -41,6 +48,11 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     chatCount: 1000,
     yjsCount: 500,
     traceOps: 100_000,
+    jsonMs: 4000,
+    jsonConnections: 10,
+    replayTxns: 10_000,
+    replaySyntheticOps: 5_000,
+    replayObservers: [1, 10],
     awaitRecoverySweep: true,
   },
   full: {
@@ -56,6 +68,11 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     chatCount: 5000,
     yjsCount: 2000,
     traceOps: 100_000,
+    jsonMs: 10_000,
+    jsonConnections: 10,
+    replayTxns: 0,
+    replaySyntheticOps: 50_000,
+    replayObservers: [1, 10],
     awaitRecoverySweep: true,
   },
   smoke: {
@@ -71,6 +88,11 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     chatCount: 20,
     yjsCount: 20,
     traceOps: 600,
+    jsonMs: 300,
+    jsonConnections: 2,
+    replayTxns: 300,
+    replaySyntheticOps: 200,
+    replayObservers: [1, 3],
     awaitRecoverySweep: false,
   },
 }

@@ -77,7 +77,42 @@ export interface RttRow extends Counted {
   refused: number
 }
 
+/** JSON requests against one route, from `autocannon` with a fixed number of connections. */
+export interface JsonRow {
+  stack: string
+  connections: number
+  requests: number
+  /** Non-2xx answers and socket errors. */
+  errors: number
+  reqPerS: number
+  /** Server CPU-seconds the run took, and so per request. */
+  serverCpuS: number
+  cpuPerRequestUs: number
+  latency: LatencySummary
+}
+
 // demo:editor:start
+/** One replay of an editing trace through one Yjs server, with N observers. */
+export interface ReplayRow {
+  /** `seph-blog1` (the published trace, or a prefix of it) or `synthetic`. */
+  trace: string
+  server: string
+  observers: number
+  /** Transactions replayed, one Yjs transaction (one update) each. */
+  txns: number
+  textLength: number
+  /** Writer start to the last transaction handed to its provider. */
+  sendMs: number
+  /** Writer start until every observer's text equalled the final text. */
+  convergeMs: number
+  /** Every observer's text equals the final text (and, for the whole trace, its `endContent`). */
+  exact: boolean
+  serverCpuS: number
+  peakRssBytes: number
+  /** Connections of the writer or an observer that closed during the replay. */
+  dropped: number
+}
+
 /** Scenario 5, the editor's own (bench/src/scenarios/editor). */
 export interface YjsResult {
   latency: LatencySummary & Counted
@@ -92,6 +127,10 @@ export interface YjsResult {
     serverHeapBytes: number
   }
   reload: { ms: number; complete: boolean; textLength: number }
+  /** Trace replays through Duplex, bare `@y/websocket-server` and Hocuspocus (absent in older runs). */
+  replay?: ReplayRow[]
+  /** A fresh realtime process loading the replayed published trace from storage. */
+  replayReload?: { ms: number; complete: boolean; textLength: number; txns: number }
 }
 // demo:editor:end
 
@@ -134,6 +173,8 @@ export interface RunResult {
   fanout: FanoutRow[]
   idle: IdleRow[]
   rtt: RttRow[]
+  /** JSON route cost (absent in older runs). */
+  json?: JsonRow[]
   yjs?: YjsResult // demo:editor
   cleanup: CleanupRow[]
   goals: GoalRow[]

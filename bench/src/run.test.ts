@@ -13,6 +13,8 @@ describe('serversOf', () => {
     expect(serversOf([scenario(['realtime']), scenario(['web', 'realtime'])])).toEqual([
       'web',
       'b2',
+      'b3',
+      'bsse',
       'b1',
       'realtime',
       'sio',
@@ -20,7 +22,7 @@ describe('serversOf', () => {
   })
 
   it('starts neither app when no scenario needs it', () => {
-    expect(serversOf([])).toEqual(['b2', 'b1', 'sio'])
-    expect(serversOf([scenario(['web'])])).toEqual(['web', 'b2', 'b1', 'sio'])
+    expect(serversOf([])).toEqual(['b2', 'b3', 'bsse', 'b1', 'sio'])
+    expect(serversOf([scenario(['web'])])).toEqual(['web', 'b2', 'b3', 'bsse', 'b1', 'sio'])
   })
 })

@@ -16,6 +16,7 @@ import type { HeapReading } from './lib/inspector.ts'
 import { sleep, waitFor } from './lib/net.ts'
 import { BENCH_SEQ_BASE } from './lib/payload.ts'
 import { cpuMeter, cpuSeconds, machineBusyShare, rssBytes } from './lib/proc.ts'
+import { jsonLoad } from './load/json.ts'
 import { publishAtRate, publishOpenEnded } from './load/phases.ts'
 import { LoadPool, type PoolStats } from './load/pool.ts'
 import type { Publisher } from './load/publishers.ts'
@@ -26,6 +27,7 @@ import type {
   FanoutRow,
   FloodRow,
   IdleRow,
+  JsonRow,
   Machine,
   RttRow,
   RunResult,
@@ -47,7 +49,7 @@ const SSE_HEARTBEAT_MS = 5000
 type Placed = { name: string; beside?: Beside }
 
 /** The baselines' servers: every run has them, whatever demos are left. */
-const BASELINE_SERVERS: readonly ServerId[] = ['b2', 'b1', 'sio']
+const BASELINE_SERVERS: readonly ServerId[] = ['b2', 'b3', 'bsse', 'b1', 'sio']
 
 export interface RunOptions {
   profile: Profile
@@ -174,6 +176,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
     fanout: [],
     idle: [],
     rtt: [],
+    json: [],
     cleanup: [],
     goals: [],
     notes,
@@ -199,7 +202,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
     const base = baselineRows(ctx)
     const added = scenarios.map((s) => s.rows(ctx))
     /** One table's rows: the baselines', with every scenario's placed beside their anchors. */
-    const rows = <K extends 'flood' | 'fanout' | 'idle' | 'rtt'>(phase: K) => {
+    const rows = <K extends 'flood' | 'fanout' | 'idle' | 'rtt' | 'json'>(phase: K) => {
       const of = (r: ScenarioRows): Placed[] => r[phase] ?? []
       return placeRows(of(base), added.flatMap(of)) as NonNullable<ScenarioRows[K]>
     }
@@ -466,6 +469,34 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
       )
     }
     await stop('sio')
+
+    // ---------------------------------------------------------------------------------------
+    // JSON routes: requests per server CPU-second, autocannon on the load core
+    log(
+      `JSON routes: autocannon, ${profile.jsonConnections} connections, ${profile.jsonMs} ms each`,
+    )
+    for (const j of rows('json')) {
+      const server = serverOf(j.server)
+      // A short unmeasured run first, so the route is compiled and warm.
+      await jsonLoad(server.url + j.path, profile.jsonConnections, 300)
+      const cpuStart = cpuSeconds(server.pid)
+      const load = await jsonLoad(server.url + j.path, profile.jsonConnections, profile.jsonMs)
+      const serverCpuS = cpuSeconds(server.pid) - cpuStart
+      const row: JsonRow = {
+        stack: j.name,
+        connections: profile.jsonConnections,
+        requests: load.requests,
+        errors: load.errors,
+        reqPerS: Math.round(load.requests / (load.ms / 1000)),
+        serverCpuS: round(serverCpuS, 3),
+        cpuPerRequestUs: round((serverCpuS / Math.max(1, load.requests)) * 1e6, 1),
+        latency: load.latency,
+      }
+      result.json?.push(row)
+      log(
+        `  ${row.stack.padEnd(28)} ${row.reqPerS} req/s, ${row.cpuPerRequestUs} µs server CPU per request, errors ${row.errors}`,
+      )
+    }
 
     // ---------------------------------------------------------------------------------------
     // Scenario 5 and on: each demo's own (the editor's Yjs)

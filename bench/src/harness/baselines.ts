@@ -1,5 +1,5 @@
-import { b1Spec, b2Spec } from '../load/endpoints.ts'
-import { b1Publisher, b2Publisher } from '../load/publishers.ts'
+import { b1Spec, b2Spec, b3Spec, bsseSpec } from '../load/endpoints.ts'
+import { b1Publisher, b2Publisher, b3Publisher, bssePublisher } from '../load/publishers.ts'
 import type { RttTaskResult } from '../load/tasks.ts'
 import type { ProfiledStack, ScenarioContext, ScenarioRows } from './scenario.ts'
 
@@ -12,6 +12,8 @@ export function baselineRows(ctx: ScenarioContext): ScenarioRows {
   const b1 = () => ctx.server('b1')
   const b2 = () => ctx.server('b2')
   const sio = () => ctx.server('sio')
+  const b3 = () => ctx.server('b3')
+  const bsse = () => ctx.server('bsse')
   const { profile, pool } = ctx
   return {
     flood: [
@@ -28,6 +30,21 @@ export function baselineRows(ctx: ScenarioContext): ScenarioRows {
         count: async () => Number((await b2().health()).connections),
       },
       {
+        // The guide's route handler on a bare Next app: what any Next SSE route costs.
+        name: 'B3 bare Next route',
+        server: 'b3',
+        spec: () => b3Spec(b3().url),
+        publisher: async () => b3Publisher(b3().url),
+        count: async () => Number((await b3().health()).connections),
+      },
+      {
+        name: 'better-sse',
+        server: 'bsse',
+        spec: () => bsseSpec(bsse().url),
+        publisher: async () => bssePublisher(bsse().url),
+        count: async () => Number((await bsse().health()).connections),
+      },
+      {
         name: 'B1 raw ws',
         server: 'b1',
         spec: () => b1Spec(b1().url),
@@ -40,6 +57,18 @@ export function baselineRows(ctx: ScenarioContext): ScenarioRows {
         name: 'B2 raw SSE',
         server: 'b2',
         spec: () => b2Spec(b2().url),
+        heartbeatMs: ctx.env.sseHeartbeatMs,
+      },
+      {
+        name: 'B3 bare Next route',
+        server: 'b3',
+        spec: () => b3Spec(b3().url),
+        heartbeatMs: ctx.env.sseHeartbeatMs,
+      },
+      {
+        name: 'better-sse',
+        server: 'bsse',
+        spec: () => bsseSpec(bsse().url),
         heartbeatMs: ctx.env.sseHeartbeatMs,
       },
       { name: 'B1 raw ws', server: 'b1', spec: () => b1Spec(b1().url), heartbeatMs: 25_000 },
@@ -65,6 +94,7 @@ export function baselineRows(ctx: ScenarioContext): ScenarioRows {
         run: () => pool.task<RttTaskResult>('ws-echo', { url: b1().url, count: profile.chatCount }),
       },
     ],
+    json: [{ name: 'B3 bare Next route', server: 'b3', path: '/api/health' }],
   }
 }
 
@@ -74,6 +104,16 @@ export const BASELINE_PROFILED: Record<string, ProfiledStack> = {
     server: 'b2',
     spec: (server) => b2Spec(server.url),
     publisher: async (server) => b2Publisher(server.url),
+  },
+  b3: {
+    server: 'b3',
+    spec: (server) => b3Spec(server.url),
+    publisher: async (server) => b3Publisher(server.url),
+  },
+  bsse: {
+    server: 'bsse',
+    spec: (server) => bsseSpec(server.url),
+    publisher: async (server) => bssePublisher(server.url),
   },
   b1: {
     server: 'b1',

@@ -50,12 +50,21 @@ export interface RttStack {
   beside?: Beside
 }
 
+/** A row of the JSON-route scenario: `autocannon` against one GET route of a server. */
+export interface JsonStack {
+  name: string
+  server: ServerId
+  path: string
+  beside?: Beside
+}
+
 /** What a scenario adds to one run. */
 export interface ScenarioRows {
   flood?: FloodStack[]
   fanout?: FanoutStack[]
   idle?: IdleStack[]
   rtt?: RttStack[]
+  json?: JsonStack[]
   /** A scenario of its own, run after the shared ones (scenario 5); it may write into `ctx.result`. */
   own?(): Promise<void>
 }
@@ -110,6 +119,9 @@ export interface ScenarioGoals {
   fanout?(g: GoalKit): void
   idle?(g: GoalKit): void
   rtt?(g: GoalKit): void
+  json?(g: GoalKit): void
+  /** Goals of a scenario's own rows (its `own` run), after every shared table's. */
+  own?(g: GoalKit): void
 }
 
 /** A stack `pnpm bench:profile <name>` can profile: one server under the fan-out. */
@@ -117,6 +129,15 @@ export interface ProfiledStack {
   server: ServerId
   spec(server: ServerHandle, env: BenchEnv, index: number): ConnSpec
   publisher(server: ServerHandle, env: BenchEnv): Promise<Publisher>
+}
+
+/**
+ * A workload of `pnpm bench:profile <name> [args…]` other than the fan-out: `work` runs while
+ * `server` is profiled and returns a line that says what it did.
+ */
+export interface ProfiledWork {
+  server: ServerId
+  work(server: ServerHandle, env: BenchEnv, pool: LoadPool, args: string[]): Promise<string>
 }
 
 /**
@@ -136,6 +157,8 @@ export interface Scenario {
   goals?: ScenarioGoals
   /** Stacks of `pnpm bench:profile`, by the name typed on the command line. */
   profiled?: Record<string, ProfiledStack>
+  /** Other workloads of `pnpm bench:profile`, by name. */
+  profiledWork?: Record<string, ProfiledWork>
 }
 
 /**

@@ -12,3 +12,7 @@ export const b1SocketUrl = (base: string, role: 'sub' | 'pub' = 'sub') =>
 
 export const b2Spec = (base: string): ConnSpec => ({ kind: 'sse', url: b2StreamUrl(base) })
 export const b1Spec = (base: string): ConnSpec => ({ kind: 'ws', url: b1SocketUrl(base) })
+
+/** B3 (the bare Next app) and better-sse serve their event stream at the same path as B2. */
+export const b3Spec = (base: string): ConnSpec => ({ kind: 'sse', url: `${base}/sub` })
+export const bsseSpec = (base: string): ConnSpec => ({ kind: 'sse', url: `${base}/sub` })

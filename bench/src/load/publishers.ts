@@ -40,6 +40,10 @@ export function b2Publisher(url: string): Publisher {
   }
 }
 
+/** B3 and better-sse take ticks the way B2 does: `POST /publish`. */
+export const b3Publisher = b2Publisher
+export const bssePublisher = b2Publisher
+
 /** B1: a publisher socket; `{ op: 'publish' }` text commands, or raw binary payloads relayed as they are. */
 export async function b1Publisher(url: string, binaryBytes?: number): Promise<Publisher> {
   const ws = new WebSocket(b1SocketUrl(url, 'pub'), { perMessageDeflate: false })

@@ -82,7 +82,7 @@ export function evaluateGoals(
   }
 
   const kit: GoalKit = { result, ratio, add, fanoutRatio, idle, idleMemory }
-  for (const phase of ['fanout', 'idle', 'rtt'] as const) {
+  for (const phase of ['fanout', 'idle', 'rtt', 'json', 'own'] as const) {
     for (const scenario of scenarios) scenario.goals?.[phase]?.(kit)
   }
 

@@ -99,7 +99,79 @@ export function tablesOf(result: RunResult): Table[] {
       int(r.refused),
     ]),
   })
+  if (result.json && result.json.length > 0) {
+    tables.push({
+      title: `JSON routes (autocannon, ${result.json[0]?.connections ?? 0} connections)`,
+      header: [
+        'Stack',
+        'Requests',
+        'req/s',
+        'Errors',
+        'p50 ms',
+        'p99 ms',
+        'Server CPU per request',
+      ],
+      rows: result.json.map((r) => [
+        r.stack,
+        int(r.requests),
+        int(r.reqPerS),
+        int(r.errors),
+        ms(r.latency.p50Ms),
+        ms(r.latency.p99Ms),
+        `${r.cpuPerRequestUs} µs`,
+      ]),
+    })
+  }
   // demo:editor:start
+  if (result.yjs?.replay && result.yjs.replay.length > 0) {
+    const reload = result.yjs.replayReload
+    tables.push({
+      title:
+        'Yjs editing-trace replay: one writer, N observers (seph-blog1: editing trace by Joseph Gentle (josephg/editing-traces), CC BY 4.0)',
+      header: [
+        'Trace',
+        'Server',
+        'Observers',
+        'Transactions',
+        'Sent in',
+        'Every observer exact after',
+        'Server CPU-s',
+        'Peak server RSS',
+        'Dropped',
+        'Exact',
+      ],
+      rows: [
+        ...result.yjs.replay.map((r) => [
+          r.trace,
+          r.server,
+          int(r.observers),
+          int(r.txns),
+          `${ms(r.sendMs)} ms`,
+          `${ms(r.convergeMs)} ms`,
+          String(r.serverCpuS),
+          bytes(r.peakRssBytes),
+          int(r.dropped),
+          r.exact ? 'yes' : 'NO',
+        ]),
+        ...(reload
+          ? [
+              [
+                'seph-blog1',
+                'Duplex, reload from storage (new process → synced)',
+                '1',
+                int(reload.txns),
+                '–',
+                `${ms(reload.ms)} ms`,
+                '–',
+                '–',
+                '–',
+                reload.complete ? 'yes' : 'NO',
+              ],
+            ]
+          : []),
+      ],
+    })
+  }
   if (result.yjs) {
     const y = result.yjs
     tables.push({

@@ -17,6 +17,8 @@ export const BENCH_DIR = path.resolve(fileURLToPath(import.meta.url), '../../..'
 export const REPO_ROOT = path.resolve(BENCH_DIR, '..')
 const WEB_DIR = path.join(REPO_ROOT, 'apps/web')
 const REALTIME_DIR = path.join(REPO_ROOT, 'apps/realtime')
+/** B3, the bare Next app (bench/b3), built by the bench package's `build`. */
+const B3_DIR = path.join(BENCH_DIR, 'b3')
 
 /** A server under test, started the way a user starts it, pinned to the server core. */
 export interface ServerHandle {
@@ -58,6 +60,7 @@ export function missingBuilds(): string[] {
   const missing: string[] = []
   if (!existsSync(path.join(WEB_DIR, '.next/BUILD_ID'))) missing.push('apps/web/.next')
   if (!existsSync(path.join(REALTIME_DIR, 'dist/index.js'))) missing.push('apps/realtime/dist')
+  if (!existsSync(path.join(B3_DIR, '.next/BUILD_ID'))) missing.push('bench/b3/.next')
   return missing
 }
 
@@ -164,7 +167,34 @@ export async function startRealtime(env: BenchEnv, extra: ExtraEnv = {}): Promis
   return handle('realtime', group, `http://127.0.0.1:${port}`, '/healthz')
 }
 
-export type Baseline = 'b1-ws' | 'b2-sse' | 'sio-flood'
+/** B3: `next start` of the bare Next app in bench/b3, the same Next and React as apps/web. */
+export async function startB3(env: BenchEnv): Promise<ServerHandle> {
+  const port = await freePort()
+  const group = spawnGroup({
+    name: 'b3-next',
+    cwd: B3_DIR,
+    core: SERVER_CORE,
+    args: [
+      INSPECT,
+      path.join(BENCH_DIR, 'node_modules/next/dist/bin/next'),
+      'start',
+      '--port',
+      String(port),
+      '--hostname',
+      '127.0.0.1',
+    ],
+    env: {
+      ...baseEnv(),
+      NODE_ENV: 'production',
+      PORT: String(port),
+      SSE_HEARTBEAT_MS: String(env.sseHeartbeatMs),
+    },
+  })
+  return handle('b3-next', group, `http://127.0.0.1:${port}`, '/healthz')
+}
+
+export type Baseline =
+  'b1-ws' | 'b2-sse' | 'sio-flood' | 'better-sse' | 'y-websocket' | 'hocuspocus'
 
 /** One of the bench's own servers (bench/src/servers), run with Node and tsx's loader. */
 export async function startBaseline(name: Baseline, env: BenchEnv): Promise<ServerHandle> {
@@ -196,9 +226,13 @@ export async function startBaseline(name: Baseline, env: BenchEnv): Promise<Serv
 export const SERVERS = {
   web: (env: BenchEnv, extra?: ExtraEnv) => startWeb(env, extra),
   b2: (env: BenchEnv) => startBaseline('b2-sse', env),
+  b3: (env: BenchEnv) => startB3(env),
+  bsse: (env: BenchEnv) => startBaseline('better-sse', env),
   b1: (env: BenchEnv) => startBaseline('b1-ws', env),
   realtime: (env: BenchEnv, extra?: ExtraEnv) => startRealtime(env, extra),
   sio: (env: BenchEnv) => startBaseline('sio-flood', env),
+  yws: (env: BenchEnv) => startBaseline('y-websocket', env), // demo:editor
+  hocus: (env: BenchEnv) => startBaseline('hocuspocus', env), // demo:editor
 } satisfies Record<string, (env: BenchEnv, extra?: ExtraEnv) => Promise<ServerHandle>>
 
 export type ServerId = keyof typeof SERVERS

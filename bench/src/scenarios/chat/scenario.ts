@@ -119,6 +119,14 @@ export const chat: Scenario = {
         g.idle('Socket.IO chat server', 'Socket.IO'),
         g.idle('B1 raw ws'),
       )
+      // The user's alternative is Socket.IO itself: what the chat adds per socket.
+      g.idleMemory(
+        'sio-idle-memory-alone',
+        'Chat memory per idle socket ÷ Socket.IO library alone (RSS)',
+        1.1,
+        g.idle('Socket.IO chat server'),
+        g.idle('Socket.IO, library alone'),
+      )
     },
     rtt(g) {
       const chat = g.result.rtt.find((r) => r.stack === 'Socket.IO chat')
@@ -138,6 +146,16 @@ export const chat: Scenario = {
         `${chat.messages} round trips`,
         g.ratio(chat.member.p99Ms, echo.member.p99Ms),
         2,
+        'max',
+      )
+      const alone = g.result.rtt.find((r) => r.stack === 'Socket.IO library alone')
+      if (!alone) return
+      g.add(
+        'chat-rtt-p99-alone',
+        'Chat round trip p99 ÷ Socket.IO library alone (sender)',
+        `${chat.messages} round trips`,
+        g.ratio(chat.sender.p99Ms, alone.sender.p99Ms),
+        1.5,
         'max',
       )
     },

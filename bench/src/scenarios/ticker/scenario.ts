@@ -2,6 +2,8 @@ import type { Scenario } from '../../harness/scenario.ts'
 import { nextPublisher, nextSpec } from './endpoints.ts'
 
 const NAME = 'Next SSE route'
+const HEALTH = 'Duplex web, GET /api/health'
+const B3 = 'B3 bare Next route'
 
 /**
  * The ticker's SSE route handler on `next start`, beside B2 (raw `node:http` SSE): the flood, the
@@ -47,6 +49,15 @@ export const ticker: Scenario = {
           beside: { after: 'B2 raw SSE' },
         },
       ],
+      json: [
+        { name: HEALTH, server: 'web', path: '/api/health', beside: { before: B3 } },
+        {
+          name: 'Duplex web, the ticker symbols list',
+          server: 'web',
+          path: '/api/ticker/symbols',
+          beside: { before: B3 },
+        },
+      ],
     }
   },
   goals: {
@@ -71,6 +82,18 @@ export const ticker: Scenario = {
         1.5,
         'max',
       )
+      // B3 runs the guide's route handler on the same Next: the part of the gap to B2 that any
+      // Next route pays, so Duplex's own cost is the distance to B3.
+      g.fanoutRatio(
+        'next-fanout-cpu-b3',
+        'Next SSE server CPU per delivery ÷ B3 bare Next route',
+        NAME,
+        B3,
+        'fixed',
+        (r) => (r.deliveriesPerS > 0 ? r.serverCpu / r.deliveriesPerS : 0),
+        1.05,
+        'max',
+      )
     },
     idle(g) {
       g.idleMemory(
@@ -79,6 +102,27 @@ export const ticker: Scenario = {
         2,
         g.idle(NAME),
         g.idle('B2 raw SSE'),
+      )
+      g.idleMemory(
+        'next-idle-memory-b3',
+        'Next memory per idle stream ÷ B3 bare Next route (RSS)',
+        1.1,
+        g.idle(NAME),
+        g.idle(B3),
+      )
+    },
+    json(g) {
+      const json = g.result.json ?? []
+      const ours = json.find((r) => r.stack === HEALTH)
+      const bare = json.find((r) => r.stack === B3)
+      if (!ours || !bare) return
+      g.add(
+        'json-cpu-b3',
+        'JSON route server CPU per request ÷ B3 bare Next route',
+        `GET /api/health, ${ours.connections} connections, ${ours.requests} vs ${bare.requests} requests`,
+        g.ratio(ours.cpuPerRequestUs, bare.cpuPerRequestUs),
+        1.1,
+        'max',
       )
     },
   },

@@ -23,6 +23,10 @@ const editor: DemoManifest = {
     'e2e/fixtures/interleaving.test.ts',
     'e2e/cluster/editor.spec.ts',
     'bench/src/scenarios/editor',
+    // The Yjs servers and the published trace only the editor's trace replay uses.
+    'bench/src/servers/y-websocket.ts',
+    'bench/src/servers/hocuspocus.ts',
+    'bench/traces',
     'tooling/fork/src/demos/editor.ts',
   ],
   exports: { 'packages/protocol/package.json': ['./collab'] },
@@ -47,7 +51,14 @@ const editor: DemoManifest = {
       'y-websocket',
       'yjs',
     ],
-    'bench/package.json': ['y-protocols', 'y-websocket', 'yjs'],
+    'bench/package.json': [
+      '@hocuspocus/provider',
+      '@hocuspocus/server',
+      '@y/websocket-server',
+      'y-protocols',
+      'y-websocket',
+      'yjs',
+    ],
   },
   realtimeFeatures: ['apps/realtime/src/features/collab'],
   traces: [

@@ -18,6 +18,7 @@ import type { Logger } from '../../shared/log.ts'
 import type { Metrics } from '../../shared/metrics.ts'
 import type { OriginPolicy } from '../../shared/origins.ts'
 import type { DocStore } from './repository.ts'
+import { createAppendBatcher } from './append-batcher.ts'
 import { FROM_RELAY, type DocRelay } from './doc-relay.ts'
 import type { DocCreation } from './doc-creation.ts'
 import { createFrameCache, sendFramedOnce } from './framed-send.ts'
@@ -155,6 +156,13 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     return run
   }
 
+  // Rows, not updates, count towards compaction: a batch of updates is one row.
+  const appends = createAppendBatcher(store, (name) => {
+    const count = (updatesSinceCompaction.get(name) ?? 0) + 1
+    updatesSinceCompaction.set(name, count)
+    if (count >= deps.compactAfter) return compact(name)
+  })
+
   setPersistence({
     provider: store,
     bindState(name: string, doc: WSSharedDoc) {
@@ -184,15 +192,9 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
       doc.on('update', (update: Uint8Array, origin: unknown) => {
         // Loaded state is stored already; a relayed update is stored by the instance it was made on.
         if (origin === FROM_STORAGE || origin === FROM_RELAY) return
-        track(
-          ready
-            .then(() => store.appendDocUpdate(name, update))
-            .then(() => {
-              const count = (updatesSinceCompaction.get(name) ?? 0) + 1
-              updatesSinceCompaction.set(name, count)
-              if (count >= deps.compactAfter) return compact(name)
-            }),
-        )
+        // Updates of one turn share a row; only the one that opens it has a write to track.
+        const write = appends.append(name, update, ready)
+        if (write) track(write)
       })
     },
     writeState(name: string, doc: WSSharedDoc) {

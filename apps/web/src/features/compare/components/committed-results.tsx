@@ -1,4 +1,5 @@
 import type { BenchRun } from '@/features/compare/server/bench-results'
+import { PeerResults } from './peer-results'
 import { TableHead } from './table-head'
 
 const COLORS: Record<string, string> = {
@@ -33,6 +34,8 @@ export function CommittedResults({ run, file }: { run: BenchRun; file: string })
           <code>docs/benchmarks.md</code>.
         </p>
       </div>
+
+      <PeerResults run={run} />
 
       <figure className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
         <figcaption className="mb-3 text-sm font-medium text-slate-700 dark:text-slate-300">

@@ -42,8 +42,41 @@ const BenchRunSchema = z.object({
       missing: z.number(),
       duplicates: z.number(),
       loadBound: z.boolean(),
+      serverCpu: z.number().optional(),
     }),
   ),
+  idle: z
+    .array(z.object({ stack: z.string(), connections: z.number(), rssPerConnBytes: z.number() }))
+    .default([]),
+  rtt: z
+    .array(
+      z.object({
+        stack: z.string(),
+        messages: z.number(),
+        sender: Latency,
+      }),
+    )
+    .default([]),
+  // Peers' rows (JSON routes, trace replays) are absent in runs older than those baselines.
+  json: z.array(z.object({ stack: z.string(), cpuPerRequestUs: z.number() })).optional(),
+  yjs: z
+    .object({
+      replay: z
+        .array(
+          z.object({
+            trace: z.string(),
+            server: z.string(),
+            observers: z.number(),
+            txns: z.number(),
+            convergeMs: z.number(),
+            serverCpuS: z.number(),
+            dropped: z.number(),
+            exact: z.boolean(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
   goals: z.array(
     z.object({
       id: z.string(),
