@@ -215,6 +215,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
       await pool.task('flood', {
         kind: f.kind,
         url: server.url,
+        secret: f.secret,
         count: Math.min(1000, profile.floodCount),
         firstSeq: seqs(1000),
       })
@@ -222,6 +223,7 @@ export async function runBench(options: RunOptions): Promise<RunResult> {
         pool.task<{ ms: number } & PoolStats>('flood', {
           kind: f.kind,
           url: server.url,
+          secret: f.secret,
           count: profile.floodCount,
           firstSeq: seqs(profile.floodCount),
         }),

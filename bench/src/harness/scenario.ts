@@ -18,6 +18,8 @@ export interface FloodStack {
   server: ServerId
   /** The load worker's flood kind (a `floods` entry of a worker part) that connects and triggers. */
   kind: string
+  /** Handed to the flood as `secret`, for a server whose streams need a session (Duplex). */
+  secret?: string
   beside?: Beside
 }
 

@@ -16,7 +16,11 @@ export interface Publisher {
 }
 
 export async function postJson(url: string, body: unknown): Promise<void> {
-  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body) })
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   if (!response.ok) throw new Error(`POST ${url}: HTTP ${response.status} ${await response.text()}`)
   await response.arrayBuffer()
 }

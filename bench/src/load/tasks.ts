@@ -26,6 +26,7 @@ export interface FloodParams {
   url: string
   count: number
   firstSeq: number
+  secret?: string
 }
 
 /** Connects the flood's one client; `trigger` asks the server for the messages. */

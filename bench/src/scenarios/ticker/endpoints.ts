@@ -8,7 +8,20 @@ export const nextStreamUrl = (base: string) => `${base}/api/ticker/stream?symbol
 /** Where the bench hands ticks to the ticker hub (on with `DUPLEX_BENCH=1`). */
 export const nextBenchUrl = (base: string) => `${base}/api/bench/ticker`
 
-export const nextSpec = (base: string): ConnSpec => ({ kind: 'sse', url: nextStreamUrl(base) })
+/**
+ * A ticker stream needs a session, as for any visitor: the worker signs its reader in with the
+ * run's session secret (`sse-duplex`, in ./tasks.ts) and sends the token as `?token=`.
+ */
+export interface DuplexSseSpec extends ConnSpec {
+  kind: 'sse-duplex'
+  secret: string
+}
+
+export const nextSpec = (base: string, secret: string): DuplexSseSpec => ({
+  kind: 'sse-duplex',
+  url: nextStreamUrl(base),
+  secret,
+})
 
 /** Next's ticker route: `POST /api/bench/ticker` → the hub's own `publish`. */
 export function nextPublisher(url: string): Publisher {

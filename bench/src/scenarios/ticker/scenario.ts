@@ -23,12 +23,20 @@ export const ticker: Scenario = {
   rows: (ctx) => {
     const web = () => ctx.server('web')
     return {
-      flood: [{ name: NAME, server: 'web', kind: 'sse-next', beside: { before: 'B2 raw SSE' } }],
+      flood: [
+        {
+          name: NAME,
+          server: 'web',
+          kind: 'sse-next',
+          secret: ctx.env.sessionSecret,
+          beside: { before: 'B2 raw SSE' },
+        },
+      ],
       fanout: [
         {
           name: NAME,
           server: 'web',
-          spec: () => nextSpec(web().url),
+          spec: () => nextSpec(web().url, ctx.env.sessionSecret),
           publisher: async () => nextPublisher(web().url),
           count: async () => {
             const h = (await web().health()) as {
@@ -44,7 +52,7 @@ export const ticker: Scenario = {
         {
           name: NAME,
           server: 'web',
-          spec: () => nextSpec(web().url),
+          spec: () => nextSpec(web().url, ctx.env.sessionSecret),
           heartbeatMs: ctx.env.sseHeartbeatMs,
           beside: { after: 'B2 raw SSE' },
         },
@@ -129,7 +137,7 @@ export const ticker: Scenario = {
   profiled: {
     next: {
       server: 'web',
-      spec: (server) => nextSpec(server.url),
+      spec: (server, env) => nextSpec(server.url, env.sessionSecret),
       publisher: async (server) => nextPublisher(server.url),
     },
   },

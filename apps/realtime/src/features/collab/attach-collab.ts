@@ -157,11 +157,18 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
   }
 
   // Rows, not updates, count towards compaction: a batch of updates is one row.
-  const appends = createAppendBatcher(store, (name) => {
-    const count = (updatesSinceCompaction.get(name) ?? 0) + 1
-    updatesSinceCompaction.set(name, count)
-    if (count >= deps.compactAfter) return compact(name)
-  })
+  // The first stored edit of an admitted name creates its row, owned by whoever was let in.
+  const appends = createAppendBatcher(
+    {
+      appendDocUpdate: (name, update) =>
+        store.appendDocUpdate(name, update, deps.creation.creatorOf(name)),
+    },
+    (name) => {
+      const count = (updatesSinceCompaction.get(name) ?? 0) + 1
+      updatesSinceCompaction.set(name, count)
+      if (count >= deps.compactAfter) return compact(name)
+    },
+  )
 
   setPersistence({
     provider: store,

@@ -22,6 +22,11 @@ export interface DocCreation {
    * it only admits: the rate is charged, but the row waits for the first edit, so a URL that
    * nobody types into never reaches the list.
    */
+  /**
+   * Who was admitted to `name` last while it had no row: the first stored edit creates the row
+   * in their name, so the document counts against their quota.
+   */
+  creatorOf(name: string): string | undefined
   ensure(
     name: string,
     userId: string,
@@ -51,9 +56,21 @@ export function createDocCreation(
         duration: limits.rateSeconds,
       })
     : new RateLimiterMemory({ points: limits.ratePoints, duration: limits.rateSeconds })
+  // A name admitted but not yet edited has no row, so without this every reconnect (and every
+  // other tab of the same user) would pay for it again. Bounded: the oldest entries go first.
+  const admitted = new Map<string, number>()
+  const lastAdmitted = new Map<string, string>()
+  const ADMITTED_MAX = 10_000
+  const admittedRecently = (key: string) => {
+    const at = admitted.get(key)
+    return at !== undefined && Date.now() - at < limits.rateSeconds * 1000
+  }
   return {
+    creatorOf: (name) => lastAdmitted.get(name),
     async ensure(name, userId, { create = true } = {}) {
       if (await store.getDoc(name)) return { ok: true, created: false }
+      const key = `${userId}\u0000${name}`
+      if (!create && admittedRecently(key)) return { ok: true, created: false }
       if ((await store.countDocsCreatedBy(userId)) >= limits.quota) {
         return {
           ok: false,
@@ -73,7 +90,16 @@ export function createDocCreation(
           message: `at most ${limits.ratePoints} new documents per ${limits.rateSeconds} s; retry in ${retryAfterSeconds} s`,
         }
       }
-      if (!create) return { ok: true, created: false }
+      if (!create) {
+        admitted.delete(key)
+        admitted.set(key, Date.now())
+        if (admitted.size > ADMITTED_MAX) admitted.delete(admitted.keys().next().value as string)
+        lastAdmitted.delete(name)
+        lastAdmitted.set(name, userId)
+        if (lastAdmitted.size > ADMITTED_MAX)
+          lastAdmitted.delete(lastAdmitted.keys().next().value as string)
+        return { ok: true, created: false }
+      }
       const { created } = await store.createDoc(name, userId)
       return { ok: true, created }
     },

@@ -39,7 +39,7 @@ export interface DocStore {
    * Appends one update and bumps `updatedAt`, creating the document if this is its first edit:
    * opening a name that nobody types into leaves nothing in the list.
    */
-  appendDocUpdate(name: string, update: Uint8Array): Promise<void>
+  appendDocUpdate(name: string, update: Uint8Array, createdBy?: string): Promise<void>
   /** Deletes the document and its updates; false when there was none. */
   deleteDoc(name: string): Promise<boolean>
   /** Moves the document and its updates to a new name, in one transaction. */
@@ -116,12 +116,17 @@ export function createDocRepository(db: Kysely<CollabTables>): DocStore {
       return Number(row.count)
     },
 
-    async appendDocUpdate(name, update) {
+    async appendDocUpdate(name, update, createdBy) {
       const now = Date.now()
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('docs')
-          .values({ name, createdAt: now, updatedAt: now })
+          .values({
+            name,
+            createdAt: now,
+            updatedAt: now,
+            ...(createdBy !== undefined && { createdBy }),
+          })
           .onConflict((oc) => oc.column('name').doUpdateSet({ updatedAt: now }))
           .execute()
         await trx

@@ -27,6 +27,9 @@ export interface ClusterTickerOptions {
   log?: (message: string) => void
 }
 
+/** How long a subscription change waits for a just-opened stream's registry entry: 5 × 50 ms. */
+const REGISTRY_LOOKUP_RETRIES = 5
+const REGISTRY_LOOKUP_PAUSE_MS = 50
 /** This instance's hub, fed from the cluster's tick log, and the cluster-wide stream registry. */
 export type ClusterTicker = TickerService
 
@@ -112,7 +115,14 @@ export function createClusterTicker(options: ClusterTickerOptions): ClusterTicke
     add: string[],
     remove: string[],
   ): Promise<string[] | undefined> => {
-    const holder = await redis.command.get(keys.connection(connectionId))
+    // A stream's hello leaves before its registry write lands (the write is not awaited on the
+    // stream's path), so a page that changes its watchlist at once may ask before the entry
+    // exists: look again for a moment before calling the stream unknown.
+    let holder = await redis.command.get(keys.connection(connectionId))
+    for (let attempt = 0; !holder && attempt < REGISTRY_LOOKUP_RETRIES; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, REGISTRY_LOOKUP_PAUSE_MS))
+      holder = await redis.command.get(keys.connection(connectionId))
+    }
     if (!holder) return undefined
     await listening
     const requestId = randomUUID()
