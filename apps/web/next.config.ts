@@ -3,7 +3,13 @@ import createNextIntlPlugin from 'next-intl/plugin'
 
 const config: NextConfig = {
   // Workspace packages export TypeScript source; Next compiles them like app code.
-  transpilePackages: ['@duplex/protocol', '@duplex/client', '@duplex/auth', '@duplex/cluster'],
+  transpilePackages: [
+    '@duplex/protocol',
+    '@duplex/client',
+    '@duplex/auth',
+    '@duplex/cluster',
+    '@duplex/faults',
+  ],
   // better-sqlite3 is a native module: load it with Node's require at run time, never bundle it.
   serverExternalPackages: ['better-sqlite3'],
   poweredByHeader: false,

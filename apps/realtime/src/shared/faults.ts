@@ -1,8 +1,11 @@
-import type { FaultAccepted, FaultKind } from '@duplex/protocol/faults'
-import { FaultErrorCode, FaultRequestSchema, type FaultSettings } from '@duplex/protocol/faults'
+import {
+  createFaultRegistry as createSharedFaultRegistry,
+  type FaultRegistry as SharedFaultRegistry,
+  type FaultTarget,
+} from '@duplex/faults'
+import { FaultRequestSchema, type FaultSettings } from '@duplex/protocol/faults'
 import { describeZodError, zodIssues } from '@duplex/protocol/errors'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Socket } from 'socket.io'
 import type { WebSocket } from 'ws'
 import { z } from 'zod'
@@ -13,7 +16,7 @@ import type { VerifyToken } from './feature.ts'
 /*
  * "Break it": a visitor injects a fault into their own Socket.IO or y-websocket connection, on the
  * server side, to watch the client recover (see the panels on the chat and editor pages). The web
- * app has the same mechanism for its event streams (apps/web/src/shared/server/faults/).
+ * app applies the same registry (packages/faults) to its event streams.
  */
 
 const FaultsEnvSchema = z.object(FaultsEnvShape)
@@ -29,94 +32,25 @@ export function faultSettingsFrom(source: EnvSource): FaultSettings & { enabled:
   }
 }
 
-/** How a feature applies each fault it supports to one of its connections. */
-export type FaultTarget = Partial<Record<FaultKind, () => void>>
+export type { FaultResult, FaultTarget } from '@duplex/faults'
 
-export type FaultResult =
-  | { ok: true; accepted: FaultAccepted }
-  | { ok: false; status: number; code: string; message: string; retryAfterSeconds?: number }
-
-export interface FaultRegistry {
-  readonly settings: FaultSettings
-  /** Makes a connection reachable by faults from `owner` (a user id) only; returns the unregister. */
-  register(owner: string, connectionId: string, target: FaultTarget): () => void
-  inject(owner: string, connectionId: string, fault: FaultKind): Promise<FaultResult>
+export interface FaultRegistry extends SharedFaultRegistry {
   /** `GET`/`POST /api/faults`, session-bound (the origin check and CORS ran before). */
   handleHttp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>
 }
 
 /**
- * The faults of this instance's connections, keyed by owner AND id, so a session only ever finds
- * its own connections: someone else's id is a 404, the same as an id that never existed.
- * Rate limited per user in memory: a fault only reaches connections of this instance anyway.
+ * The faults of this instance's connections (the registry `@duplex/faults` keeps for both apps:
+ * keyed by owner and id, rate limited per user), and the HTTP route that reaches them. Faults
+ * only reach connections of this instance, so the registry is in memory.
  */
 export function createFaultRegistry(
-  settings: FaultSettings,
+  settings: FaultSettings & { enabled: boolean },
   verifyToken: VerifyToken,
 ): FaultRegistry {
-  const targets = new Map<string, FaultTarget>()
-  const keyOf = (owner: string, connectionId: string) => `${owner}\u0000${connectionId}`
-  const limiter = new RateLimiterMemory({
-    keyPrefix: 'faults',
-    points: settings.ratePoints,
-    duration: settings.rateSeconds,
-  })
-
+  const shared = createSharedFaultRegistry(settings)
   const registry: FaultRegistry = {
-    settings,
-    register(owner, connectionId, target) {
-      const key = keyOf(owner, connectionId)
-      targets.set(key, target)
-      return () => {
-        if (targets.get(key) === target) targets.delete(key)
-      }
-    },
-    async inject(owner, connectionId, fault) {
-      if (!settings.enabled) {
-        return {
-          ok: false,
-          status: 403,
-          code: FaultErrorCode.disabled,
-          message: 'Fault injection is turned off on this server (FAULTS_ENABLED=false).',
-        }
-      }
-      const apply = targets.get(keyOf(owner, connectionId))
-      if (!apply) {
-        return {
-          ok: false,
-          status: 404,
-          code: FaultErrorCode.unknownConnection,
-          message: `None of your open connections has id ${connectionId}.`,
-        }
-      }
-      const run = apply[fault]
-      if (!run) {
-        return {
-          ok: false,
-          status: 400,
-          code: FaultErrorCode.unsupported,
-          message: `This connection does not support the "${fault}" fault.`,
-        }
-      }
-      try {
-        await limiter.consume(owner)
-      } catch (error) {
-        if (!(error instanceof RateLimiterRes)) throw error
-        const retryAfterSeconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000))
-        return {
-          ok: false,
-          status: 429,
-          code: FaultErrorCode.rateLimited,
-          message: `Too many faults: ${settings.ratePoints} per ${settings.rateSeconds} s. Try again in ${retryAfterSeconds} s.`,
-          retryAfterSeconds,
-        }
-      }
-      run()
-      return {
-        ok: true,
-        accepted: { connectionId, fault, durationMs: fault === 'stall' ? settings.stallMs : 0 },
-      }
-    },
+    ...shared,
     async handleHttp(req, res, url) {
       if (url.pathname !== '/api/faults') return false
       if (req.method === 'GET') {
@@ -152,7 +86,7 @@ export function createFaultRegistry(
         return true
       }
       const { connectionId, fault } = parsed.data
-      const result = await registry.inject(session.user.id, connectionId, fault)
+      const result = await shared.inject(session.user.id, connectionId, fault)
       if (result.ok) {
         sendJson(res, 202, result.accepted)
         return true

@@ -1,5 +1,5 @@
 import { faultsEnv } from './env.ts'
-import { createFaultRegistry, type FaultRegistry } from './fault-registry.ts'
+import { createFaultRegistry, type FaultRegistry } from '@duplex/faults'
 
 // Next may load a route module more than once; the registry must be one per process, or a stream
 // registered from one bundle would be invisible to the fault route of another.

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseFaultsEnv } from './env.ts'
-import { createFaultRegistry, type FaultSettings } from './fault-registry.ts'
+import { createFaultRegistry, type FaultSettings } from './registry.ts'
 
 const settings: FaultSettings = { enabled: true, stallMs: 10_000, ratePoints: 3, rateSeconds: 60 }
 
@@ -95,20 +94,5 @@ describe('createFaultRegistry', () => {
       code: 'faults_disabled',
     })
     expect(mine.applied).toEqual([])
-  })
-})
-
-describe('parseFaultsEnv', () => {
-  it('is on by default, with a 10 s stall', () => {
-    expect(parseFaultsEnv({})).toMatchObject({ FAULTS_ENABLED: true, FAULTS_STALL_MS: 10_000 })
-  })
-
-  it('is turned off by FAULTS_ENABLED=false or 0', () => {
-    expect(parseFaultsEnv({ FAULTS_ENABLED: 'false' }).FAULTS_ENABLED).toBe(false)
-    expect(parseFaultsEnv({ FAULTS_ENABLED: '0' }).FAULTS_ENABLED).toBe(false)
-  })
-
-  it('names a bad value instead of guessing', () => {
-    expect(() => parseFaultsEnv({ FAULTS_ENABLED: 'maybe' })).toThrow(/FAULTS_ENABLED/)
   })
 })
