@@ -28,7 +28,7 @@ export const FaultConnectionIdSchema = z
 
 /**
  * Query parameter a client adds to name its connection when the transport has no id of its own to
- * show the page: a y-websocket URL (`/yjs/<doc>?conn=…`) or a job's event stream (`?stream=…`).
+ * show the page: a y-websocket URL (`?conn=…`) or a job's event stream (`?stream=…`).
  * Reconnects reuse the URL, so the name survives them.
  */
 export const FaultConnectionParam = { yjs: 'conn', sse: 'stream' } as const

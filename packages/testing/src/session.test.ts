@@ -16,7 +16,13 @@ describe('createTestSession', () => {
     const ada = await createTestSession('Ada')
     expect(ada.user).toEqual({ id: 'u_ada', name: 'Ada' })
     const verified = await verifySessionToken(readSessionCookie(ada.cookie), TEST_SESSION_SECRET)
-    expect(verified).toEqual({ ok: true, user: ada.user, expiresAt: ada.expiresAt })
+    expect(verified).toEqual({
+      ok: true,
+      user: ada.user,
+      expiresAt: ada.expiresAt,
+      // Every token names its session, so signing out can revoke exactly that one.
+      tokenId: expect.any(String),
+    })
     expect(ada.expiresAt - Date.now()).toBeGreaterThan(3500_000)
 
     const grace = testUser('Grace Hopper', 'g-1')
