@@ -29,7 +29,7 @@ test('the explanations switch to Chinese, stay Chinese across a reload, and swit
   await expect(page.getByTestId('not-found')).toContainText('这里没有任何数据流')
   // demo:ticker:start
   await page.goto('/ticker')
-  await expect(page.getByText('为什么用 SSE')).toBeVisible()
+  await expect(page.getByText('为什么用 SSE').filter({ visible: true })).toBeVisible()
   // demo:ticker:end
 
   await page.getByRole('button', { name: 'English' }).click()

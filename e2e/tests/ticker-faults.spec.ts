@@ -94,13 +94,14 @@ test("faults are bound to the session: a visitor signs in first, and nobody brea
 }) => {
   const visitor = await browser.newContext()
   const page = await visitor.newPage()
-  const panel = await openTicker(page)
-  await panel.getByTestId('fault-drop').click()
-  await expect(panel.getByTestId('fault-error')).toContainText('Not signed in')
-  await panel.getByRole('button', { name: 'Continue as Guest' }).click()
-  // The stream reopened under the new session, so its own panel may now break it.
-  await expect(panel.getByTestId('fault-connection')).toHaveText('#2')
+  // The stream itself needs a session now, so the page asks for a name before anything streams.
+  await page.goto('/ticker?symbols=AAPL,MSFT')
+  await page.getByLabel('Display name').fill('Visitor')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  const panel = page.getByTestId('fault-panel')
   await expect(panel.getByTestId('fault-drop')).toBeEnabled()
+  await expect(panel.getByTestId('fault-connection')).toHaveText('#1')
 
   const hello = await page
     .locator('[data-testid="wire-log"] li[data-event="hello"] pre')
@@ -119,10 +120,10 @@ test("faults are bound to the session: a visitor signs in first, and nobody brea
     headers: { Origin: 'http://elsewhere.example' },
   })
   expect(foreign.status()).toBe(403)
-  await expect(panel.getByTestId('fault-connection')).toHaveText('#2')
+  await expect(panel.getByTestId('fault-connection')).toHaveText('#1')
 
   await panel.getByTestId('fault-drop').click()
-  await expect(panel.getByTestId('fault-connection')).toHaveText('#3')
+  await expect(panel.getByTestId('fault-connection')).toHaveText('#2')
   await expect(panel.getByTestId('fault-gaps')).toHaveText('0')
   await visitor.close()
   await mallory.context.close()

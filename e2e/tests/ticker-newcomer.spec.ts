@@ -1,4 +1,6 @@
+import { freshName } from '@duplex/testing/names'
 import { expect, test, type Page } from '@playwright/test'
+import { signInPage } from '../fixtures/users.ts'
 
 // What a newcomer hit on /ticker (issue 13): lost chart history, a moving page, stale figures.
 
@@ -8,6 +10,9 @@ async function historySeconds(page: Page, symbol: string): Promise<number> {
   const body = (await response.json()) as { points: { ts: number }[] }
   return new Set(body.points.map((p) => Math.floor(p.ts / 1000))).size
 }
+
+// The ticker streams to signed-in visitors only.
+test.beforeEach(async ({ page }) => signInPage(page, freshName('newcomer')))
 
 test('the chart keeps its history when live ticks arrive before it', async ({ page }) => {
   // Enough history to tell a chart that has it from one that has only the last seconds.

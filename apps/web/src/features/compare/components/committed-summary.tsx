@@ -21,6 +21,16 @@ const MISSED: Record<string, string> = {
     'Delivery to the other members waits for the same validation and storage as the ack: durable chat costs latency whatever the transport.',
   'cleanup-realtime':
     "After every client left, the realtime server's heap stayed slightly above the target, with its connection counts at zero: warm caches or a slow leak, which one more run over time would tell apart; it does not favour either transport.",
+  'sio-idle-memory-alone':
+    'An idle chat socket holds its session, its room memberships and its recovery buffer on top of what Socket.IO alone keeps, about a third more: the memory price of presence and of getting missed messages back after a drop.',
+  'chat-rtt-p99-alone':
+    'Against Socket.IO alone, the slowest chat round trips are a few times longer because each message is checked, rate limited, deduplicated and written to SQLite before its ack: the transport is not the cost, durability is.',
+  'json-cpu-b3':
+    "A JSON request costs Duplex about 1.4× a bare Next route's CPU: the edge checks, the session lookup and the security headers every route now runs are ours, and they are the price of refusing hostile clients.",
+  'yjs-trace-cpu-hocuspocus':
+    'Duplex replays the trace on about two thirds of the CPU Hocuspocus needs, short of the half it aimed for: both servers apply every update to a shared document before relaying it, so a Yjs server stays a heavier choice than a plain broadcast.',
+  'cleanup-better-sse':
+    "better-sse's own heap stayed a little above where it started after every client left, with its counts at zero: a baseline's warm caches, which say nothing about Duplex.",
 }
 
 /** Goals grouped by id: met when every measurement of it met its target. */
