@@ -62,9 +62,13 @@ export async function startServices(features: readonly WebFeature[]): Promise<vo
       .catch((error: unknown) => console.error('[web] drain failed', error))
     // Next's own handler exits as soon as its HTTP server has closed, which with no client
     // connected is a few milliseconds: before the lock is handed over and the jobs here are
-    // ended. Its exit waits for ours (still bounded by the timer above).
+    // ended. Its exit waits for ours (still bounded by the timer above). Redis closes only then:
+    // until Next's server has closed, a request can still land here and read its session.
     process.exit = ((code?: number) => {
-      void drained.finally(() => exit(code))
+      void drained
+        .then(() => app.close())
+        .catch((error: unknown) => console.error('[web] closing Redis failed', error))
+        .finally(() => exit(code))
     }) as typeof process.exit
   }
   process.on('SIGTERM', onSignal)

@@ -24,8 +24,8 @@ export interface WebFeatureServer {
   health?(): Record<string, unknown>
   /**
    * Graceful stop: send this feature's streams elsewhere (a `retry:` hint, then the end), hand
-   * over what this instance holds, end what runs here with `reason`. Redis closes after every
-   * feature has drained.
+   * over what this instance holds, end what runs here with `reason`. Redis stays open: requests
+   * still in flight (a page asking who is signed in) read sessions from it until the exit.
    */
   drain(reason: string): Promise<void>
 }
@@ -40,8 +40,10 @@ export interface WebFeature<T extends WebFeatureServer = WebFeatureServer> {
 export interface Services extends WebFeatureContext {
   /** The feature's server part, created on first use, once per process. */
   use<T extends WebFeatureServer>(feature: WebFeature<T>): T
-  /** Graceful stop of every feature created so far, then Redis. Idempotent. */
+  /** Graceful stop of every feature created so far. Idempotent. */
   drain(reason: string): Promise<void>
+  /** Closes Redis, once the HTTP server takes no more requests (at the exit). Idempotent. */
+  close(): Promise<void>
 }
 
 // Next may load a route module more than once (dev reloads, separate route bundles), but the
@@ -58,6 +60,7 @@ function createServices(): Services {
   const created = new Map<string, WebFeatureServer>()
   let draining = false
   let drained: Promise<void> | undefined
+  let closed: Promise<void> | undefined
 
   const context: WebFeatureContext = {
     mode: redis ? 'cluster' : 'single',
@@ -81,9 +84,15 @@ function createServices(): Services {
       draining = true
       drained ??= (async () => {
         await Promise.allSettled([...created.values()].map(async (server) => server.drain(reason)))
-        await redis?.close()
       })()
       return drained
+    },
+    close() {
+      closed ??= (async () => {
+        await drained
+        await redis?.close()
+      })()
+      return closed
     },
   }
 }
