@@ -21,7 +21,6 @@ const chat: DemoManifest = {
     'tooling/fork/src/demos/chat.ts',
   ],
   exports: { 'packages/protocol/package.json': ['./chat'] },
-  dependencies: { 'apps/realtime/package.json': ['rate-limiter-flexible'] },
   realtimeFeatures: ['apps/realtime/src/features/chat'],
   traces: [
     segment('/chat'),
