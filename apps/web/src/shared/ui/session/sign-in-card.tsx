@@ -36,8 +36,8 @@ export function SignInCard({ purpose }: { purpose: string }) {
         Pick a name to {purpose}
       </h2>
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
-        No password. Your name is signed into an httpOnly cookie that the realtime server checks
-        during the WebSocket handshake.
+        No password. Your name is signed into an httpOnly cookie that both servers check: on every
+        event stream, on every request, and in each WebSocket handshake.
       </p>
       {signedOutReason && (
         <p
