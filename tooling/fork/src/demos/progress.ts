@@ -8,6 +8,7 @@ const progress: DemoManifest = {
     'apps/web/src/app/progress',
     'apps/web/src/app/api/jobs',
     'packages/protocol/src/jobs.ts',
+    'packages/protocol/src/jobs.test.ts',
     'e2e/tests/progress.spec.ts',
     'e2e/tests/progress-faults.spec.ts',
     'e2e/tests/progress-api.spec.ts',
