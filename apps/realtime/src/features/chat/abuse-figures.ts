@@ -1,27 +1,11 @@
-import { createSessionToken } from '@duplex/auth'
-import { readFileSync } from 'node:fs'
 import { io, type Socket } from 'socket.io-client'
+import { abuseTarget } from '../../shared/abuse-target.ts'
 
 // The figures of issue 11's chat findings, against a running realtime server on loopback, bounded
 // in count: `SESSION_SECRET=… tsx src/features/chat/abuse-figures.ts <port> <pid> <rooms|replays>`.
 // It reports what a client saw and the server's RSS (from /proc/<pid>), for any build.
 
-const [portArg, pidArg, scenario] = process.argv.slice(2)
-const port = Number(portArg)
-const pid = Number(pidArg)
-const secret = process.env.SESSION_SECRET ?? ''
-const base = `http://127.0.0.1:${port}`
-
-function rssMb(): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
-  return Math.round(kb / 1024)
-}
-
-async function token(name: string): Promise<string> {
-  const id = `u_${name.toLowerCase()}`
-  return (await createSessionToken({ id, name }, secret, { ttlSeconds: 3600 })).token
-}
+const { scenario, base, rssMb, token } = abuseTarget()
 
 async function connect(name: string): Promise<Socket> {
   const socket = io(base, {

@@ -1,28 +1,12 @@
-import { createSessionToken } from '@duplex/auth'
-import { readFileSync } from 'node:fs'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
+import { abuseTarget } from '../../shared/abuse-target.ts'
 
 // The figures of issue 11's Yjs findings, against a running realtime server on loopback, bounded in
 // count: `SESSION_SECRET=… tsx src/features/collab/abuse-figures.ts <port> <pid> <slowReader|malformed>`.
 // It reports what a client saw and the server's RSS (from /proc/<pid>), for any build.
 
-const [portArg, pidArg, scenario] = process.argv.slice(2)
-const port = Number(portArg)
-const pid = Number(pidArg)
-const secret = process.env.SESSION_SECRET ?? ''
-const base = `http://127.0.0.1:${port}`
-
-function rssMb(): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
-  return Math.round(kb / 1024)
-}
-
-async function token(name: string): Promise<string> {
-  const id = `u_${name.toLowerCase()}`
-  return (await createSessionToken({ id, name }, secret, { ttlSeconds: 3600 })).token
-}
+const { port, scenario, base, rssMb, token } = abuseTarget()
 
 async function yjsSocket(doc: string, name: string): Promise<WebSocket> {
   const socket = new WebSocket(`ws://127.0.0.1:${port}/yjs/${doc}?token=${await token(name)}`)
