@@ -16,20 +16,22 @@ import { fileURLToPath } from 'node:url'
 const TEMPLATE = fileURLToPath(new URL('./nginx.conf.template', import.meta.url))
 
 /** `127.0.0.1:3000` or `127.0.0.1:3000=backup` → an nginx `server` line. */
-function serverLine(entry) {
+function serverLine(entry, maxFails) {
   const [address, flag] = entry.split('=')
   if (!/^[\w.[\]:-]+:\d+$/.test(address ?? '')) throw new Error(`not host:port: "${entry}"`)
   if (flag !== undefined && flag !== 'backup') throw new Error(`unknown flag in "${entry}"`)
-  // One failure takes an instance out for 5 s: a crashed one stops costing a retry per request.
-  return `        server ${address} max_fails=1 fail_timeout=5s${flag ? ' backup' : ''};`
+  // By default one failure takes an instance out for 5 s: a crashed one stops costing a retry
+  // per request (on a network, a connect timeout each).
+  return `        server ${address} max_fails=${maxFails} fail_timeout=5s${flag ? ' backup' : ''};`
 }
 
 /**
  * Writes `<out>/nginx.conf` (and the temp folders it names) and returns its path.
  *
- * @param {{ out: string, listen: number | string, web: string[], realtime: string[], name?: string }} options
+ * @param {{ out: string, listen: number | string, web: string[], realtime: string[], name?: string, maxFails?: number }} options
  */
-export function renderNginx({ out, listen, web, realtime, name = 'main' }) {
+export function renderNginx({ out, listen, web, realtime, name = 'main', maxFails = 1 }) {
+  if (!Number.isInteger(maxFails) || maxFails < 0) throw new Error(`maxFails: ${maxFails}`)
   if (web.length === 0 || realtime.length === 0) throw new Error('need --web and --realtime')
   const prefix = path.resolve(out)
   for (const dir of ['tmp/client_body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi']) {
@@ -44,9 +46,9 @@ export function renderNginx({ out, listen, web, realtime, name = 'main' }) {
     LISTEN: String(listen),
     // Event streams last for hours: balance them by how many each instance holds.
     WEB_BALANCE: backups(web) ? '' : '        least_conn;',
-    WEB_SERVERS: web.map(serverLine).join('\n'),
+    WEB_SERVERS: web.map((entry) => serverLine(entry, maxFails)).join('\n'),
     REALTIME_BALANCE: backups(realtime) ? '' : '        hash $realtime_affinity consistent;',
-    REALTIME_SERVERS: realtime.map(serverLine).join('\n'),
+    REALTIME_SERVERS: realtime.map((entry) => serverLine(entry, maxFails)).join('\n'),
   }
   const config = readFileSync(TEMPLATE, 'utf8').replace(/\{\{(\w+)\}\}/g, (match, key) => {
     if (!(key in values)) throw new Error(`nginx.conf.template: unknown parameter ${match}`)
