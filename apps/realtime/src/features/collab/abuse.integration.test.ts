@@ -1,6 +1,8 @@
 import { COLLAB_TEXT_KEY, CollabCloseCode } from '@duplex/protocol/collab'
 import type { SessionUser } from '@duplex/protocol/session'
 import * as encoding from 'lib0/encoding'
+import { randomBytes } from 'node:crypto'
+import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -42,11 +44,14 @@ export function updateFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(frame)
 }
 
-/** A logger that keeps what was logged, to count lines. */
+/** A logger that keeps what was logged (`<level>: <message> <details>`), to count lines. */
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = []
-  const keep = (message: string) => void lines.push(message)
-  return { lines, info: keep, warn: keep, error: keep }
+  const keeper =
+    (level: string) =>
+    (message: string, ...details: unknown[]) =>
+      void lines.push([`${level}: ${message}`, ...details.map(String)].join(' '))
+  return { lines, info: keeper('info'), warn: keeper('warn'), error: keeper('error') }
 }
 
 // Each limit of the Yjs edge is crossed once: the client sees the documented close code or HTTP
@@ -227,6 +232,42 @@ describe('the Yjs edge', () => {
     } finally {
       await docs.close()
     }
+  })
+
+  it('says nothing when a browser resets its connection, as leaving a page does (issue 13, bug 8)', async () => {
+    const log = recordingLogger()
+    const server = await start({ log })
+    const token = await server.token(ada)
+    const yjsConnections = async () =>
+      ((await (await fetch(`${server.url}/healthz`)).json()) as { connections: { yjs: number } })
+        .connections.yjs
+    // A raw TCP client speaks the handshake, waits for the 101, then resets the connection (an RST,
+    // not a close frame): what a tab that navigates away mid-stream looks like to the server.
+    const tcp = connect(server.port, '127.0.0.1')
+    const switched = new Promise<void>((resolve) =>
+      tcp.on('data', (chunk) => {
+        if (chunk.toString('latin1').startsWith('HTTP/1.1 101')) resolve()
+      }),
+    )
+    tcp.write(
+      [
+        `GET /yjs/left-behind?token=${token} HTTP/1.1`,
+        `Host: 127.0.0.1:${server.port}`,
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+        '',
+        '',
+      ].join('\r\n'),
+    )
+    await switched
+    await waitFor(async () => (await yjsConnections()) === 1, 'the connection to count')
+    tcp.resetAndDestroy()
+    // The server has seen the reset once the connection is gone from its count.
+    await waitFor(async () => (await yjsConnections()) === 0, 'the reset connection to go')
+    expect(log.lines.filter((line) => !line.startsWith('info:'))).toEqual([])
+    await healthy(server)
   })
 
   it('refuses a frame over YJS_MAX_FRAME_BYTES (1009) and an update past YJS_MAX_DOC_BYTES (4413)', async () => {
