@@ -27,3 +27,24 @@ test('the committed run opens with a summary that explains every missed goal', a
   await expect(page.getByText('share of each transport’s own run').first()).toBeVisible()
   await expect(page.getByText(/its own HTTP POST/)).toBeVisible()
 })
+
+test('in Chinese, the summary and every missed goal read in Chinese', async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  await context.addCookies([{ name: 'duplex-locale', value: 'zh-CN', url: baseURL ?? '' }])
+  await page.goto('/compare')
+  const summary = page.getByTestId('compare-summary')
+  await expect(summary.getByRole('heading', { level: 2 })).toHaveText('一句话总结')
+  await expect(summary).toContainText('对比对象：')
+  await expect(page.getByTestId('summary-score')).toHaveText(/^\d+ 个目标中达成 \d+ 个。/)
+  const missed = page.getByRole('list', { name: '未达成的目标及其含义' }).locator('li')
+  for (const goal of await missed.all()) {
+    // The goal's name and its explanation are Chinese sentences, not the run's English words or
+    // the pointer at the table.
+    await expect(goal.locator('p').first()).toContainText(/[\u4e00-\u9fff]/)
+    await expect(goal.locator('p').nth(1)).toContainText(/[\u4e00-\u9fff]{8}/)
+    await expect(goal.locator('p').nth(1)).not.toHaveText(/^实测值与目标见下方表格/)
+  }
+})
