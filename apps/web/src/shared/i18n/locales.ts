@@ -13,6 +13,8 @@ const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365
 
 /** Each language names itself, so a reader who cannot read the current page still finds theirs. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '中文' }
+/** The same names where a phone's header has room for two or three letters. */
+export const LOCALE_SHORT_NAMES: Record<Locale, string> = { en: 'EN', 'zh-CN': '中文' }
 export const LOCALE_SWITCH_HINTS: Record<Locale, string> = {
   en: 'Show the explanations in English',
   'zh-CN': '以中文显示说明文字',
