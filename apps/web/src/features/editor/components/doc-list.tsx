@@ -5,6 +5,7 @@ import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useId, useState, type FormEvent } from 'react'
 import { UserMenu } from '@/shared/ui/session/user-menu'
+import { SyncGuide } from './sync-guide'
 import { useRealtimeDocs, type CreateDocResult } from '@/features/editor/hooks/use-realtime-docs'
 
 const rowButton =
@@ -261,23 +262,7 @@ export function DocList() {
           </ul>
         )}
       </section>
-      <aside className="rounded-xl border border-slate-200 bg-white p-4 text-sm text-slate-700 shadow-sm dark:border-slate-800 dark:bg-slate-900 dark:text-slate-300">
-        <h2 className="mb-2 font-semibold text-slate-900 dark:text-slate-100">How it syncs</h2>
-        <ol className="list-decimal space-y-2 pl-5">
-          <li>
-            Opening a document connects a WebSocket to{' '}
-            <code className="font-mono text-xs">/yjs/&lt;name&gt;</code>; the session cookie goes
-            with the upgrade request.
-          </li>
-          <li>Both sides swap state vectors and send each other only what the other lacks.</li>
-          <li>Every keystroke is then one small binary update, relayed to everyone else.</li>
-          <li>Cursors and names travel separately as awareness, which is never stored.</li>
-        </ol>
-        <p className="mt-3 text-slate-500 dark:text-slate-400">
-          The list itself is plain HTTP (<code className="font-mono text-xs">GET /api/docs</code>):
-          no socket needed to read it.
-        </p>
-      </aside>
+      <SyncGuide />
     </div>
   )
 }
