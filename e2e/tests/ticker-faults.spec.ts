@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import { E2E } from '../fixtures/ports.ts'
 import { DURABLE } from '../fixtures/projects.ts'
 import { expectNoSeriousA11yViolations, openUser } from '../fixtures/users.ts'
 
@@ -88,6 +89,29 @@ test(
     await context.close()
   },
 )
+
+test('in Chinese, the panel, its buttons, the steps to watch and the timeline read in Chinese', async ({
+  browser,
+}) => {
+  const { page, context } = await openUser(browser, 'Ada')
+  await context.addCookies([{ name: 'duplex-locale', value: 'zh-CN', url: E2E.webUrl }])
+  const panel = await openTicker(page)
+  await expect(panel.getByRole('heading', { level: 2 })).toHaveText('动手弄坏它')
+  await expect(panel).toContainText('看 EventSource 如何恢复')
+  // The shared panel's own label, with this server's stall (FAULTS_STALL_MS) filled in.
+  await expect(panel.getByTestId('fault-stall')).toHaveText('卡住 4 秒')
+
+  await panel.getByTestId('fault-drop').click()
+  await expect(panel.getByRole('heading', { level: 3 })).toHaveText('观察要点：立即断开')
+  await expect(
+    panel.getByRole('listitem').filter({ hasText: '重连请求带上 Last-Event-ID' }),
+  ).toHaveText('重连请求带上 Last-Event-ID；服务器从缓冲区里重放你错过的报价。')
+  const timeline = panel.getByTestId('fault-timeline')
+  await expect(timeline).toContainText('已请求服务器掐断这条流。')
+  await expect(timeline).toContainText('连接 #2 已打开，并从 Last-Event-ID 处续传')
+  await expect(panel.getByTestId('fault-gaps')).toHaveText('0')
+  await context.close()
+})
 
 test("faults are bound to the session: a visitor signs in first, and nobody breaks another's stream", async ({
   browser,

@@ -1,5 +1,6 @@
 'use client'
 
+import { useTranslations } from 'next-intl'
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react'
 import type { ApiError } from '@duplex/protocol/errors'
 import type {
@@ -8,6 +9,7 @@ import type {
   FaultSettings,
   FaultTransport,
 } from '@duplex/protocol/faults'
+import { RICH_TAGS } from '@/shared/ui/rich-text'
 
 /** One button of the panel, and what the page will show after it. */
 export interface FaultOption {
@@ -66,9 +68,8 @@ export interface FaultPanelProps {
 }
 
 /** The stall button says how long this server stalls (`FAULTS_STALL_MS`), once it is known. */
-function labelOf(option: FaultOption, settings: FaultSettings | null): string {
-  if (option.kind !== 'stall' || !settings) return option.label
-  return `Stall it for ${Math.round(settings.stallMs / 100) / 10} s`
+function labelOf(option: FaultOption, stallLabel: string | null): string {
+  return option.kind === 'stall' && stallLabel !== null ? stallLabel : option.label
 }
 
 function formatTime(at: number): string {
@@ -94,6 +95,7 @@ export function FaultPanel({
   onInjected,
   signIn,
 }: FaultPanelProps) {
+  const t = useTranslations('faultPanel')
   const titleId = useId()
   const [settings, setSettings] = useState<FaultSettings | null>(null)
   const [chosen, setChosen] = useState<FaultKind | null>(null)
@@ -135,15 +137,18 @@ export function FaultPanel({
       }
       const body = (await response.json().catch(() => null)) as ApiError | null
       setNeedsSignIn(response.status === 401)
-      setMessage(body?.error.message ?? `The server answered ${response.status}.`)
+      setMessage(body?.error.message ?? t('serverAnswered', { status: String(response.status) }))
     } catch {
-      setMessage('The request did not reach the server.')
+      setMessage(t('unreachable'))
     } finally {
       setBusy(false)
     }
   }
 
   const disabled = settings?.enabled === false
+  const stallLabel = settings
+    ? t('stallFor', { seconds: String(Math.round(settings.stallMs / 100) / 10) })
+    : null
   const chosenOption = faults.find((f) => f.kind === chosen)
   const blocked = disabled || busy || connectionId === null || baseUrl === null
 
@@ -155,14 +160,14 @@ export function FaultPanel({
     >
       <div className="border-b border-rose-100 px-4 py-3 dark:border-rose-900/40">
         <h2 id={titleId} className="text-sm font-semibold">
-          Break it
+          {t('title')}
         </h2>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{intro}</p>
       </div>
       <div className="space-y-3 px-4 py-3">
         {disabled ? (
           <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="fault-disabled">
-            Fault injection is turned off on this server (<code>FAULTS_ENABLED=false</code>).
+            {t.rich('disabled', RICH_TAGS)}
           </p>
         ) : (
           <div className="flex flex-wrap gap-2">
@@ -175,7 +180,7 @@ export function FaultPanel({
                 onClick={() => void inject(option.kind)}
                 className="rounded-md border border-rose-300 px-3 py-1.5 text-sm font-medium text-rose-800 hover:bg-rose-50 disabled:cursor-not-allowed disabled:opacity-50 dark:border-rose-800 dark:text-rose-200 dark:hover:bg-rose-950"
               >
-                {labelOf(option, settings)}
+                {labelOf(option, stallLabel)}
               </button>
             ))}
           </div>
@@ -219,7 +224,7 @@ export function FaultPanel({
         {chosenOption && (
           <div>
             <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
-              What to watch: {labelOf(chosenOption, settings).toLowerCase()}
+              {t('watch', { fault: labelOf(chosenOption, stallLabel).toLowerCase() })}
             </h3>
             <ol className="mt-1 list-decimal space-y-0.5 pl-5 text-sm text-slate-700 dark:text-slate-300">
               {chosenOption.steps.map((step, i) => (
@@ -230,7 +235,7 @@ export function FaultPanel({
         )}
         {timeline.length > 0 && (
           <ol
-            aria-label="What happened"
+            aria-label={t('timeline')}
             aria-live="polite"
             data-testid="fault-timeline"
             className="space-y-0.5 border-t border-slate-100 pt-2 text-xs text-slate-600 dark:border-slate-800 dark:text-slate-300"

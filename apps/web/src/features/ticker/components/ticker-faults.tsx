@@ -1,40 +1,10 @@
 'use client'
 
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useTranslations } from 'next-intl'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { StreamStatus } from '@duplex/client'
 import type { TickerHello } from '@duplex/protocol/ticker'
 import { FaultPanel, useFaultTimeline, type FaultOption } from '@/shared/ui/fault-panel'
-
-const FAULTS: FaultOption[] = [
-  {
-    kind: 'drop',
-    label: 'Drop it now',
-    steps: [
-      'The server cuts the response mid-stream, as a lost network would.',
-      'EventSource sees an error and reconnects by itself after the retry: delay.',
-      'Its request carries Last-Event-ID; the server replays the ticks you missed from its buffer.',
-      'Gaps and duplicates stay at 0: every symbol’s seq still goes up by one.',
-    ],
-  },
-  {
-    kind: 'stall',
-    label: 'Stall it for 10 s',
-    steps: [
-      'The server stops writing, heartbeats included; the socket stays open.',
-      'Prices freeze. EventSource cannot tell a quiet server from a stuck one, so it waits.',
-      'After 10 s the held-back ticks arrive in one burst, in order: late, not lost.',
-    ],
-  },
-  {
-    kind: 'restart',
-    label: 'Server restart',
-    steps: [
-      'The server ends your stream as it does on SIGTERM: a retry: hint, a closing event, the end.',
-      'EventSource waits the hinted delay and reconnects with Last-Event-ID.',
-      'A restarted server would replay from the log; here the same buffer does: gaps stay at 0.',
-    ],
-  },
-]
 
 export interface TickerFaultState {
   hello: TickerHello | null
@@ -57,6 +27,32 @@ export interface TickerFaultState {
  * dashboard reads off the wire.
  */
 export function TickerFaults(state: TickerFaultState) {
+  const t = useTranslations('ticker.faults')
+  const faults = useMemo<FaultOption[]>(
+    () => [
+      {
+        kind: 'drop',
+        label: t('drop.label'),
+        steps: [
+          t('drop.steps.cut'),
+          t('drop.steps.reconnect'),
+          t('drop.steps.replay'),
+          t('drop.steps.intact'),
+        ],
+      },
+      {
+        kind: 'stall',
+        label: t('stall.label'),
+        steps: [t('stall.steps.silent'), t('stall.steps.freeze'), t('stall.steps.burst')],
+      },
+      {
+        kind: 'restart',
+        label: t('restart.label'),
+        steps: [t('restart.steps.end'), t('restart.steps.reconnect'), t('restart.steps.replay')],
+      },
+    ],
+    [t],
+  )
   const { entries, note } = useFaultTimeline()
   const [resumes, setResumes] = useState(0)
   const seen = useRef({ status: state.status, connection: state.connection, hello: state.hello })
@@ -66,17 +62,19 @@ export function TickerFaults(state: TickerFaultState) {
   useEffect(() => {
     const before = seen.current
     seen.current = { status: state.status, connection: state.connection, hello: state.hello }
-    if (before.status === 'open' && state.status !== 'open')
-      note('The stream ended: EventSource is reconnecting on its own.')
+    if (before.status === 'open' && state.status !== 'open') note(t('timeline.ended'))
     if (state.hello && state.hello !== before.hello && before.hello !== null) {
       if (state.hello.resume === 'resumed') setResumes((n) => n + 1)
       note(
         state.hello.resume === 'resumed'
-          ? `Connection #${state.connection} is open and resumed from Last-Event-ID: the missed ticks were replayed.`
-          : `Connection #${state.connection} is open (${state.hello.resume}).`,
+          ? t('timeline.resumed', { connection: String(state.connection) })
+          : t('timeline.opened', {
+              connection: String(state.connection),
+              resume: state.hello.resume,
+            }),
       )
     }
-  }, [state.status, state.connection, state.hello, note])
+  }, [state.status, state.connection, state.hello, note, t])
 
   useEffect(() => {
     const silence = state.lastFrameAt - previousFrameAt.current
@@ -85,15 +83,13 @@ export function TickerFaults(state: TickerFaultState) {
     // stall is the one the server held back.
     if (stallUntil.current !== null && state.lastFrameAt >= stallUntil.current) {
       stallUntil.current = null
-      note(
-        `Frames flow again after ${(silence / 1000).toFixed(1)} s of silence; the held-back ticks arrived in order.`,
-      )
+      note(t('timeline.flowing', { seconds: (silence / 1000).toFixed(1) }))
     }
-  }, [state.lastFrameAt, note])
+  }, [state.lastFrameAt, note, t])
 
   useEffect(() => {
-    if (state.closing) note(`The server said goodbye: “${state.closing.message}”`)
-  }, [state.closing, note])
+    if (state.closing) note(t('timeline.goodbye', { message: state.closing.message }))
+  }, [state.closing, note, t])
 
   const signIn = useCallback(async () => {
     await fetch('/api/session', {
@@ -110,32 +106,42 @@ export function TickerFaults(state: TickerFaultState) {
       baseUrl=""
       transport="sse"
       connectionId={state.status === 'open' ? (state.hello?.connectionId ?? null) : null}
-      unavailable={
-        state.status === 'open' ? undefined : 'Waiting for the stream to open (add a symbol).'
-      }
-      intro="Break your own stream, on the server side, and watch EventSource recover. Other tabs are not affected."
-      faults={FAULTS}
+      unavailable={state.status === 'open' ? undefined : t('waiting')}
+      intro={t('intro')}
+      faults={faults}
       observations={[
-        { label: 'Connection', value: `#${state.connection || 1}`, testId: 'fault-connection' },
-        { label: 'Resumed', value: String(resumes), testId: 'fault-resumes' },
-        { label: 'Last-Event-ID', value: state.lastEventId ?? '—', testId: 'fault-last-id' },
-        { label: 'Gaps', value: String(state.gaps), testId: 'fault-gaps' },
-        { label: 'Duplicates', value: String(state.duplicates), testId: 'fault-duplicates' },
+        {
+          label: t('observe.connection'),
+          value: `#${state.connection || 1}`,
+          testId: 'fault-connection',
+        },
+        { label: t('observe.resumed'), value: String(resumes), testId: 'fault-resumes' },
+        {
+          label: t('observe.lastEventId'),
+          value: state.lastEventId ?? '—',
+          testId: 'fault-last-id',
+        },
+        { label: t('observe.gaps'), value: String(state.gaps), testId: 'fault-gaps' },
+        {
+          label: t('observe.duplicates'),
+          value: String(state.duplicates),
+          testId: 'fault-duplicates',
+        },
       ]}
       timeline={entries}
       onRequest={(fault, stallMs) =>
         note(
           fault === 'stall'
-            ? `Asked the server to stop writing for ${stallMs / 1000} s.`
+            ? t('timeline.askedStall', { seconds: String(stallMs / 1000) })
             : fault === 'drop'
-              ? 'Asked the server to cut the stream.'
-              : 'Asked the server to end the stream as on a restart.',
+              ? t('timeline.askedDrop')
+              : t('timeline.askedRestart'),
         )
       }
       onInjected={(accepted) => {
         if (accepted.fault === 'stall') stallUntil.current = Date.now() + accepted.durationMs / 2
       }}
-      signIn={{ label: 'Continue as Guest', run: signIn }}
+      signIn={{ label: t('signIn'), run: signIn }}
     />
   )
 }
