@@ -153,6 +153,7 @@ export function TickerDashboard() {
   }
 
   const onRemove = (symbol: string) => {
+    const emptied = watchlist.every((s) => s === symbol)
     remove(symbol)
     lastSeq.current.delete(symbol)
     setQuotes((prev) => {
@@ -160,7 +161,10 @@ export function TickerDashboard() {
       delete next[symbol]
       return next
     })
-    if (connectionId.current) void changeSubscription(connectionId.current, [], [symbol])
+    // Removing the last symbol closes the stream, so there is no one to tell: a change sent now
+    // races the close and may earn a 404 from a connection that just ended.
+    if (emptied) connectionId.current = null
+    else if (connectionId.current) void changeSubscription(connectionId.current, [], [symbol])
   }
 
   const names = new Map(listings.map((l) => [l.symbol, l]))
