@@ -120,22 +120,37 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
     }
   })
 
+  // One listener of each kind for every socket (Socket.IO calls them with the socket as `this`),
+  // and one timer per instant sessions expire at: a connection holds no closures of ours.
+  const countIn = () => metrics.messagesIn.inc({ transport: 'socketio' })
+  const countOut = () => metrics.messagesOut.inc({ transport: 'socketio' })
+  const expiries = createExpiryTimers()
+  function onDisconnect(this: SharedSocket): void {
+    metrics.connections.dec({ transport: 'socketio' })
+    expiries.remove(this)
+  }
+  const capOutbound =
+    deps.maxBufferedBytes === undefined
+      ? undefined
+      : createOutboundCap(deps.maxBufferedBytes, (socket) => {
+          metrics.rejected.inc({ transport: 'socketio', code: DisconnectReasonCode.slowConsumer })
+          log.warn(
+            `[socket.io] ${socket.data.user.id} (${socket.handshake.address}) stopped reading: ` +
+              `over ${deps.maxBufferedBytes} bytes waiting; disconnected`,
+          )
+        })
+
   io.on('connection', (socket) => {
     metrics.connections.inc({ transport: 'socketio' })
-    socket.onAny(() => metrics.messagesIn.inc({ transport: 'socketio' }))
-    socket.onAnyOutgoing(() => metrics.messagesOut.inc({ transport: 'socketio' }))
-    socket.on('disconnect', () => metrics.connections.dec({ transport: 'socketio' }))
-    if (deps.maxBufferedBytes !== undefined) {
-      capOutboundBuffer(socket, deps.maxBufferedBytes, () => {
-        metrics.rejected.inc({ transport: 'socketio', code: DisconnectReasonCode.slowConsumer })
-        log.warn(
-          `[socket.io] ${socket.data.user.id} (${socket.handshake.address}) stopped reading: ` +
-            `over ${deps.maxBufferedBytes} bytes waiting; disconnected`,
-        )
-      })
-    }
+    socket.onAny(countIn)
+    socket.onAnyOutgoing(countOut)
+    socket.on('disconnect', onDisconnect)
+    capOutbound?.(socket)
     const expiresAt = sessionExpiry.get(socket)
-    if (expiresAt !== undefined) expireWithSession(socket, expiresAt)
+    if (expiresAt !== undefined) {
+      sessionExpiry.delete(socket)
+      expiries.add(socket, expiresAt)
+    }
   })
 
   return io
@@ -151,6 +166,15 @@ function packetBytes(data: unknown): number {
   return 0
 }
 
+/** What {@link createOutboundCap} counts for one connection. */
+interface Outbound {
+  socket: SharedSocket
+  queued: number
+  exceeded: boolean
+}
+
+type EngineConn = SharedSocket['conn']
+
 /**
  * Back-pressure per socket: a client that stops reading while the server keeps sending (a member
  * of a busy room on a stalled link) would otherwise make the server hold every packet for it.
@@ -158,28 +182,41 @@ function packetBytes(data: unknown): number {
  * `maxBytes` the backlog is dropped, the client is told why (`disconnect-reason`, then
  * `io server disconnect`, so it does not reconnect in a loop by itself) and, if it still does
  * not read, its transport is cut.
+ *
+ * Returns what to call on each new socket. The two listeners are shared by every connection
+ * (engine.io calls them with the connection as `this`); each connection only has its counter.
  */
-function capOutboundBuffer(socket: SharedSocket, maxBytes: number, onExceeded: () => void): void {
-  const conn = socket.conn
-  let queued = 0
-  let exceeded = false
+function createOutboundCap(
+  maxBytes: number,
+  onExceeded: (socket: SharedSocket) => void,
+): (socket: SharedSocket) => void {
+  const counters = new WeakMap<EngineConn, Outbound>()
+
   // Everything in the write buffer is handed to the transport at once, which then counts it.
-  conn.on('flush', () => {
-    queued = 0
-  })
-  conn.on('packetCreate', (packet: { data?: unknown }) => {
-    if (exceeded) return
-    queued += packetBytes(packet.data)
+  function onFlush(this: EngineConn): void {
+    const counter = counters.get(this)
+    if (counter) counter.queued = 0
+  }
+
+  function onPacketCreate(this: EngineConn, packet: { data?: unknown }): void {
+    packetCreated(this, packet)
+  }
+
+  function packetCreated(conn: EngineConn, packet: { data?: unknown }): void {
+    const counter = counters.get(conn)
+    if (!counter || counter.exceeded) return
+    counter.queued += packetBytes(packet.data)
     const transportSocket = (conn.transport as { socket?: { bufferedAmount?: unknown } }).socket
     const unsent =
       typeof transportSocket?.bufferedAmount === 'number' ? transportSocket.bufferedAmount : 0
-    if (queued + unsent <= maxBytes) return
-    exceeded = true
-    onExceeded()
+    if (counter.queued + unsent <= maxBytes) return
+    counter.exceeded = true
+    const { socket } = counter
+    onExceeded(socket)
     // Dropped, not sent: the client reloads history when it comes back.
     // engine.io keeps its write buffer private; emptying it is the only way to let go of it.
     ;(conn as unknown as { writeBuffer: unknown[] }).writeBuffer.splice(0)
-    queued = 0
+    counter.queued = 0
     const reason: DisconnectReason = {
       code: DisconnectReasonCode.slowConsumer,
       message: `more than ${maxBytes} bytes were waiting for this connection; reconnect to catch up`,
@@ -199,19 +236,62 @@ function capOutboundBuffer(socket: SharedSocket, maxBytes: number, onExceeded: (
         else conn.transport.close()
       }, SLOW_CONSUMER_GRACE_MS).unref()
     })
-  })
+  }
+
+  return (socket) => {
+    const conn = socket.conn
+    counters.set(conn, { socket, queued: 0, exceeded: false })
+    conn.on('flush', onFlush)
+    conn.on('packetCreate', onPacketCreate)
+  }
 }
 
 /** setTimeout's ceiling (~24.8 days); a longer delay would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
+/** The sockets whose sessions end at one instant, and the one timer that disconnects them. */
+interface Due {
+  timer: ReturnType<typeof setTimeout>
+  sockets: Set<SharedSocket>
+}
+
 /**
- * Disconnects the socket when its session expires, so a long-lived connection cannot outlive its
+ * Disconnects each socket when its session expires, so a long-lived connection cannot outlive its
  * token. The client's automatic reconnect then meets the handshake and gets `unauthorized`.
+ * Sockets due at the same millisecond (a user's tabs, which share a session) share one timer.
  */
-function expireWithSession(socket: SharedSocket, expiresAt: number): void {
-  const delay = Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS)
-  const timer = setTimeout(() => socket.disconnect(true), delay)
-  timer.unref()
-  socket.once('disconnect', () => clearTimeout(timer))
+function createExpiryTimers() {
+  const due = new Map<number, Due>()
+  const dueAt = new WeakMap<SharedSocket, number>()
+  return {
+    add(socket: SharedSocket, expiresAt: number): void {
+      const now = Date.now()
+      const delay = Math.min(Math.max(expiresAt - now, 0), MAX_TIMER_MS)
+      const at = now + delay
+      let entry = due.get(at)
+      if (!entry) {
+        const sockets = new Set<SharedSocket>()
+        const timer = setTimeout(() => {
+          due.delete(at)
+          for (const expired of sockets) expired.disconnect(true)
+        }, delay)
+        timer.unref()
+        due.set(at, (entry = { timer, sockets }))
+      }
+      entry.sockets.add(socket)
+      dueAt.set(socket, at)
+    },
+    /** On disconnect: the socket no longer holds its timer (nor the timer the socket). */
+    remove(socket: SharedSocket): void {
+      const at = dueAt.get(socket)
+      if (at === undefined) return
+      dueAt.delete(socket)
+      const entry = due.get(at)
+      if (!entry) return
+      entry.sockets.delete(socket)
+      if (entry.sockets.size > 0) return
+      clearTimeout(entry.timer)
+      due.delete(at)
+    },
+  }
 }
