@@ -113,6 +113,9 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
       }
       socket.data.user = result.user
       sessionExpiry.set(socket, result.expiresAt)
+      // Checked; the socket has no use for it any more (a reconnect sends it again), and it is
+      // the largest string an idle socket would keep.
+      if (typeof fromAuth === 'string') delete (socket.handshake.auth as { token?: unknown }).token
       next()
     } catch (error) {
       log.error('[socket.io] handshake failed', error)
@@ -142,8 +145,7 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
 
   io.on('connection', (socket) => {
     metrics.connections.inc({ transport: 'socketio' })
-    socket.onAny(countIn)
-    socket.onAnyOutgoing(countOut)
+    listenToAll(socket, countIn, countOut)
     socket.on('disconnect', onDisconnect)
     capOutbound?.(socket)
     const expiresAt = sessionExpiry.get(socket)
@@ -154,6 +156,29 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
   })
 
   return io
+}
+
+/** Socket.IO's private arrays behind `onAny` and `onAnyOutgoing` (socket.io 4). */
+interface AnyListeners {
+  _anyListeners?: unknown[]
+  _anyOutgoingListeners?: unknown[]
+}
+
+/**
+ * `socket.onAny(incoming)` and `socket.onAnyOutgoing(outgoing)`, with arrays of one element:
+ * `onAny` pushes onto an empty array, which V8 grows to 17 slots at once (~150 bytes each for
+ * every idle socket). Socket.IO reads these arrays as they are and copes with later pushes.
+ */
+function listenToAll(
+  socket: SharedSocket,
+  incoming: (...args: unknown[]) => void,
+  outgoing: (...args: unknown[]) => void,
+): void {
+  const own = socket as unknown as AnyListeners
+  if (own._anyListeners === undefined) own._anyListeners = [incoming]
+  else socket.onAny(incoming)
+  if (own._anyOutgoingListeners === undefined) own._anyOutgoingListeners = [outgoing]
+  else socket.onAnyOutgoing(outgoing)
 }
 
 /** How long a slow consumer gets to take its disconnect before its transport is cut. */
