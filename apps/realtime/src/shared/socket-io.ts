@@ -125,7 +125,14 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
 
   // One listener of each kind for every socket (Socket.IO calls them with the socket as `this`),
   // and one timer per instant sessions expire at: a connection holds no closures of ours.
-  const countIn = () => metrics.messagesIn.inc({ transport: 'socketio' })
+  const listeners = new Map<string, SharedListener>()
+  eventListeners.set(io, listeners)
+  // Counts every event, and runs the listener `onEverySocket` registered for its name.
+  function onIncoming(this: SharedSocket, event: unknown, ...args: unknown[]): void {
+    metrics.messagesIn.inc({ transport: 'socketio' })
+    const listener = typeof event === 'string' ? listeners.get(event) : undefined
+    if (listener) dispatchLater(this, listener, args)
+  }
   const countOut = () => metrics.messagesOut.inc({ transport: 'socketio' })
   const expiries = createExpiryTimers()
   function onDisconnect(this: SharedSocket): void {
@@ -145,7 +152,7 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
 
   io.on('connection', (socket) => {
     metrics.connections.inc({ transport: 'socketio' })
-    listenToAll(socket, countIn, countOut)
+    listenToAll(socket, onIncoming, countOut)
     socket.on('disconnect', onDisconnect)
     capOutbound?.(socket)
     const expiresAt = sessionExpiry.get(socket)
@@ -156,6 +163,40 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
   })
 
   return io
+}
+
+/** A listener of one event, shared by every socket: Socket.IO's arguments, the socket as `this`. */
+// The socket's type is each feature's own (see SharedSocketServer), hence `never` here.
+type SharedListener = (this: never, ...args: unknown[]) => unknown
+
+const eventListeners = new WeakMap<object, Map<string, SharedListener>>()
+
+/**
+ * `socket.on(event, listener)` for every socket of `io`, without a slot per socket: a socket's
+ * own listener table (a dictionary, ~40 bytes a name) would otherwise hold every event name a
+ * feature handles. `listener` gets the socket as `this` and the event's arguments, ack last,
+ * when and as Socket.IO would call it (on the next tick, and only while the socket is
+ * connected). Our sockets have no `socket.use` middleware, which this path would not run.
+ *
+ * @example
+ * onEverySocket(io, 'echo', function (this: EchoSocket, payload, ack) { ack(payload) })
+ */
+export function onEverySocket<S>(
+  io: object,
+  event: string,
+  listener: (this: S, ...args: unknown[]) => unknown,
+): void {
+  const listeners = eventListeners.get(io)
+  if (!listeners) throw new Error('onEverySocket: not a server made by createSocketIo')
+  if (listeners.has(event)) throw new Error(`onEverySocket: ${event} has a listener already`)
+  listeners.set(event, listener as SharedListener)
+}
+
+/** What Socket.IO's `dispatch` does with an event once its (here: no) middlewares passed. */
+function dispatchLater(socket: SharedSocket, listener: SharedListener, args: unknown[]): void {
+  process.nextTick(() => {
+    if (socket.connected) (listener as (...args: unknown[]) => unknown).apply(socket, args)
+  })
 }
 
 /** Socket.IO's private arrays behind `onAny` and `onAnyOutgoing` (socket.io 4). */

@@ -21,6 +21,7 @@ import type { Server, Socket } from 'socket.io'
 import type { z } from 'zod'
 import type { Logger } from '../../shared/log.ts'
 import type { Metrics } from '../../shared/metrics.ts'
+import { onEverySocket } from '../../shared/socket-io.ts'
 import type { ChatStore, StoredRoom } from './repository.ts'
 import { createPresence, type Departure, type Presence } from './presence.ts'
 import { createRateLimiter } from './rate-limit.ts'
@@ -118,9 +119,6 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
     ...TYPING_RATE,
     ...(deps.redis && { redis: { ...deps.redis, keyPrefix: `${deps.redis.keyPrefix}rl:typing` } }),
   })
-
-  /** The request events' listeners, in registration order (see {@link handle}). */
-  const listeners: [ClientEventName, (this: ChatSocket, ...args: unknown[]) => Promise<void>][] = []
 
   // Members of an instance that died (or came back) are announced by whoever noticed.
   presence.onExternalChange(({ joined, left }) => {
@@ -282,8 +280,6 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
         if (key.startsWith('room:')) void joinPresence(socket, key.slice('room:'.length), user)
       }
     }
-    // At the edge arguments are whatever the client sent; the listeners take `unknown` on purpose.
-    for (const [event, listener] of listeners) socket.on(event, listener as never)
     socket.on('disconnect', onDisconnect)
   })
 
@@ -367,12 +363,10 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
         ack(response)
       }
     }
-    listeners.push([
-      event,
-      function (this: ChatSocket, ...args: unknown[]) {
-        return run(this, args)
-      },
-    ])
+    // At the edge arguments are whatever the client sent; the listener takes `unknown` on purpose.
+    onEverySocket(io, event, function (this: ChatSocket, ...args: unknown[]) {
+      return run(this, args)
+    })
   }
 
   return { presence }

@@ -7,6 +7,7 @@ import { describeZodError } from '@duplex/protocol/errors'
 import type { Server } from 'socket.io'
 import type { Logger } from '../../shared/log.ts'
 import type { Metrics } from '../../shared/metrics.ts'
+import { onEverySocket } from '../../shared/socket-io.ts'
 
 /** The shared Socket.IO server as /compare sees it: one event in, nothing pushed. */
 export type CompareServer = Server<CompareClientToServerEvents, Record<string, never>>
@@ -50,7 +51,5 @@ export function attachCompareEcho(io: CompareServer, deps: CompareEchoDeps): voi
     metrics.messagesOut.inc({ transport: 'socketio' })
     ack(response)
   }
-  io.on('connection', (socket) => {
-    socket.on('compare-echo', listener as never)
-  })
+  onEverySocket(io, 'compare-echo', listener)
 }
