@@ -317,6 +317,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 
 /** The sockets whose sessions end at one instant, and the one timer that disconnects them. */
 interface Due {
+  at: number
   timer: ReturnType<typeof setTimeout>
   sockets: Set<SharedSocket>
 }
@@ -328,7 +329,8 @@ interface Due {
  */
 function createExpiryTimers() {
   const due = new Map<number, Due>()
-  const dueAt = new WeakMap<SharedSocket, number>()
+  // The entry itself, not its instant: a millisecond timestamp would be a heap number per socket.
+  const dueOf = new WeakMap<SharedSocket, Due>()
   return {
     add(socket: SharedSocket, expiresAt: number): void {
       const now = Date.now()
@@ -342,22 +344,20 @@ function createExpiryTimers() {
           for (const expired of sockets) expired.disconnect(true)
         }, delay)
         timer.unref()
-        due.set(at, (entry = { timer, sockets }))
+        due.set(at, (entry = { at, timer, sockets }))
       }
       entry.sockets.add(socket)
-      dueAt.set(socket, at)
+      dueOf.set(socket, entry)
     },
     /** On disconnect: the socket no longer holds its timer (nor the timer the socket). */
     remove(socket: SharedSocket): void {
-      const at = dueAt.get(socket)
-      if (at === undefined) return
-      dueAt.delete(socket)
-      const entry = due.get(at)
-      if (!entry) return
+      const entry = dueOf.get(socket)
+      if (entry === undefined) return
+      dueOf.delete(socket)
       entry.sockets.delete(socket)
-      if (entry.sockets.size > 0) return
+      if (entry.sockets.size > 0 || due.get(entry.at) !== entry) return
       clearTimeout(entry.timer)
-      due.delete(at)
+      due.delete(entry.at)
     },
   }
 }
