@@ -55,7 +55,8 @@ export interface SocketIoDeps {
 /**
  * The Socket.IO server on `httpServer`: checks the origin of every transport, authenticates every
  * handshake (the `auth.token` or the `duplex_session` cookie), disconnects a socket when its
- * session expires, and counts connections and events per socket. The features add the events.
+ * session expires, and counts connections and events per socket. The features add the events,
+ * best with {@link onEverySocket}: one listener per server, none per socket.
  *
  * @example
  * const io = createSocketIo(httpServer, { originPolicy, verifyToken, metrics, log })
