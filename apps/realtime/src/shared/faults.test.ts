@@ -50,6 +50,59 @@ describe('createFaultRegistry', () => {
   })
 })
 
+describe('FaultRegistry.addLookup', () => {
+  function lookedUp(owner: string, id: string) {
+    const found = target()
+    return {
+      found,
+      lookup: (o: string, c: string) => (o === owner && c === id ? found.faults : undefined),
+    }
+  }
+
+  it('finds a connection nobody registered, for its owner only', async () => {
+    const registry = createFaultRegistry(settings, noSession)
+    const { found, lookup } = lookedUp('ada', 'sock-1')
+    registry.addLookup(lookup)
+
+    expect(await registry.inject('bob', 'sock-1', 'drop')).toMatchObject({ status: 404 })
+    expect(await registry.inject('ada', 'sock-2', 'drop')).toMatchObject({ status: 404 })
+    expect(await registry.inject('ada', 'sock-1', 'drop')).toMatchObject({ ok: true })
+    expect(found.applied).toEqual(['drop'])
+  })
+
+  it('goes through the switch, the support check and the rate limit like a registered one', async () => {
+    const off = createFaultRegistry({ ...settings, enabled: false }, noSession)
+    const disabled = lookedUp('ada', 'sock-1')
+    off.addLookup(disabled.lookup)
+    expect(await off.inject('ada', 'sock-1', 'drop')).toMatchObject({ status: 403 })
+    expect(disabled.found.applied).toEqual([])
+
+    const registry = createFaultRegistry(settings, noSession)
+    const { found, lookup } = lookedUp('ada', 'sock-1')
+    registry.addLookup(lookup)
+    expect(await registry.inject('ada', 'sock-1', 'stall')).toMatchObject({ status: 400 })
+    // A 404 or a 400 spends no quota: two of two faults still go through.
+    await registry.inject('ada', 'sock-9', 'drop')
+    expect(await registry.inject('ada', 'sock-1', 'drop')).toMatchObject({ ok: true })
+    expect(await registry.inject('ada', 'sock-1', 'drop')).toMatchObject({ ok: true })
+    expect(await registry.inject('ada', 'sock-1', 'drop')).toMatchObject({ status: 429 })
+    expect(found.applied).toEqual(['drop', 'drop'])
+  })
+
+  it('prefers a registered connection, and leaves it registered', async () => {
+    const registry = createFaultRegistry(settings, noSession)
+    const registered = target()
+    registry.register('ada', 'sock-1', registered.faults)
+    const { found, lookup } = lookedUp('ada', 'sock-1')
+    registry.addLookup(lookup)
+
+    await registry.inject('ada', 'sock-1', 'drop')
+    await registry.inject('ada', 'sock-1', 'drop')
+    expect(registered.applied).toEqual(['drop', 'drop'])
+    expect(found.applied).toEqual([])
+  })
+})
+
 describe('FAULTS_* settings', () => {
   it('are on by default with a 10 s stall, and off with FAULTS_ENABLED=false', () => {
     expect(faultSettingsFrom({})).toEqual({

@@ -3,7 +3,7 @@ import {
   type FaultRegistry as SharedFaultRegistry,
   type FaultTarget,
 } from '@duplex/faults'
-import { FaultRequestSchema, type FaultSettings } from '@duplex/protocol/faults'
+import { FaultErrorCode, FaultRequestSchema, type FaultSettings } from '@duplex/protocol/faults'
 import { describeZodError, zodIssues } from '@duplex/protocol/errors'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'socket.io'
@@ -34,9 +34,19 @@ export function faultSettingsFrom(source: EnvSource): FaultSettings & { enabled:
 
 export type { FaultResult, FaultTarget } from '@duplex/faults'
 
+/** The target of the owner's connection `connectionId`, looked up when a fault arrives. */
+export type FaultLookup = (owner: string, connectionId: string) => FaultTarget | undefined
+
 export interface FaultRegistry extends SharedFaultRegistry {
   /** `GET`/`POST /api/faults`, session-bound (the origin check and CORS ran before). */
   handleHttp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>
+  /**
+   * Connections found when a fault arrives instead of registered one by one: for connections a
+   * library already keeps by id (Socket.IO's sockets), so an idle one holds nothing for faults.
+   * Asked only for an id nothing registered; the fault then goes through the same switch,
+   * support check and rate limit as a registered one.
+   */
+  addLookup(lookup: FaultLookup): void
 }
 
 /**
@@ -49,8 +59,28 @@ export function createFaultRegistry(
   verifyToken: VerifyToken,
 ): FaultRegistry {
   const shared = createSharedFaultRegistry(settings)
+  const lookups: FaultLookup[] = []
   const registry: FaultRegistry = {
     ...shared,
+    addLookup(lookup) {
+      lookups.push(lookup)
+    },
+    async inject(owner, connectionId, fault) {
+      const result = await shared.inject(owner, connectionId, fault)
+      if (result.ok || result.code !== FaultErrorCode.unknownConnection) return result
+      for (const lookup of lookups) {
+        const target = lookup(owner, connectionId)
+        if (!target) continue
+        // Registered for the length of this one fault (nothing else holds this id: see above).
+        const unregister = shared.register(owner, connectionId, target)
+        try {
+          return await shared.inject(owner, connectionId, fault)
+        } finally {
+          unregister()
+        }
+      }
+      return result
+    },
     async handleHttp(req, res, url) {
       if (url.pathname !== '/api/faults') return false
       if (req.method === 'GET') {
@@ -86,7 +116,7 @@ export function createFaultRegistry(
         return true
       }
       const { connectionId, fault } = parsed.data
-      const result = await shared.inject(session.user.id, connectionId, fault)
+      const result = await registry.inject(session.user.id, connectionId, fault)
       if (result.ok) {
         sendJson(res, 202, result.accepted)
         return true

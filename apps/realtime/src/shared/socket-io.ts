@@ -55,7 +55,8 @@ export interface SocketIoDeps {
 /**
  * The Socket.IO server on `httpServer`: checks the origin of every transport, authenticates every
  * handshake (the `auth.token` or the `duplex_session` cookie), disconnects a socket when its
- * session expires, and counts connections and events per socket. The features add the events.
+ * session expires, and counts connections and events per socket. The features add the events,
+ * best with {@link onEverySocket}: one listener per server, none per socket.
  *
  * @example
  * const io = createSocketIo(httpServer, { originPolicy, verifyToken, metrics, log })
@@ -113,6 +114,9 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
       }
       socket.data.user = result.user
       sessionExpiry.set(socket, result.expiresAt)
+      // Checked; the socket has no use for it any more (a reconnect sends it again), and it is
+      // the largest string an idle socket would keep.
+      if (typeof fromAuth === 'string') delete (socket.handshake.auth as { token?: unknown }).token
       next()
     } catch (error) {
       log.error('[socket.io] handshake failed', error)
@@ -120,25 +124,103 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
     }
   })
 
+  // One listener of each kind for every socket (Socket.IO calls them with the socket as `this`),
+  // and one timer per instant sessions expire at: a connection holds no closures of ours.
+  const listeners = new Map<string, SharedListener>()
+  eventListeners.set(io, listeners)
+  // Counts every event, and runs the listener `onEverySocket` registered for its name.
+  function onIncoming(this: SharedSocket, event: unknown, ...args: unknown[]): void {
+    metrics.messagesIn.inc({ transport: 'socketio' })
+    const listener = typeof event === 'string' ? listeners.get(event) : undefined
+    if (listener) dispatchLater(this, listener, args)
+  }
+  const countOut = () => metrics.messagesOut.inc({ transport: 'socketio' })
+  const expiries = createExpiryTimers()
+  function onDisconnect(this: SharedSocket): void {
+    metrics.connections.dec({ transport: 'socketio' })
+    expiries.remove(this)
+  }
+  const capOutbound =
+    deps.maxBufferedBytes === undefined
+      ? undefined
+      : createOutboundCap(deps.maxBufferedBytes, (socket) => {
+          metrics.rejected.inc({ transport: 'socketio', code: DisconnectReasonCode.slowConsumer })
+          log.warn(
+            `[socket.io] ${socket.data.user.id} (${socket.handshake.address}) stopped reading: ` +
+              `over ${deps.maxBufferedBytes} bytes waiting; disconnected`,
+          )
+        })
+
   io.on('connection', (socket) => {
     metrics.connections.inc({ transport: 'socketio' })
-    socket.onAny(() => metrics.messagesIn.inc({ transport: 'socketio' }))
-    socket.onAnyOutgoing(() => metrics.messagesOut.inc({ transport: 'socketio' }))
-    socket.on('disconnect', () => metrics.connections.dec({ transport: 'socketio' }))
-    if (deps.maxBufferedBytes !== undefined) {
-      capOutboundBuffer(socket, deps.maxBufferedBytes, () => {
-        metrics.rejected.inc({ transport: 'socketio', code: DisconnectReasonCode.slowConsumer })
-        log.warn(
-          `[socket.io] ${socket.data.user.id} (${socket.handshake.address}) stopped reading: ` +
-            `over ${deps.maxBufferedBytes} bytes waiting; disconnected`,
-        )
-      })
-    }
+    listenToAll(socket, onIncoming, countOut)
+    socket.on('disconnect', onDisconnect)
+    capOutbound?.(socket)
     const expiresAt = sessionExpiry.get(socket)
-    if (expiresAt !== undefined) expireWithSession(socket, expiresAt)
+    if (expiresAt !== undefined) {
+      sessionExpiry.delete(socket)
+      expiries.add(socket, expiresAt)
+    }
   })
 
   return io
+}
+
+/** A listener of one event, shared by every socket: Socket.IO's arguments, the socket as `this`. */
+// The socket's type is each feature's own (see SharedSocketServer), hence `never` here.
+type SharedListener = (this: never, ...args: unknown[]) => unknown
+
+const eventListeners = new WeakMap<object, Map<string, SharedListener>>()
+
+/**
+ * `socket.on(event, listener)` for every socket of `io`, without a slot per socket: a socket's
+ * own listener table (a dictionary, ~40 bytes a name) would otherwise hold every event name a
+ * feature handles. `listener` gets the socket as `this` and the event's arguments, ack last,
+ * when and as Socket.IO would call it (on the next tick, and only while the socket is
+ * connected). Our sockets have no `socket.use` middleware, which this path would not run.
+ *
+ * @example
+ * onEverySocket(io, 'echo', function (this: EchoSocket, payload, ack) { ack(payload) })
+ */
+export function onEverySocket<S>(
+  io: object,
+  event: string,
+  listener: (this: S, ...args: unknown[]) => unknown,
+): void {
+  const listeners = eventListeners.get(io)
+  if (!listeners) throw new Error('onEverySocket: not a server made by createSocketIo')
+  if (listeners.has(event)) throw new Error(`onEverySocket: ${event} has a listener already`)
+  listeners.set(event, listener as SharedListener)
+}
+
+/** What Socket.IO's `dispatch` does with an event once its (here: no) middlewares passed. */
+function dispatchLater(socket: SharedSocket, listener: SharedListener, args: unknown[]): void {
+  process.nextTick(() => {
+    if (socket.connected) (listener as (...args: unknown[]) => unknown).apply(socket, args)
+  })
+}
+
+/** Socket.IO's private arrays behind `onAny` and `onAnyOutgoing` (socket.io 4). */
+interface AnyListeners {
+  _anyListeners?: unknown[]
+  _anyOutgoingListeners?: unknown[]
+}
+
+/**
+ * `socket.onAny(incoming)` and `socket.onAnyOutgoing(outgoing)`, with arrays of one element:
+ * `onAny` pushes onto an empty array, which V8 grows to 17 slots at once (~150 bytes each for
+ * every idle socket). Socket.IO reads these arrays as they are and copes with later pushes.
+ */
+function listenToAll(
+  socket: SharedSocket,
+  incoming: (...args: unknown[]) => void,
+  outgoing: (...args: unknown[]) => void,
+): void {
+  const own = socket as unknown as AnyListeners
+  if (own._anyListeners === undefined) own._anyListeners = [incoming]
+  else socket.onAny(incoming)
+  if (own._anyOutgoingListeners === undefined) own._anyOutgoingListeners = [outgoing]
+  else socket.onAnyOutgoing(outgoing)
 }
 
 /** How long a slow consumer gets to take its disconnect before its transport is cut. */
@@ -151,6 +233,15 @@ function packetBytes(data: unknown): number {
   return 0
 }
 
+/** What {@link createOutboundCap} counts for one connection. */
+interface Outbound {
+  socket: SharedSocket
+  queued: number
+  exceeded: boolean
+}
+
+type EngineConn = SharedSocket['conn']
+
 /**
  * Back-pressure per socket: a client that stops reading while the server keeps sending (a member
  * of a busy room on a stalled link) would otherwise make the server hold every packet for it.
@@ -158,28 +249,41 @@ function packetBytes(data: unknown): number {
  * `maxBytes` the backlog is dropped, the client is told why (`disconnect-reason`, then
  * `io server disconnect`, so it does not reconnect in a loop by itself) and, if it still does
  * not read, its transport is cut.
+ *
+ * Returns what to call on each new socket. The two listeners are shared by every connection
+ * (engine.io calls them with the connection as `this`); each connection only has its counter.
  */
-function capOutboundBuffer(socket: SharedSocket, maxBytes: number, onExceeded: () => void): void {
-  const conn = socket.conn
-  let queued = 0
-  let exceeded = false
+function createOutboundCap(
+  maxBytes: number,
+  onExceeded: (socket: SharedSocket) => void,
+): (socket: SharedSocket) => void {
+  const counters = new WeakMap<EngineConn, Outbound>()
+
   // Everything in the write buffer is handed to the transport at once, which then counts it.
-  conn.on('flush', () => {
-    queued = 0
-  })
-  conn.on('packetCreate', (packet: { data?: unknown }) => {
-    if (exceeded) return
-    queued += packetBytes(packet.data)
+  function onFlush(this: EngineConn): void {
+    const counter = counters.get(this)
+    if (counter) counter.queued = 0
+  }
+
+  function onPacketCreate(this: EngineConn, packet: { data?: unknown }): void {
+    packetCreated(this, packet)
+  }
+
+  function packetCreated(conn: EngineConn, packet: { data?: unknown }): void {
+    const counter = counters.get(conn)
+    if (!counter || counter.exceeded) return
+    counter.queued += packetBytes(packet.data)
     const transportSocket = (conn.transport as { socket?: { bufferedAmount?: unknown } }).socket
     const unsent =
       typeof transportSocket?.bufferedAmount === 'number' ? transportSocket.bufferedAmount : 0
-    if (queued + unsent <= maxBytes) return
-    exceeded = true
-    onExceeded()
+    if (counter.queued + unsent <= maxBytes) return
+    counter.exceeded = true
+    const { socket } = counter
+    onExceeded(socket)
     // Dropped, not sent: the client reloads history when it comes back.
     // engine.io keeps its write buffer private; emptying it is the only way to let go of it.
     ;(conn as unknown as { writeBuffer: unknown[] }).writeBuffer.splice(0)
-    queued = 0
+    counter.queued = 0
     const reason: DisconnectReason = {
       code: DisconnectReasonCode.slowConsumer,
       message: `more than ${maxBytes} bytes were waiting for this connection; reconnect to catch up`,
@@ -199,19 +303,62 @@ function capOutboundBuffer(socket: SharedSocket, maxBytes: number, onExceeded: (
         else conn.transport.close()
       }, SLOW_CONSUMER_GRACE_MS).unref()
     })
-  })
+  }
+
+  return (socket) => {
+    const conn = socket.conn
+    counters.set(conn, { socket, queued: 0, exceeded: false })
+    conn.on('flush', onFlush)
+    conn.on('packetCreate', onPacketCreate)
+  }
 }
 
 /** setTimeout's ceiling (~24.8 days); a longer delay would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
+/** The sockets whose sessions end at one instant, and the one timer that disconnects them. */
+interface Due {
+  at: number
+  timer: ReturnType<typeof setTimeout>
+  sockets: Set<SharedSocket>
+}
+
 /**
- * Disconnects the socket when its session expires, so a long-lived connection cannot outlive its
+ * Disconnects each socket when its session expires, so a long-lived connection cannot outlive its
  * token. The client's automatic reconnect then meets the handshake and gets `unauthorized`.
+ * Sockets due at the same millisecond (a user's tabs, which share a session) share one timer.
  */
-function expireWithSession(socket: SharedSocket, expiresAt: number): void {
-  const delay = Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS)
-  const timer = setTimeout(() => socket.disconnect(true), delay)
-  timer.unref()
-  socket.once('disconnect', () => clearTimeout(timer))
+function createExpiryTimers() {
+  const due = new Map<number, Due>()
+  // The entry itself, not its instant: a millisecond timestamp would be a heap number per socket.
+  const dueOf = new WeakMap<SharedSocket, Due>()
+  return {
+    add(socket: SharedSocket, expiresAt: number): void {
+      const now = Date.now()
+      const delay = Math.min(Math.max(expiresAt - now, 0), MAX_TIMER_MS)
+      const at = now + delay
+      let entry = due.get(at)
+      if (!entry) {
+        const sockets = new Set<SharedSocket>()
+        const timer = setTimeout(() => {
+          due.delete(at)
+          for (const expired of sockets) expired.disconnect(true)
+        }, delay)
+        timer.unref()
+        due.set(at, (entry = { at, timer, sockets }))
+      }
+      entry.sockets.add(socket)
+      dueOf.set(socket, entry)
+    },
+    /** On disconnect: the socket no longer holds its timer (nor the timer the socket). */
+    remove(socket: SharedSocket): void {
+      const entry = dueOf.get(socket)
+      if (entry === undefined) return
+      dueOf.delete(socket)
+      entry.sockets.delete(socket)
+      if (entry.sockets.size > 0 || due.get(entry.at) !== entry) return
+      clearTimeout(entry.timer)
+      due.delete(entry.at)
+    },
+  }
 }

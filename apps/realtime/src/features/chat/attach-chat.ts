@@ -21,6 +21,7 @@ import type { Server, Socket } from 'socket.io'
 import type { z } from 'zod'
 import type { Logger } from '../../shared/log.ts'
 import type { Metrics } from '../../shared/metrics.ts'
+import { onEverySocket } from '../../shared/socket-io.ts'
 import type { ChatStore, StoredRoom } from './repository.ts'
 import { createPresence, type Departure, type Presence } from './presence.ts'
 import { createRateLimiter } from './rate-limit.ts'
@@ -125,147 +126,161 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
     for (const { roomId, user } of left) void announce('user-left', roomId, user)
   })
 
-  io.on('connection', (socket) => {
-    const user = socket.data.user
+  /**
+   * Charges a creation point and checks `CHAT_MAX_ROOMS` before a room is made.
+   */
+  async function mayCreate(socket: ChatSocket, roomId: RoomId): Promise<AckError | undefined> {
+    if (await store.hasRoom(roomId)) return undefined
+    const refused = await charge(socket, 'create')
+    if (refused) return refused
+    if ((await store.countRooms()) >= limits.maxRooms) {
+      return fail(
+        'limit_reached',
+        `this server keeps at most ${limits.maxRooms} rooms; join an existing one`,
+      )
+    }
+    return undefined
+  }
 
+  // Every handler takes the socket as an argument instead of closing over it: they are made once
+  // per server, not once per connection (an idle socket then holds no closures of ours).
+  handle('join-room', async (socket, { roomId }) => {
+    const user = socket.data.user
+    const refused = await mayCreate(socket, roomId)
+    if (refused) return refused
+    const { room, created } = await store.ensureRoom(roomId, user.id)
+    if (created) io.emit('room-created', await roomInfo(room))
+    // The socket may have gone while we awaited; joining now would leave a ghost member.
+    if (!socket.connected) return fail('not_in_room', 'disconnected')
+    void socket.join(roomKey(roomId))
+    await joinPresence(socket, roomId, user)
+    const [page, reads, members] = await Promise.all([
+      store.listMessages(roomId, { limit: CHAT_HISTORY_PAGE }),
+      store.listReads(roomId),
+      presence.members(roomId),
+    ])
+    return { ok: true, history: page.messages, hasMore: page.hasMore, members, reads }
+  })
+
+  handle('leave-room', async (socket, { roomId }) => {
+    const user = socket.data.user
+    void socket.leave(roomKey(roomId))
+    if ((await presence.leave(roomId, user.id, socket.id)).changed) {
+      await announce('user-left', roomId, user)
+    }
+    return { ok: true }
+  })
+
+  handle('send-message', async (socket, { roomId, text, clientId }) => {
+    const user = socket.data.user
+    if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+    const length = chatTextLength(text)
+    if (length > limits.maxLength) {
+      return fail(
+        'too_large',
+        `text: must be at most ${limits.maxLength} characters, got ${length}`,
+      )
+    }
+    // A retry after a lost ack (it paid its point like any send: replays are not free):
+    // answer with what was stored, and broadcast it again. The first broadcast may have died
+    // with the instance that stored the message; clients merge messages by id, so members who
+    // got it already see no change.
+    const existing = await store.findMessageByClientId(roomId, user.id, clientId)
+    if (existing) {
+      socket.to(roomKey(roomId)).emit('room-message', existing)
+      return { ok: true, message: existing }
+    }
+    // Stored first: a message somebody saw is never lost by a crash before the insert.
+    const { message, created } = await store.insertMessage({
+      roomId,
+      user,
+      text,
+      clientId,
+      ts: Date.now(),
+    })
+    // The sender's socket gets it in the ack; its other tabs get it from the room.
+    if (created) socket.to(roomKey(roomId)).emit('room-message', message)
+    return { ok: true, message }
+  })
+
+  handle('load-history', async (socket, { roomId, before, limit }) => {
+    if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+    const page = await store.listMessages(roomId, { before, limit: limit ?? CHAT_HISTORY_PAGE })
+    return { ok: true, messages: page.messages, hasMore: page.hasMore }
+  })
+
+  handle('typing', async (socket, { roomId, typing }) => {
+    const user = socket.data.user
+    if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+    const allowed = await typingLimiter.consume(user.id)
+    if (!allowed.ok) return fail('rate_limited', 'typing events are throttled')
+    socket
+      .to(roomKey(roomId))
+      .emit('user-typing', { roomId, userId: user.id, userName: user.name, typing })
+    return { ok: true }
+  })
+
+  handle('mark-read', async (socket, { roomId, messageId }) => {
+    const user = socket.data.user
+    if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
+    if (!(await store.hasMessage(roomId, messageId))) {
+      return fail('invalid', `messageId: no message ${messageId} in room ${roomId}`)
+    }
+    const receipt = { roomId, userId: user.id, userName: user.name, messageId }
+    if (await store.markRead(receipt)) socket.to(roomKey(roomId)).emit('read-receipt', receipt)
+    return { ok: true }
+  })
+
+  handle('list-rooms', async (_socket, payload) => {
+    const { rooms, hasMore } = await store.listRooms({
+      after: payload?.after,
+      limit: payload?.limit ?? CHAT_ROOMS_PAGE,
+    })
+    return { ok: true, rooms: await Promise.all(rooms.map(roomInfo)), hasMore }
+  })
+
+  handle('create-room', async (socket, { roomId }) => {
+    // The handler already paid a creation point; only the room count is left to check.
+    if (!(await store.hasRoom(roomId)) && (await store.countRooms()) >= limits.maxRooms) {
+      return fail(
+        'limit_reached',
+        `this server keeps at most ${limits.maxRooms} rooms; join an existing one`,
+      )
+    }
+    const { room, created } = await store.ensureRoom(roomId, socket.data.user.id)
+    const info = await roomInfo(room)
+    if (created) io.emit('room-created', info)
+    return { ok: true, room: info, created }
+  })
+
+  /** Socket.IO calls a listener with the socket as `this`, so one function serves every socket. */
+  function onDisconnect(this: ChatSocket, reason: string): void {
+    disconnected(this, reason)
+  }
+
+  function disconnected(socket: ChatSocket, reason: string): void {
+    // This server is stopping and the client will reconnect (to another instance in cluster
+    // mode, recovering this socket): leaving now would flash "left" and "joined" at the room.
+    if (reason === 'server shutting down') return presence.forget(socket.id)
+    // Covers closed and crashed tabs alike: the socket is gone, so is its share of presence.
+    void presence
+      .leaveAll(socket.id)
+      .then((left: Departure[]) =>
+        Promise.all(left.map(({ roomId, user }) => announce('user-left', roomId, user))),
+      )
+      .catch((error: unknown) => log.error(`[chat] presence of ${socket.id} not cleared`, error))
+  }
+
+  io.on('connection', (socket) => {
     if (socket.recovered) {
       // Connection state recovery gave the socket its rooms back (possibly on another instance
       // than before), but presence forgot it on disconnect; put it back so the member list matches.
+      const user = socket.data.user
       for (const key of socket.rooms) {
         if (key.startsWith('room:')) void joinPresence(socket, key.slice('room:'.length), user)
       }
     }
-
-    /** Charges a creation point and checks `CHAT_MAX_ROOMS` before a room is made. */
-    async function mayCreate(roomId: RoomId): Promise<AckError | undefined> {
-      if (await store.hasRoom(roomId)) return undefined
-      const refused = await charge(socket, 'create')
-      if (refused) return refused
-      if ((await store.countRooms()) >= limits.maxRooms) {
-        return fail(
-          'limit_reached',
-          `this server keeps at most ${limits.maxRooms} rooms; join an existing one`,
-        )
-      }
-      return undefined
-    }
-
-    handle(socket, 'join-room', async ({ roomId }) => {
-      const refused = await mayCreate(roomId)
-      if (refused) return refused
-      const { room, created } = await store.ensureRoom(roomId, user.id)
-      if (created) io.emit('room-created', await roomInfo(room))
-      // The socket may have gone while we awaited; joining now would leave a ghost member.
-      if (!socket.connected) return fail('not_in_room', 'disconnected')
-      void socket.join(roomKey(roomId))
-      await joinPresence(socket, roomId, user)
-      const [page, reads, members] = await Promise.all([
-        store.listMessages(roomId, { limit: CHAT_HISTORY_PAGE }),
-        store.listReads(roomId),
-        presence.members(roomId),
-      ])
-      return { ok: true, history: page.messages, hasMore: page.hasMore, members, reads }
-    })
-
-    handle(socket, 'leave-room', async ({ roomId }) => {
-      void socket.leave(roomKey(roomId))
-      if ((await presence.leave(roomId, user.id, socket.id)).changed) {
-        await announce('user-left', roomId, user)
-      }
-      return { ok: true }
-    })
-
-    handle(socket, 'send-message', async ({ roomId, text, clientId }) => {
-      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
-      const length = chatTextLength(text)
-      if (length > limits.maxLength) {
-        return fail(
-          'too_large',
-          `text: must be at most ${limits.maxLength} characters, got ${length}`,
-        )
-      }
-      // A retry after a lost ack (it paid its point like any send: replays are not free):
-      // answer with what was stored, and broadcast it again. The first broadcast may have died
-      // with the instance that stored the message; clients merge messages by id, so members who
-      // got it already see no change.
-      const existing = await store.findMessageByClientId(roomId, user.id, clientId)
-      if (existing) {
-        socket.to(roomKey(roomId)).emit('room-message', existing)
-        return { ok: true, message: existing }
-      }
-      // Stored first: a message somebody saw is never lost by a crash before the insert.
-      const { message, created } = await store.insertMessage({
-        roomId,
-        user,
-        text,
-        clientId,
-        ts: Date.now(),
-      })
-      // The sender's socket gets it in the ack; its other tabs get it from the room.
-      if (created) socket.to(roomKey(roomId)).emit('room-message', message)
-      return { ok: true, message }
-    })
-
-    handle(socket, 'load-history', async ({ roomId, before, limit }) => {
-      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
-      const page = await store.listMessages(roomId, { before, limit: limit ?? CHAT_HISTORY_PAGE })
-      return { ok: true, messages: page.messages, hasMore: page.hasMore }
-    })
-
-    handle(socket, 'typing', async ({ roomId, typing }) => {
-      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
-      const allowed = await typingLimiter.consume(user.id)
-      if (!allowed.ok) return fail('rate_limited', 'typing events are throttled')
-      socket
-        .to(roomKey(roomId))
-        .emit('user-typing', { roomId, userId: user.id, userName: user.name, typing })
-      return { ok: true }
-    })
-
-    handle(socket, 'mark-read', async ({ roomId, messageId }) => {
-      if (!presence.has(roomId, socket.id)) return notInRoom(roomId)
-      if (!(await store.hasMessage(roomId, messageId))) {
-        return fail('invalid', `messageId: no message ${messageId} in room ${roomId}`)
-      }
-      const receipt = { roomId, userId: user.id, userName: user.name, messageId }
-      if (await store.markRead(receipt)) socket.to(roomKey(roomId)).emit('read-receipt', receipt)
-      return { ok: true }
-    })
-
-    handle(socket, 'list-rooms', async (payload) => {
-      const { rooms, hasMore } = await store.listRooms({
-        after: payload?.after,
-        limit: payload?.limit ?? CHAT_ROOMS_PAGE,
-      })
-      return { ok: true, rooms: await Promise.all(rooms.map(roomInfo)), hasMore }
-    })
-
-    handle(socket, 'create-room', async ({ roomId }) => {
-      // The handler already paid a creation point; only the room count is left to check.
-      if (!(await store.hasRoom(roomId)) && (await store.countRooms()) >= limits.maxRooms) {
-        return fail(
-          'limit_reached',
-          `this server keeps at most ${limits.maxRooms} rooms; join an existing one`,
-        )
-      }
-      const { room, created } = await store.ensureRoom(roomId, user.id)
-      const info = await roomInfo(room)
-      if (created) io.emit('room-created', info)
-      return { ok: true, room: info, created }
-    })
-
-    socket.on('disconnect', (reason) => {
-      // This server is stopping and the client will reconnect (to another instance in cluster
-      // mode, recovering this socket): leaving now would flash "left" and "joined" at the room.
-      if (reason === 'server shutting down') return presence.forget(socket.id)
-      // Covers closed and crashed tabs alike: the socket is gone, so is its share of presence.
-      void presence
-        .leaveAll(socket.id)
-        .then((left: Departure[]) =>
-          Promise.all(left.map(({ roomId, user }) => announce('user-left', roomId, user))),
-        )
-        .catch((error: unknown) => log.error(`[chat] presence of ${socket.id} not cleared`, error))
-    })
+    socket.on('disconnect', onDisconnect)
   })
 
   async function joinPresence(socket: ChatSocket, roomId: RoomId, user: SessionUser) {
@@ -311,17 +326,17 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
   }
 
   /**
-   * Registers one request handler: validates the payload with the event's schema, runs the
-   * handler, and acks the result. Nothing a client sends can crash the server: a bad payload is
-   * acked `invalid`, a thrown error `internal`, and a missing ack is simply not called.
+   * Makes the listener of one request event: validates the payload with the event's schema, runs
+   * the handler, and acks the result. Nothing a client sends can crash the server: a bad payload
+   * is acked `invalid`, a thrown error `internal`, and a missing ack is simply not called. The
+   * listener is shared by every socket, which Socket.IO passes as `this`.
    */
   function handle<E extends ClientEventName>(
-    socket: ChatSocket,
     event: E,
-    handler: (payload: Payload<E>) => Promise<AckOf<E>>,
+    handler: (socket: ChatSocket, payload: Payload<E>) => Promise<AckOf<E>>,
   ): void {
     const schema: z.ZodType = ClientEventSchemas[event]
-    const listener = async (...args: unknown[]): Promise<void> => {
+    const run = async (socket: ChatSocket, args: unknown[]): Promise<void> => {
       const last = args.at(-1)
       const ack = typeof last === 'function' ? (last as (response: unknown) => void) : undefined
       // `emit('list-rooms', ack)` has no payload: then the ack is the first argument.
@@ -335,7 +350,7 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
         } else {
           const parsed = schema.safeParse(payload)
           response = parsed.success
-            ? await handler(parsed.data as Payload<E>)
+            ? await handler(socket, parsed.data as Payload<E>)
             : fail('invalid', describeZodError(parsed.error))
         }
       } catch (error) {
@@ -349,7 +364,9 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
       }
     }
     // At the edge arguments are whatever the client sent; the listener takes `unknown` on purpose.
-    socket.on(event, listener as never)
+    onEverySocket(io, event, function (this: ChatSocket, ...args: unknown[]) {
+      return run(this, args)
+    })
   }
 
   return { presence }

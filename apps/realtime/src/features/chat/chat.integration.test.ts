@@ -145,6 +145,28 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
       expect(health.status).toBe(200)
     })
 
+    it('disconnects every socket of a session when it expires, even after one of them left', async () => {
+      // The tabs of one session share its expiry (and, on the server, one timer).
+      const { token } = await createSessionToken(ada, TEST_SESSION_SECRET, { ttlSeconds: 2 })
+      const tabs = [open({ token }), open({ token }), open({ token })]
+      await Promise.all(
+        tabs.map((tab) => new Promise<void>((resolve) => tab.once('connect', () => resolve()))),
+      )
+      const reasons: string[] = []
+      for (const tab of tabs) tab.on('disconnect', (reason) => reasons.push(reason))
+      // The first tab closes before the session ends; the others must still be cut.
+      tabs[0]?.disconnect()
+      // Another user's session, still valid, is left alone.
+      const other = await connect(bob)
+      await waitFor(() => reasons.length === 3, { timeoutMs: 6000 })
+      expect(reasons).toEqual([
+        'io client disconnect',
+        'io server disconnect',
+        'io server disconnect',
+      ])
+      expect(other.connected).toBe(true)
+    })
+
     it('refuses a handshake without a valid session with an unauthorized connect_error', async () => {
       expect((await connectError(open({}))).message).toBe('unauthorized: no session token')
 

@@ -66,14 +66,14 @@ export const chat = defineFeature<ChatEnv>({
       presence,
       ...(cluster && { redis: { client: cluster.redis, keyPrefix: cluster.keyPrefix } }),
     })
-    // "Break it" on the chat page: a socket is named by its id, which recovery keeps.
-    io.on('connection', (socket) => {
-      const unregister = faults.register(
-        socket.data.user.id,
-        socket.id,
-        socketIoFaults(socket, faults.settings.stallMs),
-      )
-      socket.once('disconnect', unregister)
+    // "Break it" on the chat page: a socket is named by its id, which recovery keeps. Looked up
+    // among the open sockets when a fault arrives, so an idle socket holds nothing for it.
+    const sockets = io.of('/').sockets
+    faults.addLookup((owner, connectionId) => {
+      const socket = sockets.get(connectionId)
+      return socket?.data.user.id === owner
+        ? socketIoFaults(socket, faults.settings.stallMs)
+        : undefined
     })
     if (cluster && presence) {
       cluster.onTick(async ({ dead, rejoined }) => {

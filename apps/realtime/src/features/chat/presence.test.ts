@@ -67,6 +67,41 @@ describe.each([
     expect(presence.has('random', 's2')).toBe(true)
   })
 
+  it('keeps track of a socket going from one room to several and back', async () => {
+    const presence = presenceOf(kind)
+    await presence.join('general', ada, 's1')
+    await presence.join('random', ada, 's1')
+    await presence.join('news', ada, 's1')
+    expect(['general', 'random', 'news'].map((room) => presence.has(room, 's1'))).toEqual([
+      true,
+      true,
+      true,
+    ])
+    expect((await presence.leave('random', ada.id, 's1')).changed).toBe(true)
+    expect((await presence.leave('general', ada.id, 's1')).changed).toBe(true)
+    expect(presence.has('general', 's1')).toBe(false)
+    expect(presence.has('news', 's1')).toBe(true)
+    await presence.join('general', ada, 's1')
+    expect(presence.has('general', 's1')).toBe(true)
+    expect(await presence.leaveAll('s1')).toEqual([
+      { roomId: 'news', user: ada },
+      { roomId: 'general', user: ada },
+    ])
+    expect(presence.has('news', 's1')).toBe(false)
+    expect(await presence.count('general')).toBe(0)
+  })
+
+  it('forgets a socket whose one room it left, and can take it back', async () => {
+    const presence = presenceOf(kind)
+    await presence.join('general', ada, 's1')
+    expect((await presence.leave('general', ada.id, 's1')).changed).toBe(true)
+    expect(presence.has('general', 's1')).toBe(false)
+    expect(await presence.leaveAll('s1')).toEqual([])
+    await presence.join('random', ada, 's1')
+    expect(presence.has('random', 's1')).toBe(true)
+    expect(presence.has('general', 's1')).toBe(false)
+  })
+
   it('ignores leaving a room one was never in', async () => {
     const presence = presenceOf(kind)
     await presence.join('general', ada, 's1')

@@ -79,13 +79,50 @@ interface Entry {
   sockets: Set<string>
 }
 
+/**
+ * The rooms of one socket, each with the user it joined as. One room (the usual case: a tab shows
+ * one room) is kept without a Map, which would cost an idle socket some 150 bytes.
+ */
+type SocketRooms = { roomId: RoomId; userId: string } | Map<RoomId, string>
+
 export function createLocalPresence(): LocalPresence {
   const rooms = new Map<RoomId, Map<string, Entry>>()
-  const roomsOfSocket = new Map<string, Map<RoomId, string>>()
+  const roomsOfSocket = new Map<string, SocketRooms>()
+
+  function addSocketRoom(socketId: string, roomId: RoomId, userId: string): void {
+    const current = roomsOfSocket.get(socketId)
+    if (current instanceof Map) current.set(roomId, userId)
+    else if (current === undefined || current.roomId === roomId)
+      roomsOfSocket.set(socketId, { roomId, userId })
+    else
+      roomsOfSocket.set(
+        socketId,
+        new Map([
+          [current.roomId, current.userId],
+          [roomId, userId],
+        ]),
+      )
+  }
+
+  function deleteSocketRoom(socketId: string, roomId: RoomId): void {
+    const current = roomsOfSocket.get(socketId)
+    if (current instanceof Map) {
+      current.delete(roomId)
+      if (current.size === 0) roomsOfSocket.delete(socketId)
+    } else if (current?.roomId === roomId) {
+      roomsOfSocket.delete(socketId)
+    }
+  }
+
+  /** (room, user) pairs of the socket, in the order it joined them. */
+  function socketRooms(socketId: string): [RoomId, string][] {
+    const current = roomsOfSocket.get(socketId)
+    if (current instanceof Map) return [...current]
+    return current ? [[current.roomId, current.userId]] : []
+  }
 
   function leave(roomId: RoomId, userId: string, socketId: string): PresenceChange {
-    roomsOfSocket.get(socketId)?.delete(roomId)
-    if (roomsOfSocket.get(socketId)?.size === 0) roomsOfSocket.delete(socketId)
+    deleteSocketRoom(socketId, roomId)
     const room = rooms.get(roomId)
     const entry = room?.get(userId)
     if (!room || !entry || !entry.sockets.delete(socketId)) return { changed: false }
@@ -105,9 +142,7 @@ export function createLocalPresence(): LocalPresence {
       // The newest tab's name wins, so a renamed user shows the new name.
       entry.user = user
       entry.sockets.add(socketId)
-      let socketRooms = roomsOfSocket.get(socketId)
-      if (!socketRooms) roomsOfSocket.set(socketId, (socketRooms = new Map()))
-      socketRooms.set(roomId, user.id)
+      addSocketRoom(socketId, roomId, user.id)
       return { changed }
     },
 
@@ -115,7 +150,7 @@ export function createLocalPresence(): LocalPresence {
 
     leaveAll(socketId) {
       const left: Departure[] = []
-      for (const [roomId, userId] of [...(roomsOfSocket.get(socketId) ?? [])]) {
+      for (const [roomId, userId] of socketRooms(socketId)) {
         const user = rooms.get(roomId)?.get(userId)?.user
         if (leave(roomId, userId, socketId).changed && user) left.push({ roomId, user })
       }
@@ -135,7 +170,8 @@ export function createLocalPresence(): LocalPresence {
     },
 
     has(roomId, socketId) {
-      return roomsOfSocket.get(socketId)?.has(roomId) ?? false
+      const current = roomsOfSocket.get(socketId)
+      return current instanceof Map ? current.has(roomId) : current?.roomId === roomId
     },
 
     entries() {
