@@ -181,25 +181,21 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
         `text: must be at most ${limits.maxLength} characters, got ${length}`,
       )
     }
-    // A retry after a lost ack (it paid its point like any send: replays are not free):
-    // answer with what was stored, and broadcast it again. The first broadcast may have died
-    // with the instance that stored the message; clients merge messages by id, so members who
-    // got it already see no change.
-    const existing = await store.findMessageByClientId(roomId, user.id, clientId)
-    if (existing) {
-      socket.to(roomKey(roomId)).emit('room-message', existing)
-      return { ok: true, message: existing }
-    }
-    // Stored first: a message somebody saw is never lost by a crash before the insert.
-    const { message, created } = await store.insertMessage({
+    // Stored first: a message somebody saw is never lost by a crash before the insert. The
+    // unique index on (room, user, clientId) is also the dedupe: one statement per send, not a
+    // lookup and then an insert.
+    const { message } = await store.insertMessage({
       roomId,
       user,
       text,
       clientId,
       ts: Date.now(),
     })
-    // The sender's socket gets it in the ack; its other tabs get it from the room.
-    if (created) socket.to(roomKey(roomId)).emit('room-message', message)
+    // The sender's socket gets it in the ack; its other tabs get it from the room. A retry after
+    // a lost ack (it paid its point like any send: replays are not free) is answered with what
+    // was stored and broadcast again: the first broadcast may have died with the instance that
+    // stored it, and clients merge messages by id, so members who got it already see no change.
+    socket.to(roomKey(roomId)).emit('room-message', message)
     return { ok: true, message }
   })
 

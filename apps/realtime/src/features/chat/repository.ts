@@ -81,11 +81,6 @@ export interface ChatStore {
    * retries still yield one row.
    */
   insertMessage(message: NewMessage): Promise<{ message: ChatMessage; created: boolean }>
-  findMessageByClientId(
-    roomId: RoomId,
-    userId: string,
-    clientId: string,
-  ): Promise<ChatMessage | undefined>
   /** The `limit` newest messages older than `before` (or than anything, when absent). */
   listMessages(
     roomId: RoomId,
@@ -107,7 +102,12 @@ export interface ChatStore {
 export function createChatRepository(db: Kysely<ChatTables>): ChatStore {
   const messageColumns = ['id', 'roomId', 'userId', 'userName', 'text', 'ts', 'clientId'] as const
 
-  const findMessageByClientId: ChatStore['findMessageByClientId'] = (roomId, userId, clientId) =>
+  // What a retried send stored the first time: the row its unique index kept.
+  const findMessageByClientId = (
+    roomId: RoomId,
+    userId: string,
+    clientId: string,
+  ): Promise<ChatMessage | undefined> =>
     db
       .selectFrom('messages')
       .select(messageColumns)
@@ -191,8 +191,6 @@ export function createChatRepository(db: Kysely<ChatTables>): ChatStore {
       if (!existing) throw new Error(`message ${clientId} conflicted but cannot be found`)
       return { message: existing, created: false }
     },
-
-    findMessageByClientId,
 
     async listMessages(roomId, { before, limit }) {
       let query = db
