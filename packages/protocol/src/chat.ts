@@ -83,6 +83,11 @@ export const ChatErrorCode = {
   notInRoom: 'not_in_room',
   /** No valid session (handshake refusals carry it in the `connect_error` message). */
   unauthorized: 'unauthorized',
+  /**
+   * A store the server needs (the database, Redis) is down: nothing was stored. Retry after
+   * `retryAfterMs`; the page's outbox keeps the message and does so on its own.
+   */
+  unavailable: 'unavailable',
   /** The server failed; the request may be retried. */
   internal: 'internal',
 } as const
@@ -94,12 +99,15 @@ export const ChatErrorCodeSchema = z.enum([
   'too_large',
   'not_in_room',
   'unauthorized',
+  'unavailable',
   'internal',
 ])
 
 export const ChatErrorSchema = z.object({
   code: ChatErrorCodeSchema,
   message: z.string(),
+  /** When a retry may succeed, in ms (`rate_limited`, `unavailable`). */
+  retryAfterMs: z.number().int().nonnegative().optional(),
 })
 export type ChatError = z.infer<typeof ChatErrorSchema>
 

@@ -82,6 +82,15 @@ export const CollabCloseCode = {
   protocolError: { code: 4400, reason: 'Protocol error' },
   /** The session is not valid (or no longer). Get a new one before reconnecting. */
   unauthorized: { code: 4401, reason: 'Unauthorized' },
+  /** The session was signed out (in any tab, on any instance). Do not reconnect; sign in again. */
+  signedOut: { code: 4401, reason: 'Signed out' },
+  /** The session's token expired while the editor was open. Sign in again. */
+  sessionExpired: { code: 4401, reason: 'Session expired' },
+  /**
+   * The document could not be loaded or stored because the database is down. Reconnecting later
+   * works (1013 is the WebSocket code for "try again later"); y-websocket does so on its own.
+   */
+  unavailable: { code: 1013, reason: 'Try again later' },
   /**
    * The client fell more than `YJS_MAX_BUFFERED_BYTES` behind reading. Reconnecting syncs it
    * again from the document's state, not from the backlog.

@@ -6,17 +6,26 @@ export const ApiErrorCode = {
   notFound: 'not_found',
   unauthorized: 'unauthorized',
   conflict: 'conflict',
+  /** The caller is signed in but may not do this (e.g. delete someone else's document). */
+  forbidden: 'forbidden',
+  /**
+   * A store this request needs (PostgreSQL, Redis) is down. Nothing was changed; retry after
+   * `retryAfterMs` (also sent as `Retry-After`, status 503).
+   */
+  unavailable: 'unavailable',
 } as const
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode]
 
 /**
- * The JSON body of every 4xx answer: `{ error: { code, message, issues? } }`.
- * `message` is for people; `issues` (from zod) lists each bad field for programs.
+ * The JSON body of every 4xx and 503 answer: `{ error: { code, message, issues?, retryAfterMs? } }`.
+ * `message` is for people; `issues` (from zod) lists each bad field for programs; `retryAfterMs`
+ * says when a retry may succeed (`rate_limited`, `unavailable`).
  */
 export const ApiErrorSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
+    retryAfterMs: z.number().int().nonnegative().optional(),
     issues: z
       .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }))
       .optional(),

@@ -12,11 +12,15 @@ export const DisconnectReasonCode = {
    * Reconnecting is fine (it resumes from history), but the same slow link may hit it again.
    */
   slowConsumer: 'slow_consumer',
+  /** The session was signed out (in any tab, on any instance). Do not reconnect; sign in again. */
+  signedOut: 'signed_out',
+  /** The session's token expired. Do not reconnect with it; sign in again. */
+  sessionExpired: 'session_expired',
 } as const
 export type DisconnectReasonCode = (typeof DisconnectReasonCode)[keyof typeof DisconnectReasonCode]
 
 export const DisconnectReasonSchema = z.object({
-  code: z.enum(['slow_consumer']),
+  code: z.enum(['slow_consumer', 'signed_out', 'session_expired']),
   message: z.string(),
 })
 export type DisconnectReason = z.infer<typeof DisconnectReasonSchema>
