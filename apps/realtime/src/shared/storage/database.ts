@@ -203,7 +203,8 @@ function connectPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>
           cause: error,
         })
       })
-      const key = `duplex-realtime:migrate:${schema}`
+      // The web app takes the same lock for its own migrations (some tables both apps create).
+      const key = `duplex:migrate:${schema}`
       try {
         await lock.query('select pg_advisory_lock(hashtext($1))', [key])
         return await migrate(migrator)

@@ -1,5 +1,7 @@
 import { env } from '@/shared/env'
 import { createInstanceId } from '@duplex/cluster'
+import type { Migration } from 'kysely'
+import { createWebDatabase, type WebDatabase } from './cluster/database.ts'
 import { createRedisClients, type RedisClients } from './cluster/redis.ts'
 import { createHeartbeat, type Heartbeat } from './sse/heartbeat.ts'
 
@@ -12,6 +14,11 @@ export interface WebFeatureContext {
   heartbeat: Heartbeat
   /** The Redis connections of cluster mode; `undefined` in single-process mode. */
   redis: RedisClients | undefined
+  /**
+   * PostgreSQL in cluster mode (`DATABASE_URL`), migrated before any feature is created;
+   * `undefined` in single-process mode. What must survive a Redis restart goes here.
+   */
+  database: WebDatabase | undefined
   /** True from the first SIGTERM on: new streams are told to come back (elsewhere). */
   draining(): boolean
 }
@@ -34,6 +41,11 @@ export interface WebFeatureServer {
 export interface WebFeature<T extends WebFeatureServer = WebFeatureServer> {
   /** Unique; names the instance in the process-wide registry. */
   name: string
+  /**
+   * Its tables in cluster mode, named `<name>_<nnnn>_<what>`; applied at start-up, before
+   * `create`. Never edit one that has shipped; add one.
+   */
+  migrations?: Record<string, Migration>
   create(context: WebFeatureContext): T
 }
 
@@ -42,7 +54,10 @@ export interface Services extends WebFeatureContext {
   use<T extends WebFeatureServer>(feature: WebFeature<T>): T
   /** Graceful stop of every feature created so far. Idempotent. */
   drain(reason: string): Promise<void>
-  /** Closes Redis, once the HTTP server takes no more requests (at the exit). Idempotent. */
+  /**
+   * Closes Redis and PostgreSQL, once the HTTP server takes no more requests (at the exit).
+   * Idempotent.
+   */
   close(): Promise<void>
 }
 
@@ -56,6 +71,14 @@ function createServices(): Services {
   const redis: RedisClients | undefined = env.cluster
     ? createRedisClients({ url: env.cluster.redisUrl, prefix: env.REDIS_KEY_PREFIX })
     : undefined
+  const database: WebDatabase | undefined =
+    env.cluster && redis
+      ? createWebDatabase({
+          url: env.cluster.databaseUrl,
+          schema: env.DATABASE_SCHEMA,
+          instanceId: redis.instanceId,
+        })
+      : undefined
   const heartbeat = createHeartbeat(env.SSE_HEARTBEAT_MS)
   const created = new Map<string, WebFeatureServer>()
   let draining = false
@@ -67,6 +90,7 @@ function createServices(): Services {
     instanceId: redis?.instanceId ?? createInstanceId(),
     heartbeat,
     redis,
+    database,
     draining: () => draining,
   }
 
@@ -90,7 +114,7 @@ function createServices(): Services {
     close() {
       closed ??= (async () => {
         await drained
-        await redis?.close()
+        await Promise.all([redis?.close(), database?.close()])
       })()
       return closed
     },
