@@ -117,8 +117,10 @@ test.describe.configure({ mode: 'serial', timeout: 90_000 })
 
 let app: Started
 test.beforeAll(async () => {
+  // A cold turbo cache rebuilds first; a warm one (after `pnpm build`) only restores.
+  test.setTimeout(180_000)
   app = await pnpmStart()
-}, 150_000)
+})
 test.afterAll(async () => {
   await app?.stop()
 })
