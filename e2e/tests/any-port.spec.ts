@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { freshName } from '@duplex/testing/names'
 import { waitFor } from '@duplex/testing/wait'
-import { openDoc } from '../fixtures/editor.ts'
+import { openDoc } from '../fixtures/editor.ts' // demo:editor
 import { E2E } from '../fixtures/ports.ts'
 
 // The README's way to run Duplex, on ports other than 3000/3001: `PORT=… REALTIME_PORT=… pnpm
@@ -133,6 +133,7 @@ test('PORT and REALTIME_PORT alone: chat and the editor connect from localhost',
     `http://localhost:${app.webPort}`,
     freshName('Porter'),
   )
+  // demo:chat:start
   await page.goto('/chat/general')
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
   const text = freshName('hello from another port')
@@ -144,9 +145,11 @@ test('PORT and REALTIME_PORT alone: chat and the editor connect from localhost',
     .getByTestId('message')
     .filter({ hasText: text })
   await expect(sent).toHaveAttribute('data-status', 'sent')
-
+  // demo:chat:end
+  // demo:editor:start
   await openDoc(page, freshName('ported'))
   await expect(page.getByTestId('origin-refused')).toHaveCount(0)
+  // demo:editor:end
   await context.close()
 })
 
@@ -155,17 +158,22 @@ test('a page on an origin the realtime server refuses says so and names ALLOWED_
 }) => {
   const origin = `http://${UNLISTED_HOST}:${app.webPort}`
   const { context, page } = await signedIn(browser, origin, freshName('Stranger'))
+  // demo:chat:start
   await page.goto('/chat/general')
-  const refused = page.getByTestId('origin-refused')
-  await expect(refused).toContainText('does not accept pages from this address')
-  await expect(refused).toContainText(origin)
-  await expect(refused).toContainText('ALLOWED_ORIGINS')
+  const inChat = page.getByTestId('origin-refused')
+  await expect(inChat).toContainText('does not accept pages from this address')
+  await expect(inChat).toContainText(origin)
+  await expect(inChat).toContainText('ALLOWED_ORIGINS')
   await expect(page.getByTestId('realtime-unreachable')).toHaveCount(0)
-
+  // demo:chat:end
+  // demo:editor:start
   // The editor says the same, in the reader's language.
   await context.addCookies([{ name: 'duplex-locale', value: 'zh-CN', url: origin }])
   await page.goto(`/editor/${freshName('refused')}`)
-  await expect(refused).toContainText('实时服务器不接受来自这个地址的页面')
-  await expect(refused).toContainText('ALLOWED_ORIGINS')
+  const inEditor = page.getByTestId('origin-refused')
+  await expect(inEditor).toContainText('实时服务器不接受来自这个地址的页面')
+  await expect(inEditor).toContainText(origin)
+  await expect(inEditor).toContainText('ALLOWED_ORIGINS')
+  // demo:editor:end
   await context.close()
 })
