@@ -73,7 +73,7 @@ const EnvObjectSchema = z.object({
    * The web app's port: `pnpm start` and `pnpm dev` hand `PORT` to both apps. With
    * `ALLOWED_ORIGINS` unset, pages on this port of localhost, 127.0.0.1 and [::1] may connect.
    */
-  PORT: optional(integer(1, 65535)).transform((v) => v ?? DEFAULT_WEB_PORT),
+  PORT: optional(integer(0, 65535)).transform((v) => v ?? DEFAULT_WEB_PORT),
   /** Proxies whose `X-Forwarded-For` names the client for per-IP limits; none when unset. */
   ...ProxyEnvShape,
   /**

@@ -54,9 +54,10 @@ export interface FeatureContext<Config = unknown> {
   verifyToken: VerifyToken
   originPolicy: OriginPolicy
   /**
-   * `TRUSTED_PROXIES`: whom a per-IP limit counts. `proxyTrust.clientAddress({ peer:
-   * socket.handshake.address, forwardedFor: socket.handshake.headers['x-forwarded-for'] })`, never
-   * the peer alone (behind a proxy every client is the proxy) nor the header alone (forgeable).
+   * `TRUSTED_PROXIES`: whom a per-IP limit counts. For a socket, `clientAddressOf(socket,
+   * proxyTrust)` (shared/socket-io.ts); for a request or an upgrade, `proxyTrust.clientAddress({
+   * peer: req.socket.remoteAddress, forwardedFor: req.headers['x-forwarded-for'] })`. Never the
+   * peer alone (behind a proxy every client is the proxy) nor the header alone (forgeable).
    */
   proxyTrust: ProxyTrust
   metrics: Metrics
