@@ -22,6 +22,8 @@ const server = createRealtimeServer({
   dataDir,
   sessionSecret: env.SESSION_SECRET,
   allowedOrigins: env.ALLOWED_ORIGINS,
+  webPort: env.PORT,
+  trustedProxies: env.TRUSTED_PROXIES,
   dev: env.NODE_ENV !== 'production',
   env: process.env,
   features,
@@ -78,6 +80,12 @@ process.on('SIGTERM', shutdown)
 try {
   const { port } = await server.start()
   console.info(`[realtime] listening on http://localhost:${port} (${describeMode(mode, runsOn)})`)
+  const proxies = env.TRUSTED_PROXIES.proxies
+  console.info(
+    proxies.length > 0
+      ? `[realtime] per-IP limits count the client that ${proxies.join(', ')} name in X-Forwarded-For`
+      : '[realtime] per-IP limits count the TCP peer (TRUSTED_PROXIES unset: no proxy trusted)',
+  )
 } catch (error) {
   console.error('[realtime] failed to start', error)
   process.exit(1)

@@ -4,7 +4,8 @@ import {
   loadSessionSecret,
   verifySessionToken,
 } from '@duplex/auth'
-import type { ClusterMode } from '@duplex/cluster'
+import { NO_TRUSTED_PROXIES, type ClusterMode, type ProxyTrust } from '@duplex/cluster'
+import { ORIGIN_CHECK_PATH } from '@duplex/protocol/origin'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
@@ -17,7 +18,7 @@ import { connectCluster, type ClusterNode, type ClusterOptions } from './shared/
 import { parseFeatureEnv, type EnvSource } from './shared/env.ts'
 import type { AttachedFeature, FeatureCluster, RealtimeFeature } from './shared/feature.ts'
 import { createFaultRegistry, faultSettingsFrom } from './shared/faults.ts'
-import { handleCors, sendError, sendJson } from './shared/http.ts'
+import { handleCors, sendError, sendJson, sendOriginCheck } from './shared/http.ts'
 import type { Logger } from './shared/log.ts'
 import { createMetrics } from './shared/metrics.ts'
 import { createOriginPolicy } from './shared/origins.ts'
@@ -34,8 +35,15 @@ export interface RealtimeServerOptions {
   dataDir: string
   /** `SESSION_SECRET`; when undefined the shared secret in `dataDir` is used (or created). */
   sessionSecret?: string | undefined
-  /** `ALLOWED_ORIGINS`; undefined allows the dev web app (see `createOriginPolicy`). */
+  /** `ALLOWED_ORIGINS`; undefined allows the web app on `webPort` (see `createOriginPolicy`). */
   allowedOrigins?: readonly string[] | '*' | undefined
+  /** `PORT`: the web app's port, whose local origins are allowed by default; 3000 when undefined. */
+  webPort?: number | undefined
+  /**
+   * `TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` names the client that per-IP limits
+   * count (see `createProxyTrust`). None when undefined: the client is the TCP peer.
+   */
+  trustedProxies?: ProxyTrust | undefined
   /** Development conveniences: same-host origins are allowed when no list is configured. */
   dev?: boolean
   /**
@@ -150,8 +158,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const metrics = createMetrics()
       const originPolicy = createOriginPolicy({
         allowed: options.allowedOrigins,
+        webPort: options.webPort,
         sameHostInDev: options.dev ?? false,
       })
+      const proxyTrust = options.trustedProxies ?? NO_TRUSTED_PROXIES
       // Sign-out is written where the web app writes it: the data folder, or Redis in a cluster.
       const revocations = node
         ? createRedisRevocationStore(node.redis, node.keyPrefix)
@@ -193,6 +203,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           res.end(body)
           return
         }
+        // Before the origin check below: its answer is for the pages that check refuses.
+        if (url.pathname === ORIGIN_CHECK_PATH && (req.method === 'GET' || req.method === 'HEAD'))
+          return sendOriginCheck(req, res, originPolicy)
         if (url.pathname.startsWith('/api/')) {
           if (handleCors(req, res, originPolicy)) return
           if (!originPolicy.isAllowed(req.headers.origin, req.headers.host)) {
@@ -226,6 +239,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       )
       const io = createSocketIo(httpServer, {
         originPolicy,
+        proxyTrust,
         verifyToken,
         metrics,
         log,
@@ -251,6 +265,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           dialect: database.dialect,
           verifyToken,
           originPolicy,
+          proxyTrust,
           metrics,
           log,
           faults,

@@ -15,13 +15,14 @@ import {
   type SocketData,
 } from '@duplex/protocol/chat'
 import type { SessionUser } from '@duplex/protocol/session'
+import type { ProxyTrust } from '@duplex/cluster'
 import { describeZodError } from '@duplex/protocol/errors'
 import type { Redis } from 'ioredis'
 import type { Server, Socket } from 'socket.io'
 import type { z } from 'zod'
 import type { Logger } from '../../shared/log.ts'
 import type { Metrics } from '../../shared/metrics.ts'
-import { onEverySocket } from '../../shared/socket-io.ts'
+import { clientAddressOf, onEverySocket } from '../../shared/socket-io.ts'
 import type { ChatStore, StoredRoom } from './repository.ts'
 import { createPresence, type Departure, type Presence } from './presence.ts'
 import { createRateLimiter } from './rate-limit.ts'
@@ -58,6 +59,8 @@ export interface ChatDeps {
   presence?: Presence
   /** Cluster mode: rate limits counted in Redis under this prefix. In memory when absent. */
   redis?: { client: Redis; keyPrefix: string }
+  /** `TRUSTED_PROXIES`: the per-IP budgets count the client behind them. None when absent. */
+  proxyTrust?: ProxyTrust
 }
 
 export interface Chat {
@@ -304,7 +307,8 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
 
   /** Takes one point of `kind` from the socket's user and IP; the refusal to ack when out. */
   async function charge(socket: ChatSocket, kind: BudgetKind): Promise<AckError | undefined> {
-    const allowed = await budgets.consume(kind, socket.data.user.id, socket.handshake.address)
+    const ip = clientAddressOf(socket, deps.proxyTrust)
+    const allowed = await budgets.consume(kind, socket.data.user.id, ip)
     if (allowed.ok) return undefined
     const { points, seconds } = limits.budgets[kind]
     const retry = Math.max(1, Math.ceil(allowed.retryAfterMs / 1000))

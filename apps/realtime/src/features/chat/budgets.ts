@@ -40,7 +40,7 @@ export interface BudgetLimiter {
  *
  * @example
  * const budgets = createBudgetLimiter({ budgets, ipFactor: 5 })
- * const allowed = await budgets.consume('read', user.id, socket.handshake.address)
+ * const allowed = await budgets.consume('read', user.id, clientAddressOf(socket, proxyTrust))
  */
 export function createBudgetLimiter(options: BudgetOptions): BudgetLimiter {
   const limiters = new Map<string, RateLimiter>()

@@ -25,7 +25,7 @@ export const chat = defineFeature<ChatEnv>({
     },
   }),
 
-  async attach({ config, io, db, metrics, log, cluster, faults }) {
+  async attach({ config, io, db, metrics, log, cluster, faults, proxyTrust }) {
     const store = createChatRepository(db.withTables<ChatTables>())
     await store.ensureRoom(DEFAULT_ROOM_ID, null)
     metrics.declare('socketio', [
@@ -64,6 +64,7 @@ export const chat = defineFeature<ChatEnv>({
       metrics,
       log,
       presence,
+      proxyTrust,
       ...(cluster && { redis: { client: cluster.redis, keyPrefix: cluster.keyPrefix } }),
     })
     // "Break it" on the chat page: a socket is named by its id, which recovery keeps. Looked up

@@ -5,9 +5,11 @@ import { useTranslations } from 'next-intl'
 import { useCallback } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
+import { OriginRefused } from '@/shared/ui/session/origin-refused'
 import { RealtimeUnreachable } from '@/shared/ui/session/realtime-unreachable'
 import { UserMenu } from '@/shared/ui/session/user-menu'
 import { RICH_TAGS } from '@/shared/ui/rich-text'
+import { useOriginRefusal } from '@/shared/hooks/use-origin-refusal'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 import { UNREACHABLE_AFTER_ATTEMPTS } from '@/shared/lib/connection-error'
 import { WirePanel } from '@/shared/ui/wire-panel'
@@ -32,6 +34,8 @@ export function CollabEditor({ docName }: { docName: string }) {
   const user = session?.user ?? { id: 'anonymous', name: 'Anonymous' }
   const collab = useCollabDoc(docName, user, onWire)
   const realtimeUrl = useRealtimeUrl()
+  const failing = collab.status !== 'open' && !collab.refusal && !collab.gone && !collab.offline
+  const originRefusal = useOriginRefusal(realtimeUrl, failing ? collab.failedAttempts : 0)
   const detail =
     collab.status === 'open'
       ? collab.synced
@@ -55,13 +59,14 @@ export function CollabEditor({ docName }: { docName: string }) {
           </div>
         </div>
         {collab.refusal && <ConnectionRefused reason={collab.refusal} onRetry={collab.retry} />}
-        {collab.status !== 'open' &&
-          !collab.refusal &&
-          !collab.gone &&
-          !collab.offline &&
+        {originRefusal ? (
+          <OriginRefused refusal={originRefusal} />
+        ) : (
+          failing &&
           collab.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS && (
             <RealtimeUnreachable url={realtimeUrl ?? undefined} />
-          )}
+          )
+        )}
         {collab.gone && (
           <p
             role="alert"

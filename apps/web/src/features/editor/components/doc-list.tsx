@@ -4,6 +4,9 @@ import { DocNameSchema, type DocInfo } from '@duplex/protocol/collab'
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useId, useState, type FormEvent } from 'react'
+import { useOriginRefusal } from '@/shared/hooks/use-origin-refusal'
+import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
+import { OriginRefused } from '@/shared/ui/session/origin-refused'
 import { UserMenu } from '@/shared/ui/session/user-menu'
 import { SyncGuide } from './sync-guide'
 import { useRealtimeDocs, type CreateDocResult } from '@/features/editor/hooks/use-realtime-docs'
@@ -158,6 +161,8 @@ function toDocName(input: string): string {
 
 export function DocList() {
   const { docs, error, create, rename, remove } = useRealtimeDocs()
+  // A list that cannot load may be refused by origin: that is said as such, with the fix.
+  const originRefusal = useOriginRefusal(useRealtimeUrl(), error ? 1 : 0)
   const router = useRouter()
   const [draft, setDraft] = useState('')
   const [formError, setFormError] = useState<string | null>(null)
@@ -230,13 +235,19 @@ export function DocList() {
             {formError}
           </p>
         )}
-        {error && (
-          <p
-            role="alert"
-            className="border-b border-slate-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-slate-800 dark:bg-amber-950 dark:text-amber-100"
-          >
-            {error}
-          </p>
+        {originRefusal ? (
+          <div className="border-b border-slate-200 p-3 dark:border-slate-800">
+            <OriginRefused refusal={originRefusal} />
+          </div>
+        ) : (
+          error && (
+            <p
+              role="alert"
+              className="border-b border-slate-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-slate-800 dark:bg-amber-950 dark:text-amber-100"
+            >
+              {error}
+            </p>
+          )
         )}
         {docs === null ? (
           <ul
