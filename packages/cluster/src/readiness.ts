@@ -108,8 +108,10 @@ export interface CachedProbeOptions {
 
 /**
  * A probe that runs `check` (a round trip such as `select 1`) at most once per `ttlMs`, however
- * many readiness requests arrive; concurrent requests share the one in flight. `check` resolving
- * means `up`; rejecting or taking longer than `timeoutMs` means `down`.
+ * many readiness requests arrive. `check` resolving means `up`; rejecting or taking longer than
+ * `timeoutMs` means `down`. Only the very first call waits for a check: later ones answer the last
+ * result at once and, when it is older than `ttlMs`, start the next check in the background, so a
+ * probe of a store that hangs never makes a liveness answer slow.
  *
  * @example
  * readiness.register('database', cachedProbe(() => pool.query('select 1')))
@@ -122,16 +124,18 @@ export function cachedProbe(
   const timeoutMs = options.timeoutMs ?? 1000
   let last: { state: DependencyState; at: number } | undefined
   let inFlight: Promise<DependencyState> | undefined
-  return () => {
-    if (last && Date.now() - last.at < ttlMs) return last.state
-    inFlight ??= runBounded(async () => {
+  const refresh = () =>
+    (inFlight ??= runBounded(async (): Promise<DependencyState> => {
       await check()
       return 'up'
     }, timeoutMs).then((state) => {
       last = { state, at: Date.now() }
       inFlight = undefined
       return state
-    })
-    return inFlight
+    }))
+  return () => {
+    if (!last) return refresh()
+    if (Date.now() - last.at >= ttlMs) void refresh()
+    return last.state
   }
 }
