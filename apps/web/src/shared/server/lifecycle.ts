@@ -1,4 +1,4 @@
-import { describeMode, redactUrl } from '@duplex/cluster'
+import { createRejectionReporter, describeMode, redactUrl } from '@duplex/cluster'
 import { env } from '@/shared/env'
 import { services, type WebFeature } from './services.ts'
 
@@ -21,6 +21,16 @@ const READY_TIMEOUT_MS = 20_000
  * the whole, and a second signal exits at once (Next ignores repeats).
  */
 export async function startServices(features: readonly WebFeature[]): Promise<void> {
+  // Node exits on a rejection nobody handled; one failed call (a Redis write nobody awaited
+  // while Redis is away) must not take every stream of this instance down with it. Next installs
+  // a listener of its own that logs every one; ours keeps the process up whatever Next does in
+  // a later version, and logs each distinct cause once.
+  process.on(
+    'unhandledRejection',
+    createRejectionReporter({
+      log: (message, reason) => console.error(`[web] ${message}`, reason),
+    }),
+  )
   const app = services()
   const ready = Promise.all(features.map((feature) => app.use(feature).ready))
   let timer: ReturnType<typeof setTimeout> | undefined

@@ -1,5 +1,5 @@
 import { env } from '@/shared/env'
-import { createInstanceId } from '@duplex/cluster'
+import { createInstanceId, createReadiness, type Readiness } from '@duplex/cluster'
 import { createRedisClients, type RedisClients } from './cluster/redis.ts'
 import { createHeartbeat, type Heartbeat } from './sse/heartbeat.ts'
 
@@ -14,6 +14,12 @@ export interface WebFeatureContext {
   redis: RedisClients | undefined
   /** True from the first SIGTERM on: new streams are told to come back (elsewhere). */
   draining(): boolean
+  /**
+   * What `GET /api/ready` reports: every dependency of this process, registered where it is
+   * opened (`redis` here in cluster mode). A part that opens its own (a database pool) registers
+   * it with a cheap, bounded probe: `readiness.register('database', cachedProbe(() => ping()))`.
+   */
+  readiness: Readiness
 }
 
 /** One feature's running server part. */
@@ -57,6 +63,8 @@ function createServices(): Services {
     ? createRedisClients({ url: env.cluster.redisUrl, prefix: env.REDIS_KEY_PREFIX })
     : undefined
   const heartbeat = createHeartbeat(env.SSE_HEARTBEAT_MS)
+  const readiness = createReadiness()
+  if (redis) readiness.register('redis', redis.probe)
   const created = new Map<string, WebFeatureServer>()
   let draining = false
   let drained: Promise<void> | undefined
@@ -68,6 +76,7 @@ function createServices(): Services {
     heartbeat,
     redis,
     draining: () => draining,
+    readiness,
   }
 
   return {
