@@ -76,6 +76,10 @@ function shutdown(signal: NodeJS.Signals): void {
 }
 process.on('SIGINT', shutdown)
 process.on('SIGTERM', shutdown)
+// Node exits on a rejection nobody handled. One failed call (a library's fire-and-forget write to
+// Redis while it is away, say) must not take every connection of this instance down with it:
+// logged once per cause, counted in /metrics, and the process keeps serving.
+process.on('unhandledRejection', (reason) => server.reportUnhandledRejection(reason))
 
 try {
   const { port } = await server.start()

@@ -34,7 +34,15 @@ describe('createRealtimeServer', () => {
         socketio: 0,
         yjs: 0, // demo:editor
       },
+      dependencies: { database: 'up' },
     })
+  })
+
+  it('answers /readyz 200 with each dependency when all are up', async () => {
+    server = await startTestServer()
+    const res = await fetch(`${server.url}/readyz`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'ok', dependencies: { database: 'up' } })
   })
 
   // demo:chat:start

@@ -1,5 +1,5 @@
 import type { VerifySessionResult } from '@duplex/auth'
-import type { ProxyTrust } from '@duplex/cluster'
+import type { ProxyTrust, Readiness } from '@duplex/cluster'
 import type { Kysely, Migration } from 'kysely'
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http'
 import type { Redis } from 'ioredis'
@@ -67,6 +67,11 @@ export interface FeatureContext<Config = unknown> {
    * faults into it through `POST /api/faults` (see `socketIoFaults`, `webSocketFaults`).
    */
   faults: FaultRegistry
+  /**
+   * What `GET /readyz` reports. A feature that opens a dependency of its own (a queue, an API it
+   * calls) registers it here: `readiness.register('search', cachedProbe(() => ping()))`.
+   */
+  readiness: Readiness
   /** Cluster mode only. */
   cluster?: FeatureCluster | undefined
 }

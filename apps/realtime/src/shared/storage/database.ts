@@ -164,6 +164,12 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   }
 }
 
+/**
+ * How long a query may wait to get a PostgreSQL connection before it fails as unavailable: below
+ * a client's ack timeout (the chat page waits 10 s), above a busy pool's ordinary wait.
+ */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 3000
+
 /** pg's type id of `int8`/`bigint`: our ms timestamps and `count(*)`. */
 const INT8_OID = 20
 
@@ -175,6 +181,11 @@ function connectPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>
     max: Math.max(2, options.maxConnections ?? 10),
     // Every connection resolves unqualified table names in our schema.
     options: `-c search_path=${schema}`,
+    // pg waits for a connection (a new one, or a free one from a busy pool) for ever by default:
+    // with PostgreSQL unreachable behind a silent network, every request would hang with it.
+    // Bounded, the query fails with "timeout exceeded when trying to connect", which callers
+    // answer as `unavailable` (see `isStoreUnavailable`). A stopped server refuses at once anyway.
+    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
     types: {
       // pg returns int8 as a string because it can exceed 2^53; ms timestamps and counts cannot.
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

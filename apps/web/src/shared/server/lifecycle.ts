@@ -1,4 +1,4 @@
-import { describeMode, redactUrl } from '@duplex/cluster'
+import { createRejectionReporter, describeMode, redactUrl } from '@duplex/cluster'
 import { env } from '@/shared/env'
 import type { Migration } from 'kysely'
 import { services, type WebFeature } from './services.ts'
@@ -25,6 +25,16 @@ export async function startServices(
   features: readonly WebFeature[],
   sharedMigrations: Record<string, Migration> = {},
 ): Promise<void> {
+  // Node exits on a rejection nobody handled; one failed call (a Redis write nobody awaited
+  // while Redis is away) must not take every stream of this instance down with it. Next installs
+  // a listener of its own that logs every one; ours keeps the process up whatever Next does in
+  // a later version, and logs each distinct cause once.
+  process.on(
+    'unhandledRejection',
+    createRejectionReporter({
+      log: (message, reason) => console.error(`[web] ${message}`, reason),
+    }),
+  )
   const app = services()
   const ready = (async () => {
     // Tables first: a feature may read its own as soon as it is created.

@@ -1,5 +1,5 @@
 import { env } from '@/shared/env'
-import { createInstanceId } from '@duplex/cluster'
+import { createInstanceId, createReadiness, type Readiness } from '@duplex/cluster'
 import type { Migration } from 'kysely'
 import { createWebDatabase, type WebDatabase } from './cluster/database.ts'
 import { createRedisClients, type RedisClients } from './cluster/redis.ts'
@@ -21,6 +21,12 @@ export interface WebFeatureContext {
   database: WebDatabase | undefined
   /** True from the first SIGTERM on: new streams are told to come back (elsewhere). */
   draining(): boolean
+  /**
+   * What `GET /api/ready` reports: every dependency of this process, registered where it is
+   * opened (`redis` here in cluster mode). A part that opens its own (a database pool) registers
+   * it with a cheap, bounded probe: `readiness.register('database', cachedProbe(() => ping()))`.
+   */
+  readiness: Readiness
 }
 
 /** One feature's running server part. */
@@ -80,6 +86,8 @@ function createServices(): Services {
         })
       : undefined
   const heartbeat = createHeartbeat(env.SSE_HEARTBEAT_MS)
+  const readiness = createReadiness()
+  if (redis) readiness.register('redis', redis.probe)
   const created = new Map<string, WebFeatureServer>()
   let draining = false
   let drained: Promise<void> | undefined
@@ -92,6 +100,7 @@ function createServices(): Services {
     redis,
     database,
     draining: () => draining,
+    readiness,
   }
 
   return {

@@ -39,7 +39,7 @@ describe('/api/session', () => {
     expect((await signIn('Bob', '198.51.100.1')).status).toBe(200)
     // What was already handed out still works, and the server still answers.
     expect((await GET(withCookie(cookieOf(first)))).status).toBe(200)
-    expect(health().status).toBe(200)
+    expect((await health()).status).toBe(200)
   })
 
   it('keeps the token out of the JSON when the realtime server shares the host', async () => {
