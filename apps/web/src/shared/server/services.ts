@@ -1,5 +1,5 @@
 import { env } from '@/shared/env'
-import { createInstanceId, createReadiness, type Readiness } from '@duplex/cluster'
+import { cachedProbe, createInstanceId, createReadiness, type Readiness } from '@duplex/cluster'
 import type { Migration } from 'kysely'
 import { createWebDatabase, type WebDatabase } from './cluster/database.ts'
 import { createRedisClients, type RedisClients } from './cluster/redis.ts'
@@ -88,6 +88,7 @@ function createServices(): Services {
   const heartbeat = createHeartbeat(env.SSE_HEARTBEAT_MS)
   const readiness = createReadiness()
   if (redis) readiness.register('redis', redis.probe)
+  if (database) readiness.register('database', cachedProbe(() => database.pool.query('select 1')))
   const created = new Map<string, WebFeatureServer>()
   let draining = false
   let drained: Promise<void> | undefined
