@@ -330,10 +330,12 @@ describe('jobs across store outages', async () => {
       await postgres.stop()
       // Meanwhile every read says the database is away (the routes answer 503 unavailable).
       const refused = await a.jobs.get(short.id, OWNER).catch((error: unknown) => error)
-      expect(isStoreUnavailable(refused)).toBe(true)
+      expect(isStoreUnavailable(refused), String(refused)).toBe(true)
       await postgres.start()
       await waitFor(() => onShort.ended(), { message: 'the short one ends', timeoutMs: 15_000 })
-      expect(onShort.events.at(-1)?.event).toBe('done')
+      expect(onShort.events.at(-1), 'the short outage ended nothing').toMatchObject({
+        event: 'done',
+      })
       expectOrderedWithOneEnd(onShort.events)
 
       // A longer one than `giveUpAfterMs`: the job ends, saying why, as soon as it can be saved.

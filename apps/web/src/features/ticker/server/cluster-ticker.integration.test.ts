@@ -197,37 +197,69 @@ describe('cluster ticker (Redis)', () => {
     second.close()
   })
 
-  it('pauses at the reserved mark while PostgreSQL reserves no more ids, then goes on with no gap', async (context) => {
-    if (unavailable) return context.skip()
-    services()
-    let databaseDown = false
-    const a = await instance('a', (ids) => ({
-      reserve: (floor, count) =>
-        databaseDown
-          ? Promise.reject(new Error('connect ECONNREFUSED'))
-          : ids.reserve(floor, count),
-    }))
-    await a.ticker.ready
-    await waitFor(() => a.ticker.isLeader(), 'a leads')
-    const s = await open(a.ticker, ALL)
-    await waitFor(() => ticksOf(s.stream).length > 10, 'ticks')
-    databaseDown = true
-    // The ids of the blocks reserved so far are used up, then the market waits.
-    await waitFor(() => !a.ticker.isLeader(), { message: 'the market pauses', timeoutMs: 20_000 })
-    let paused = -1
-    await waitFor(async () => {
-      const seen = ticksOf(s.stream).length
-      if (seen === paused) return true
-      paused = seen
-      await new Promise((r) => setTimeout(r, 300))
-      return false
-    }, 'no more ticks')
-    databaseDown = false
-    await waitFor(() => ticksOf(s.stream).length > paused + 20, 'ticks again')
-    expectContiguous(ticksOf(s.stream))
-    expect(integrityOf(s.stream)).toEqual({ gaps: 0, duplicates: 0, resets: 0, idsNotRising: 0 })
-    s.close()
-  })
+  it(
+    'pauses at the reserved mark while PostgreSQL reserves no more ids, then goes on with no gap',
+    { timeout: 30_000 },
+    async (context) => {
+      if (unavailable) return context.skip()
+      services()
+      let databaseDown = false
+      const a = await instance('a', (ids) => ({
+        reserve: (floor, count) =>
+          databaseDown
+            ? Promise.reject(new Error('connect ECONNREFUSED'))
+            : ids.reserve(floor, count),
+      }))
+      await a.ticker.ready
+      await waitFor(() => a.ticker.isLeader(), 'a leads')
+      const s = await open(a.ticker, ALL)
+      await waitFor(() => ticksOf(s.stream).length > 10, 'ticks')
+      databaseDown = true
+      // The ids of the blocks reserved so far are used up, then the market waits.
+      await waitFor(() => !a.ticker.isLeader(), { message: 'the market pauses', timeoutMs: 20_000 })
+      let paused = -1
+      await waitFor(async () => {
+        const seen = ticksOf(s.stream).length
+        if (seen === paused) return true
+        paused = seen
+        await new Promise((r) => setTimeout(r, 300))
+        return false
+      }, 'no more ticks')
+      databaseDown = false
+      await waitFor(() => ticksOf(s.stream).length > paused + 20, 'ticks again')
+      expectContiguous(ticksOf(s.stream))
+      expect(integrityOf(s.stream)).toEqual({ gaps: 0, duplicates: 0, resets: 0, idsNotRising: 0 })
+      s.close()
+    },
+  )
+
+  it(
+    'hands the market to an instance that can reserve ids when the leader cannot',
+    { timeout: 30_000 },
+    async (context) => {
+      if (unavailable) return context.skip()
+      services()
+      let cutOff = false
+      const a = await instance('a', (ids) => ({
+        reserve: (floor, count) =>
+          cutOff ? Promise.reject(new Error('connect ETIMEDOUT')) : ids.reserve(floor, count),
+      }))
+      await a.ticker.ready
+      await waitFor(() => a.ticker.isLeader(), 'a leads')
+      const b = await instance('b')
+      await b.ticker.ready
+      const s = await open(b.ticker, ALL)
+      await waitFor(() => ticksOf(s.stream).length > 10, 'ticks')
+      // PostgreSQL is out of a's reach only: once its ids run out, b runs the market.
+      cutOff = true
+      await waitFor(() => b.ticker.isLeader(), { message: 'b takes over', timeoutMs: 20_000 })
+      const handedOver = ticksOf(s.stream).length
+      await waitFor(() => ticksOf(s.stream).length > handedOver + 20, 'ticks from b')
+      expectContiguous(ticksOf(s.stream))
+      expect(integrityOf(s.stream)).toEqual({ gaps: 0, duplicates: 0, resets: 0, idsNotRising: 0 })
+      s.close()
+    },
+  )
 
   it('changes a subscription from any instance, and 404s only when no instance has the stream', async (context) => {
     if (unavailable) return context.skip()

@@ -303,7 +303,8 @@ export function createTickLog(options: TickLogOptions): TickLog {
     if (reservedThrough - after < idBlock / 2) {
       // Running low: reserve now. With some left, PostgreSQL being away need not stop the market.
       await extend().catch((error: Error) => {
-        if (reservedThrough <= after) throw error
+        // A step makes at most one tick per symbol: fewer ids left than that may not fit one.
+        if (reservedThrough - after < options.listings.length) throw error
         log(`ticker: cannot reserve more ids in PostgreSQL yet (${error.message})`)
       })
     }
@@ -320,30 +321,36 @@ export function createTickLog(options: TickLogOptions): TickLog {
   /** Since when the lock has been free with the log gone, while leaving it to the last leader. */
   let goneSince: number | undefined
   let leadError = ''
+  /** Until when this instance leaves the lock to the others, after it failed to lead. */
+  let standAsideUntil = 0
   const campaign = async () => {
     if (stopped) return
+    let holding = false
     try {
-      const mayRestart = ledLast || (goneSince !== undefined && Date.now() - goneSince >= leaseMs)
-      const result = await redis.command.eval(
-        CAMPAIGN,
-        2,
-        keys.leader,
-        keys.reserved,
-        me,
-        String(leaseMs),
-        mayRestart ? '1' : '0',
-      )
-      goneSince = result === 3 ? (goneSince ?? Date.now()) : undefined
-      if (result === 0) {
-        stepDown('another instance holds the lock')
-        ledLast = false
-      } else if (result === 1 || result === 2) {
-        // Taken anew while a market runs here: the lock lapsed, and someone may have led meanwhile.
-        if (result === 2) stepDown('the lock lapsed')
-        lastRenewal = Date.now()
-        // 1 without a market: we stepped down after an error but the lock stayed ours.
-        if (!market && !stopped) await lead()
-        leadError = ''
+      if (Date.now() >= standAsideUntil) {
+        const mayRestart = ledLast || (goneSince !== undefined && Date.now() - goneSince >= leaseMs)
+        const result = await redis.command.eval(
+          CAMPAIGN,
+          2,
+          keys.leader,
+          keys.reserved,
+          me,
+          String(leaseMs),
+          mayRestart ? '1' : '0',
+        )
+        goneSince = result === 3 ? (goneSince ?? Date.now()) : undefined
+        if (result === 0) {
+          stepDown('another instance holds the lock')
+          ledLast = false
+        } else if (result === 1 || result === 2) {
+          holding = true
+          // Taken anew while a market runs here: the lock lapsed, and someone may have led meanwhile.
+          if (result === 2) stepDown('the lock lapsed')
+          lastRenewal = Date.now()
+          // 1 without a market: we stepped down after an error but the lock stayed ours.
+          if (!market && !stopped) await lead()
+          leadError = ''
+        }
       }
     } catch (error) {
       const message = (error as Error).message
@@ -354,6 +361,12 @@ export function createTickLog(options: TickLogOptions): TickLog {
         log(`ticker: cannot run the market here yet: ${message}`)
       }
       leadError = message
+      if (holding && !market) {
+        // The lock is ours but the market cannot start here (PostgreSQL out of this instance's
+        // reach, say): holding on would stop it for the whole cluster. Let another try first.
+        await redis.command.eval(RESIGN, 1, keys.leader, me).catch(() => {})
+        standAsideUntil = Date.now() + leaseMs
+      }
     }
     if (!stopped) {
       campaignTimer = setTimeout(() => void campaign(), campaignMs)
