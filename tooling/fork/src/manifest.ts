@@ -27,6 +27,11 @@ export interface DemoManifest {
    */
   realtimeFeatures?: readonly string[]
   /**
+   * Web feature folders with tables in the web app's database (cluster mode): retired the same
+   * way, in the web app's own list, since it keeps its own migration table.
+   */
+  webFeatures?: readonly string[]
+  /**
    * Patterns (regular expression sources) that must match nowhere once the demo is gone: its
    * routes, events, settings and folders. The removal's own test checks them in a copy of the tree.
    */

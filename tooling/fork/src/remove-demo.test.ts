@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { loadDemos } from './manifest.ts'
 import {
   RETIRED_FEATURES_FILE,
+  RETIRED_WEB_FEATURES_FILE,
   RemoveDemoError,
   removeDemo,
   removeMarkedLines,
@@ -165,13 +166,20 @@ describe('pnpm remove-demo', async () => {
           expect(Object.keys({ ...json.dependencies, ...json.devDependencies })).not.toContain(dep)
         }
       }
-      if (demo.realtimeFeatures) {
-        const retired = readFileSync(path.join(dir, RETIRED_FEATURES_FILE), 'utf8')
-        for (const entry of report.retired) {
-          expect(entry.migrations.length).toBeGreaterThan(0)
-          expect(entry.dropTables.length).toBeGreaterThan(0)
-          expect(retired).toContain(`feature: "${entry.feature}"`)
-        }
+      // Features with tables are retired in their app's list, so databases that ran their
+      // migrations still migrate (and drop the tables); one entry per feature folder.
+      expect(report.retired.map((entry) => entry.file).sort()).toEqual(
+        [
+          ...(demo.realtimeFeatures ?? []).map(() => RETIRED_FEATURES_FILE),
+          ...(demo.webFeatures ?? []).map(() => RETIRED_WEB_FEATURES_FILE),
+        ].sort(),
+      )
+      for (const entry of report.retired) {
+        expect(entry.migrations.length).toBeGreaterThan(0)
+        expect(entry.dropTables.length).toBeGreaterThan(0)
+        expect(readFileSync(path.join(dir, entry.file), 'utf8')).toContain(
+          `feature: "${entry.feature}"`,
+        )
       }
     })
   }

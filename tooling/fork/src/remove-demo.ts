@@ -6,7 +6,9 @@ import { loadDemos, type DemoManifest } from './manifest.ts'
 
 /** Where removed realtime features leave their migrations (see that file). */
 export const RETIRED_FEATURES_FILE = 'apps/realtime/src/shared/storage/retired-features.ts'
-/** The line in that file above which new entries go. */
+/** Where removed web features leave theirs: the web app has its own migration table. */
+export const RETIRED_WEB_FEATURES_FILE = 'apps/web/src/shared/server/cluster/retired-features.ts'
+/** The line in those files above which new entries go. */
 export const RETIRED_ANCHOR = 'remove-demo: new entries go above this line'
 
 export class RemoveDemoError extends Error {
@@ -36,13 +38,13 @@ export interface RemoveDemoReport {
   edited: { file: string; lines: number }[]
   exports: string[]
   dependencies: string[]
-  retired: { feature: string; migrations: string[]; dropTables: string[] }[]
+  retired: (RetiredEntry & { file: string })[]
 }
 
 /**
  * Removes one demo from a checkout: its folders and files, every line marked `demo:<name>` in
- * shared files, its protocol exports, the dependencies only it used, and, for realtime features
- * with tables, a retirement entry so existing databases drop those tables on their next
+ * shared files, its protocol exports, the dependencies only it used, and, for realtime or web
+ * features with tables, a retirement entry so existing databases drop those tables on their next
  * migration. Formats what it edited with the repository's prettier config.
  */
 export async function removeDemo(options: RemoveDemoOptions): Promise<RemoveDemoReport> {
@@ -76,7 +78,10 @@ export async function removeDemo(options: RemoveDemoOptions): Promise<RemoveDemo
 
   // Read the migrations before their folder goes.
   for (const folder of demo.realtimeFeatures ?? []) {
-    report.retired.push(readFeatureMigrations(root, folder))
+    report.retired.push({ ...readFeatureMigrations(root, folder), file: RETIRED_FEATURES_FILE })
+  }
+  for (const folder of demo.webFeatures ?? []) {
+    report.retired.push({ ...readFeatureMigrations(root, folder), file: RETIRED_WEB_FEATURES_FILE })
   }
 
   for (const relative of [...demo.paths, ...(demo.generated ?? [])]) {
@@ -125,19 +130,20 @@ export async function removeDemo(options: RemoveDemoOptions): Promise<RemoveDemo
     changed.add(file)
   }
 
-  if (report.retired.length > 0) {
-    const file = path.join(root, RETIRED_FEATURES_FILE)
-    const source = readFileSync(file, 'utf8')
-    const lines = source.split('\n')
+  for (const file of new Set(report.retired.map((entry) => entry.file))) {
+    const absolute = path.join(root, file)
+    const lines = readFileSync(absolute, 'utf8').split('\n')
     const anchor = lines.findIndex((line) => line.includes(RETIRED_ANCHOR))
-    if (anchor === -1) throw new Error(`${RETIRED_FEATURES_FILE}: cannot find "${RETIRED_ANCHOR}"`)
-    const entries = report.retired.map(
-      (entry) =>
-        `  { feature: ${JSON.stringify(entry.feature)}, migrations: ${JSON.stringify(entry.migrations)}, dropTables: ${JSON.stringify(entry.dropTables)} },`,
-    )
+    if (anchor === -1) throw new Error(`${file}: cannot find "${RETIRED_ANCHOR}"`)
+    const entries = report.retired
+      .filter((entry) => entry.file === file)
+      .map(
+        (entry) =>
+          `  { feature: ${JSON.stringify(entry.feature)}, migrations: ${JSON.stringify(entry.migrations)}, dropTables: ${JSON.stringify(entry.dropTables)} },`,
+      )
     lines.splice(anchor, 0, ...entries)
-    writeFileSync(file, lines.join('\n'))
-    changed.add(RETIRED_FEATURES_FILE)
+    writeFileSync(absolute, lines.join('\n'))
+    changed.add(file)
   }
 
   await format(root, [...changed])

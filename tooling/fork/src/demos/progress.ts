@@ -17,6 +17,8 @@ const progress: DemoManifest = {
     'tooling/fork/src/demos/progress.ts',
   ],
   exports: { 'packages/protocol/package.json': ['./jobs'] },
+  // Its jobs table in cluster mode.
+  webFeatures: ['apps/web/src/features/progress'],
   traces: [
     segment('/progress'),
     segment('/api/jobs'),

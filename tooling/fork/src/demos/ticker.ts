@@ -22,6 +22,8 @@ const ticker: DemoManifest = {
     'tooling/fork/src/demos/ticker.ts',
   ],
   exports: { 'packages/protocol/package.json': ['./ticker'] },
+  // Its table of reserved tick ids in cluster mode.
+  webFeatures: ['apps/web/src/features/ticker'],
   traces: [
     segment('/ticker'),
     segment('/api/ticker'),

@@ -1,4 +1,4 @@
-import { describeZodError, zodIssues, type ApiError } from '@duplex/protocol/errors'
+import { ApiErrorCode, describeZodError, zodIssues, type ApiError } from '@duplex/protocol/errors'
 import type { z } from 'zod'
 
 /** JSON error bodies share one shape: `{ error: { code, message, issues? } }`. */
@@ -19,6 +19,17 @@ export function invalid(error: z.ZodError, what = 'request'): Response {
 
 export function notFound(message: string): Response {
   return jsonError(404, 'not_found', message)
+}
+
+/**
+ * 503 `unavailable`: a store this request needs (PostgreSQL, Redis) is down and nothing was
+ * changed. `retryAfterMs` goes in the body and, in whole seconds (at least 1), in `Retry-After`.
+ */
+export function unavailable(message: string, retryAfterMs = 2000): Response {
+  const body: ApiError = { error: { code: ApiErrorCode.unavailable, message, retryAfterMs } }
+  const response = Response.json(body, { status: 503 })
+  response.headers.set('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))))
+  return response
 }
 
 /** `Last-Event-ID` from the header EventSource sends, or the query parameter for clients that cannot set headers. */

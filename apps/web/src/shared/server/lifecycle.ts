@@ -1,6 +1,7 @@
 import { createRejectionReporter, describeMode, redactUrl } from '@duplex/cluster'
 import { env } from '@/shared/env'
-import type { Migration } from 'kysely'
+import type { Kysely, Migration } from 'kysely'
+import { RETIRED_WEB_FEATURES, type RetiredWebFeature } from './cluster/retired-features.ts'
 import { services, type WebFeature } from './services.ts'
 
 // The web app's entry is `next start`; this is the one place that installs signal handlers or
@@ -102,23 +103,42 @@ export async function startServices(
 
 /**
  * Every migration of the web app's database: the shared ones (tables more than one owner uses,
- * such as the signed-out sessions), then each feature's, which must start with its name.
+ * such as the signed-out sessions), then each feature's, which must start with its name, then for
+ * each retired feature its old names as no-ops and `<feature>_9999_drop`, which drops its tables.
  */
 export function collectWebMigrations(
   features: readonly Pick<WebFeature, 'name' | 'migrations'>[],
   shared: Record<string, Migration> = {},
+  retired: readonly RetiredWebFeature[] = RETIRED_WEB_FEATURES,
 ): Record<string, Migration> {
   const all: Record<string, Migration> = { ...shared }
+  const add = (owner: string, name: string, migration: Migration) => {
+    if (!name.startsWith(`${owner}_`)) {
+      throw new Error(`migration ${name} of ${owner} must be named ${owner}_<nnnn>_<what>`)
+    }
+    if (name in all) throw new Error(`two migrations are named ${name}`)
+    all[name] = migration
+  }
   for (const feature of features) {
     for (const [name, migration] of Object.entries(feature.migrations ?? {})) {
-      if (!name.startsWith(`${feature.name}_`)) {
-        throw new Error(
-          `migration ${name} of ${feature.name} must be named ${feature.name}_<nnnn>_<what>`,
-        )
-      }
-      if (name in all) throw new Error(`two migrations are named ${name}`)
-      all[name] = migration
+      add(feature.name, name, migration)
     }
+  }
+  const live = new Set(features.map((feature) => feature.name))
+  for (const entry of retired) {
+    if (live.has(entry.feature)) {
+      throw new Error(
+        `feature ${entry.feature} is listed in src/features/server.ts and as retired in ` +
+          'retired-features.ts; remove one of the two',
+      )
+    }
+    for (const name of entry.migrations) add(entry.feature, name, { async up() {} })
+    add(entry.feature, `${entry.feature}_9999_drop`, {
+      async up(db: Kysely<unknown>) {
+        // In the order given: children first, so no foreign key points at a dropped table.
+        for (const table of entry.dropTables) await db.schema.dropTable(table).ifExists().execute()
+      },
+    })
   }
   return all
 }

@@ -3,9 +3,10 @@ import { env } from '@/shared/env'
 import { services, type WebFeature, type WebFeatureServer } from '@/shared/server/services'
 import type { SseSink } from '@/shared/server/sse/sse-stream'
 import { progressEnv } from './env.ts'
+import { createClusterJobStore } from './cluster-job-store.ts'
 import { createJobService, type JobService } from './job-service.ts'
 import { createMemoryJobStore } from './memory-job-store.ts'
-import { createRedisJobStore } from './redis-job-store.ts'
+import { progressMigrations } from './migrations.ts'
 
 export interface ProgressServer extends WebFeatureServer {
   jobs: JobService
@@ -13,12 +14,17 @@ export interface ProgressServer extends WebFeatureServer {
   streams: Set<SseSink>
 }
 
-/** Job progress's server part: the jobs of this process, or of the cluster through Redis. */
+/**
+ * Job progress's server part: the jobs of this process, or of the cluster (kept in PostgreSQL,
+ * their events carried between instances by Redis).
+ */
 export const progress: WebFeature<ProgressServer> = {
   name: 'progress',
-  create({ redis }) {
+  migrations: progressMigrations,
+  create({ redis, database }) {
     const jobs = createJobService({
-      store: redis ? createRedisJobStore({ redis }) : createMemoryJobStore(),
+      store:
+        redis && database ? createClusterJobStore({ database, redis }) : createMemoryJobStore(),
       limits: {
         perUser: progressEnv.JOBS_MAX_RUNNING_PER_USER,
         total: progressEnv.JOBS_MAX_RUNNING_TOTAL,

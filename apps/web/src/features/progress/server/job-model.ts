@@ -83,12 +83,7 @@ export function newJob(
     endedAt: null,
     reason: null,
   }
-  const first: JobEvent = {
-    seq: 1,
-    event: 'progress',
-    data: { jobId: id, percent: 0, stage: job.stage, message: job.message, ts: t },
-  }
-  return { job, first }
+  return { job, first: eventOf(job, 1) }
 }
 
 function newJobId(): string {
@@ -101,17 +96,34 @@ function newJobId(): string {
  */
 export function ending(
   status: 'done' | 'failed' | 'cancelled',
-  reason: string | null,
+  reason: string | null | ((job: Job) => string),
   message: string,
   now: () => number,
 ) {
   return (job: Job): JobChange => {
     if (job.status !== 'running') return null
     const t = now()
-    const ended: Job = { ...job, status, reason, message, updatedAt: t, endedAt: t }
-    return { job: ended, event: { event: status, data: { job: ended } } }
+    const why = typeof reason === 'function' ? reason(job) : reason
+    return { ...job, status, reason: why, message, updatedAt: t, endedAt: t }
   }
 }
 
-/** A job's next state and the event that says so (its `seq` is the store's to give), or none. */
-export type JobChange = { job: Job; event: Omit<JobEvent, 'seq'> } | null
+/**
+ * A job's next state, or `null` for no change. Its event follows from it ({@link eventOf}), so a
+ * store keeps the state and its `seq`, and the two can never disagree.
+ */
+export type JobChange = Job | null
+
+/**
+ * The event that announces `job` as it is now, numbered `seq`: `progress` while it runs (its
+ * percent, stage and message, stamped with `updatedAt`), else the terminal event of its status
+ * carrying the ended job. Progress is a state, not a log: the last event is all a (re)connecting
+ * client needs.
+ */
+export function eventOf(job: Job, seq: number): JobEvent {
+  if (job.status === 'running') {
+    const { id: jobId, percent, stage, message, updatedAt: ts } = job
+    return { seq, event: 'progress', data: { jobId, percent, stage, message, ts } }
+  }
+  return { seq, event: job.status, data: { job } }
+}

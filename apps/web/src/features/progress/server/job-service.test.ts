@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createRandom } from '@/shared/lib/random'
 import type { JobEvent } from './job-model.ts'
 import { JobLimitError, createJobService } from './job-service.ts'
+import type { JobStore } from './job-store.ts'
 import { createMemoryJobStore } from './memory-job-store.ts'
 
 const OWNER = 'user-ada'
@@ -224,5 +225,51 @@ describe('createJobService over the in-memory store', () => {
     })
     expect(jobs.listenerCount()).toBe(0)
     expect(time.pending()).toBe(3) // the refused job never started a timer
+  })
+
+  it('waits out a store that cannot save a step, then ends the job as failed past giveUpAfterMs', async () => {
+    const time = fakeTime()
+    const memory = createMemoryJobStore()
+    let down = false
+    const store: JobStore = {
+      ...memory,
+      transition: (id, compute) =>
+        down ? Promise.reject(new Error('connect ECONNREFUSED')) : memory.transition(id, compute),
+    }
+    const jobs = createJobService({
+      store,
+      now: time.now,
+      setTimer: time.setTimer,
+      random: createRandom(1),
+      retryMs: 1000,
+      giveUpAfterMs: 10_000,
+      log: () => {},
+    })
+    const short = await jobs.create(OWNER, { durationMs: 5000 })
+    const long = await jobs.create(OWNER, { durationMs: 60_000 })
+    await time.advance(1000)
+    const reached = (await jobs.get(long.id, OWNER))?.percent
+
+    // Down for 5 s: the steps wait, nothing is lost, and the short job still finishes.
+    down = true
+    await time.advance(5000)
+    down = false
+    await time.advance(10_000)
+    expect(await jobs.get(short.id, OWNER)).toMatchObject({ status: 'done', percent: 100 })
+
+    // Down for longer than giveUpAfterMs: the long job ends as failed once it can be saved.
+    const before = (await jobs.get(long.id, OWNER))?.percent ?? -1
+    down = true
+    await time.advance(15_000)
+    expect((await jobs.get(long.id, OWNER))?.status).toBe('running')
+    down = false
+    await time.advance(2000)
+    const failed = await jobs.get(long.id, OWNER)
+    expect(failed).toMatchObject({ status: 'failed', percent: before })
+    expect(failed?.reason).toBe(
+      `This job was stopped: its progress could not be saved for 10 s; it had reached ${before}%.`,
+    )
+    expect(before).toBeGreaterThan(reached ?? 0)
+    expect(time.pending()).toBe(0)
   })
 })

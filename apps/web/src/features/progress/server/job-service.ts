@@ -3,7 +3,7 @@ import { ending, isTerminal, newJob, planSteps, type JobEvent, type Step } from 
 import type { JobStore, RunningLimits } from './job-store.ts'
 
 export interface JobServiceOptions {
-  /** Where jobs live: this process's memory, or Redis for a cluster. */
+  /** Where jobs live: this process's memory, or PostgreSQL (and Redis for events) in a cluster. */
   store: JobStore
   /** Randomness of step lengths (seed it in tests). */
   random?: () => number
@@ -13,6 +13,14 @@ export interface JobServiceOptions {
   defaultDurationMs?: number
   /** Running jobs allowed per user and in all; past either, `create` throws {@link JobLimitError}. */
   limits?: RunningLimits
+  /** How long a step waits before trying again when the store could not save it (default 1 s). */
+  retryMs?: number
+  /**
+   * How long a job may fail to save its progress before it is given up (default 30 s): it then
+   * ends as `failed`, with the reason and the percent it had reached, as soon as the store takes
+   * that. A shorter outage only delays its steps.
+   */
+  giveUpAfterMs?: number
   log?: (message: string) => void
 }
 
@@ -46,7 +54,8 @@ const TOTAL_RETRY_MS = 5000
 
 /**
  * What the job routes need, the same in both modes. Asynchronous because in cluster mode the job
- * may live on another instance and its state is read from Redis.
+ * may run on another instance and its state is read from PostgreSQL; every method but `subscribe`
+ * may then throw when the database cannot be reached (`isStoreUnavailable`), having changed nothing.
  */
 export interface JobService {
   /** Resolves once the store can serve (cluster mode: lease taken, events followed). */
@@ -106,6 +115,8 @@ export function createJobService(options: JobServiceOptions): JobService {
     })
   const log = options.log ?? ((message: string) => console.warn(`[web] ${message}`))
   const limits = options.limits ?? { perUser: 5, total: 500 }
+  const retryMs = options.retryMs ?? 1000
+  const giveUpAfterMs = options.giveUpAfterMs ?? 30_000
   /** Jobs whose steps run in this process: id → cancel its next step. */
   const runningHere = new Map<string, () => void>()
   const watchers = new Map<string, Set<Watcher>>()
@@ -131,13 +142,31 @@ export function createJobService(options: JobServiceOptions): JobService {
     watched: () => watchers.keys(),
   })
 
+  /**
+   * Ends a job that cannot go on as `failed`, trying until the store takes it: the store was away
+   * for too long, and may still be. A terminal event from elsewhere (a cancel) or a stop ends the
+   * attempts (both clear `runningHere`).
+   */
+  const endWhenPossible = (id: string, reason: (job: Job) => string) => {
+    const cancel = setTimer(() => {
+      store
+        .transition(id, ending('failed', reason, 'Interrupted', now))
+        .then(() => runningHere.delete(id))
+        .catch(() => {
+          if (runningHere.get(id) === cancel) endWhenPossible(id, reason)
+        })
+    }, retryMs)
+    runningHere.set(id, cancel)
+  }
+
   const run = (id: string, steps: Step[], index: number, startedAt: number, failAt?: string) => {
     const step = steps[index]
     if (!step || !runningHere.has(id)) return
-    const attempt = (delay: number) => {
+    /** `failingSince`: when saving this step first failed, if it has. */
+    const attempt = (delay: number, failingSince?: number) => {
       const cancel = setTimer(() => {
         void (async () => {
-          if (!runningHere.has(id)) return
+          if (runningHere.get(id) !== cancel) return
           try {
             if (failAt !== undefined && step.stage === failAt) {
               await store.transition(
@@ -152,23 +181,11 @@ export function createJobService(options: JobServiceOptions): JobService {
               job.status !== 'running'
                 ? null
                 : {
-                    job: {
-                      ...job,
-                      percent: step.percent,
-                      stage: step.stage,
-                      message: step.message,
-                      updatedAt: t,
-                    },
-                    event: {
-                      event: 'progress',
-                      data: {
-                        jobId: id,
-                        percent: step.percent,
-                        stage: step.stage,
-                        message: step.message,
-                        ts: t,
-                      },
-                    },
+                    ...job,
+                    percent: step.percent,
+                    stage: step.stage,
+                    message: step.message,
+                    updatedAt: t,
                   },
             )
             if (outcome.kind !== 'changed') {
@@ -180,10 +197,23 @@ export function createJobService(options: JobServiceOptions): JobService {
               runningHere.delete(id)
             } else run(id, steps, index + 1, startedAt, failAt)
           } catch (error) {
-            // The store is away (Redis down): try this step again; if it stays away, the lease
-            // runs out and another instance ends the job as failed, which is the truth.
-            log(`job ${id}: ${(error as Error).message}; retrying the step`)
-            attempt(1000)
+            if (runningHere.get(id) !== cancel) return // cancelled, or stopped, meanwhile
+            // The store is away (PostgreSQL down or cut off): the step is tried again, and the
+            // job goes on from there once it is back. Past `giveUpAfterMs` it cannot honestly
+            // claim to be running any more, so it ends as failed, saying why, when it can.
+            const since = failingSince ?? now()
+            const message = error instanceof Error ? error.message : String(error)
+            if (failingSince === undefined)
+              log(`job ${id}: cannot save its progress (${message}); retrying`)
+            if (now() - since < giveUpAfterMs) return attempt(retryMs, since)
+            log(
+              `job ${id}: progress unsaved for ${giveUpAfterMs / 1000} s (${message}); ending it as failed`,
+            )
+            endWhenPossible(
+              id,
+              (job) =>
+                `This job was stopped: its progress could not be saved for ${Math.round(giveUpAfterMs / 1000)} s; it had reached ${job.percent}%.`,
+            )
           }
         })()
       }, delay)
@@ -198,10 +228,14 @@ export function createJobService(options: JobServiceOptions): JobService {
     async create(owner, input) {
       await ready
       const t = now()
-      const { job, first } = newJob(input, t, options.defaultDurationMs)
+      const { job } = newJob(input, t, options.defaultDurationMs)
       const { id, durationMs } = job
+      // Before the insert: a sweep that reads the new row must already see it runs here.
       runningHere.set(id, () => {})
-      const inserted = await store.insert(job, first, owner, limits)
+      const inserted = await store.insert(job, owner, limits).catch((error: unknown) => {
+        runningHere.delete(id)
+        throw error
+      })
       if (inserted.kind === 'refused') {
         runningHere.delete(id)
         const soonest = Math.min(

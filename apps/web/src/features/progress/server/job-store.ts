@@ -9,7 +9,10 @@ export type JobOutcome =
 
 /** What the job service tells its store. */
 export interface JobStoreHooks {
-  /** Every event of every job, each once, wherever it happened (cluster: this instance's too). */
+  /**
+   * Events of jobs, wherever they happened (cluster: this instance's too), each at least once;
+   * after a gap a store may hand over a job's last event again (listeners keep only newer `seq`).
+   */
   onEvent(jobId: string, event: JobEvent): void
   /** Whether this process runs the job's steps: a sweep for dead runners leaves those alone. */
   runsHere(jobId: string): boolean
@@ -34,10 +37,11 @@ export interface StoredJob {
 }
 
 /**
- * Where jobs and their last event live: in this process (`createMemoryJobStore`), or in Redis for
- * a cluster (`createRedisJobStore`). The step loop above it (`createJobService`) is the same.
- * Every job has an owner: the list is per owner, and the bounds on running jobs are checked in the
- * same step as the insert, so concurrent creations cannot overshoot them.
+ * Where jobs live: in this process (`createMemoryJobStore`), or in PostgreSQL for a cluster, with
+ * Redis carrying the events between instances (`createClusterJobStore`). The step loop above it
+ * (`createJobService`) is the same. Every job has an owner: the list is per owner, and the bounds
+ * on running jobs are checked in the same step as the insert, so concurrent creations cannot
+ * overshoot them. A job's last event follows from its state and `seq` (`eventOf`).
  */
 export interface JobStore {
   /**
@@ -47,16 +51,17 @@ export interface JobStore {
   readonly shared: boolean
   /** Connects the store to its service (called once); resolves once it can serve. */
   open(hooks: JobStoreHooks): Promise<void>
-  /** Stores a new job and its first event, unless `limits` are reached. */
-  insert(job: Job, first: JobEvent, owner: string, limits: RunningLimits): Promise<InsertOutcome>
+  /** Stores a new job (its event `seq` 1), unless `limits` are reached. */
+  insert(job: Job, owner: string, limits: RunningLimits): Promise<InsertOutcome>
   read(id: string): Promise<StoredJob | undefined>
   /** The owner's jobs kept, newest first. */
   list(owner: string): Promise<Job[]>
   /** The owner's running jobs (for when the next one ends: a 429's `Retry-After`). */
   running(owner: string): Promise<Job[]>
   /**
-   * Applies `compute` to the job as stored, atomically: the new state and its event (`seq` = the
-   * last one's + 1) are written together, and the event reaches every `onEvent`.
+   * Applies `compute` to the job as stored, atomically (compare-and-set on `seq`): the new state
+   * is written with `seq` + 1, and its event reaches every `onEvent`. Throws when the store cannot
+   * be reached; nothing was changed then.
    */
   transition(id: string, compute: (job: Job) => JobChange): Promise<JobOutcome>
   /**

@@ -1,4 +1,4 @@
-import { isTerminal } from './job-model.ts'
+import { eventOf, isTerminal } from './job-model.ts'
 import type { JobStore, JobStoreHooks, StoredJob } from './job-store.ts'
 
 export interface MemoryJobStoreOptions {
@@ -35,12 +35,12 @@ export function createMemoryJobStore(options: MemoryJobStoreOptions = {}): JobSt
     async open(next) {
       hooks = next
     },
-    async insert(job, first, owner, limits) {
+    async insert(job, owner, limits) {
       if (runningOf(owner).length >= limits.perUser) return { kind: 'refused', scope: 'user' }
       let total = 0
       for (const e of jobs.values()) if (e.job.status === 'running') total++
       if (total >= limits.total) return { kind: 'refused', scope: 'total' }
-      jobs.set(job.id, { job, last: first, owner })
+      jobs.set(job.id, { job, last: eventOf(job, 1), owner })
       return { kind: 'inserted' }
     },
     read: async (id) => jobs.get(id),
@@ -53,14 +53,14 @@ export function createMemoryJobStore(options: MemoryJobStoreOptions = {}): JobSt
     async transition(id, compute) {
       const entry = jobs.get(id)
       if (!entry) return { kind: 'missing' }
-      const change = compute(entry.job)
-      if (!change) return { kind: 'unchanged', job: entry.job }
-      const event = { ...change.event, seq: entry.last.seq + 1 } as StoredJob['last']
-      entry.job = change.job
+      const next = compute(entry.job)
+      if (!next) return { kind: 'unchanged', job: entry.job }
+      const event = eventOf(next, entry.last.seq + 1)
+      entry.job = next
       entry.last = event
       hooks?.onEvent(id, event)
       if (isTerminal(event)) forgetOldEnded(entry.owner)
-      return { kind: 'changed', job: change.job, event }
+      return { kind: 'changed', job: next, event }
     },
     async stop(finish) {
       await finish()

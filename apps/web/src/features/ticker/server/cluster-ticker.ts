@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { RedisClients } from '@/shared/server/cluster/redis'
 import type { Heartbeat } from '@/shared/server/sse/heartbeat'
+import type { IdBlocks } from './id-blocks.ts'
 import type { Listing } from './symbols.ts'
 import { createTickLog } from './tick-log.ts'
 import { createTickerHub, type OpenStreamOptions } from './ticker-hub.ts'
@@ -8,6 +9,10 @@ import type { TickerService } from './ticker-streams.ts'
 
 export interface ClusterTickerOptions {
   redis: RedisClients
+  /** Where tick ids are reserved, so they never go back across a Redis restart (PostgreSQL). */
+  ids: IdBlocks
+  /** Ids reserved at a time; a new log after a Redis restart jumps up to this far. */
+  idBlock?: number
   listings: readonly Listing[]
   seed: number
   intervalMs: number
@@ -35,7 +40,8 @@ export type ClusterTicker = TickerService
 
 /**
  * The ticker of a cluster: this instance's hub over the cluster's tick log (`createTickLog`: one
- * market for the cluster, leader election, failover), so `Last-Event-ID` resumes on any instance.
+ * market for the cluster, leader election, failover, ids reserved in PostgreSQL so they never go
+ * back), so `Last-Event-ID` resumes on any instance, or is told `reset: true` when it cannot.
  *
  * Streams are registered in Redis (`connectionId → instance`), so a subscription change that
  * reaches another instance is forwarded over pub/sub to the one holding the stream.

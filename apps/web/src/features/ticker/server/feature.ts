@@ -2,7 +2,9 @@ import { env } from '@/shared/env'
 import { services, type WebFeature, type WebFeatureServer } from '@/shared/server/services'
 import { createClusterTicker } from './cluster-ticker.ts'
 import { tickerEnv } from './env.ts'
+import { createPostgresIdBlocks } from './id-blocks.ts'
 import { createLocalTicker } from './local-ticker.ts'
+import { tickerMigrations } from './migrations.ts'
 import { LISTINGS } from './symbols.ts'
 import type { TickerHub } from './ticker-hub.ts'
 import type { TickerStreams } from './ticker-streams.ts'
@@ -16,10 +18,14 @@ export interface TickerServer extends WebFeatureServer {
 
 const SHUTDOWN_MESSAGE = 'This server is restarting; reconnecting you to another one.'
 
-/** The stock ticker's server part: one market per process, or one per cluster over Redis. */
+/**
+ * The stock ticker's server part: one market per process, or one per cluster over Redis (its ids
+ * reserved in PostgreSQL, so they never go back when Redis restarts empty).
+ */
 export const ticker: WebFeature<TickerServer> = {
   name: 'ticker',
-  create({ redis, heartbeat }) {
+  migrations: tickerMigrations,
+  create({ redis, database, heartbeat }) {
     const options = {
       listings: LISTINGS,
       seed: tickerEnv.TICKER_SEED,
@@ -30,7 +36,10 @@ export const ticker: WebFeature<TickerServer> = {
       retryMs: env.SSE_RETRY_MS,
       slowConsumerMs: env.SSE_SLOW_CONSUMER_MS,
     }
-    const service = redis ? createClusterTicker({ redis, ...options }) : createLocalTicker(options)
+    const service =
+      redis && database
+        ? createClusterTicker({ redis, ids: createPostgresIdBlocks(database), ...options })
+        : createLocalTicker(options)
     return {
       hub: service.hub,
       streams: service,

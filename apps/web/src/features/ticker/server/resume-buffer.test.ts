@@ -69,4 +69,15 @@ describe('ResumeBuffer', () => {
     expect(() => buffer.push(5, 'e5')).toThrow(/consecutive/)
     expect(() => new ResumeBuffer(0)).toThrow(/positive integer/)
   })
+
+  it('starts after a given id: that id is up to date, anything older is too old', () => {
+    const buffer = new ResumeBuffer<string>(10, 500)
+    expect(buffer.headId).toBe(500)
+    expect(buffer.since(500)).toEqual({ kind: 'replay', events: [] })
+    expect(buffer.since(499)).toEqual({ kind: 'reset', reason: 'too_old' })
+    expect(buffer.since(501)).toEqual({ kind: 'reset', reason: 'unknown' })
+    buffer.push(501, 'e501')
+    expect(buffer.since(500)).toEqual({ kind: 'replay', events: [{ id: 501, value: 'e501' }] })
+    expect(buffer.since(12)).toEqual({ kind: 'reset', reason: 'too_old' })
+  })
 })

@@ -17,17 +17,29 @@ export type ReplayResult<T> =
  */
 export class ResumeBuffer<T> {
   readonly #slots: (Buffered<T> | undefined)[]
-  #head = 0 // id of the newest event, 0 before the first
+  #head: number // id of the newest event, `after` before the first
   #size = 0
 
-  constructor(readonly capacity: number) {
+  /**
+   * @param after The id the sequence starts after (default 0): a buffer started afresh at a point
+   * of a longer sequence (the ticker's log restarting after Redis lost it) can tell a client that
+   * saw exactly `after` that nothing is missing, and any earlier id that it is too old.
+   */
+  constructor(
+    readonly capacity: number,
+    after = 0,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new Error(`ResumeBuffer capacity must be a positive integer, got ${capacity}`)
     }
+    if (!Number.isSafeInteger(after) || after < 0) {
+      throw new Error(`ResumeBuffer must start after a non-negative integer id, got ${after}`)
+    }
     this.#slots = new Array(capacity)
+    this.#head = after
   }
 
-  /** Id of the newest event (0 when empty and nothing was ever pushed). */
+  /** Id of the newest event (`after` when nothing was pushed yet). */
   get headId(): number {
     return this.#head
   }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createHeartbeat } from '@/shared/server/sse/heartbeat'
 import { createMarket, type Market, type MarketTick } from './market.ts'
 import { LISTINGS } from './symbols.ts'
-import { createTickerHub, type TickFeed } from './ticker-hub.ts'
+import { createTickerHub, type TickFeed, type TickTarget } from './ticker-hub.ts'
 
 /** A market whose steps the test triggers by hand, and the feed that hands them to the hub. */
 function manualMarket(): Omit<Market, 'start'> & TickFeed & { emit(): MarketTick[] } {
@@ -267,4 +267,58 @@ describe('createTickerHub', () => {
     const closing = read.events.find((e) => e.event === 'closing')
     expect(closing && JSON.parse(closing.data)).toMatchObject({ reason: 'slow_consumer' })
   }, 20_000)
+
+  it('tells open streams where the cluster log starts again, and resets ids from before it', async () => {
+    // The cluster's feed: entries numbered elsewhere, the quotes kept by the feed.
+    let target: TickTarget | undefined
+    const quotes = new Map<string, MarketTick>()
+    const tick = (symbol: string, seq: number, price = 100): MarketTick => {
+      const t = { symbol, price, change: 0, ts: seq, seq }
+      quotes.set(symbol, t)
+      return t
+    }
+    const hub = createTickerHub({
+      feed: { start: (next) => void (target = next) },
+      quotes: { quote: (symbol) => quotes.get(symbol) },
+      listings: LISTINGS,
+      heartbeat: createHeartbeat(60_000),
+      bufferSize: 100,
+      retryMs: 1000,
+      slowConsumerMs: 60_000,
+    })
+    const abort = new AbortController()
+    hubs.push({ abort: [abort] })
+    const open = (lastEventId?: string) =>
+      readSse(hub.openStream({ symbols: ['AAPL'], lastEventId, signal: abort.signal, owner: 'u' }))
+    target?.ingest([1, 2, 3].map((id) => ({ id, tick: tick('AAPL', id) })))
+    const live = open()
+    // Redis lost the log: a new leader starts after id 500, seq jumped, and trades twice.
+    target?.ingest([
+      { id: 500, restart: true },
+      { id: 501, tick: tick('AAPL', 900, 101) },
+      { id: 502, tick: tick('AAPL', 901, 102) },
+    ])
+    target?.ingest([{ id: 503, tick: tick('AAPL', 902, 103) }])
+    await live.until((events) => events.filter((e) => e.event === 'tick').length >= 1, 'a tick')
+    // One snapshot that says so, current to the end of the batch, then ticks that follow it.
+    expect(live.events.map((e) => [e.event, e.id])).toEqual([
+      ['hello', undefined],
+      ['snapshot', '3'],
+      ['snapshot', '502'],
+      ['tick', '503'],
+    ])
+    expect(live.json('snapshot')[1]).toMatchObject({
+      reset: true,
+      quotes: [{ seq: 901, price: 102 }],
+    })
+    // Ids from before the restart cannot be resumed; ids from after it can.
+    const old = open('3')
+    const recent = open('501')
+    await old.until((events) => events.length >= 2, 'hello and snapshot')
+    await recent.until((events) => events.length >= 3, 'hello and two ticks')
+    expect(old.json<{ resume: string }>('hello')[0]?.resume).toBe('reset')
+    expect(recent.json<{ resume: string }>('hello')[0]?.resume).toBe('resumed')
+    expect(recent.named('tick').map((e) => e.id)).toEqual(['502', '503'])
+    expect(hub.stats()).toMatchObject({ headId: 503, oldestId: 501 })
+  })
 })

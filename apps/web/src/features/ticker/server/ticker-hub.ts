@@ -14,12 +14,22 @@ import type { MarketTick } from './market.ts'
 import { ResumeBuffer } from './resume-buffer.ts'
 import type { Listing } from './symbols.ts'
 
+/** One entry of a feed that numbers its ticks itself (the cluster's tick log). */
+export type FeedEntry =
+  | { id: number; tick: MarketTick }
+  /**
+   * The sequence starts again after `id`: the log was lost (Redis restarted empty) and a new
+   * leader carries on with ids and `seq` jumped forward, past anything issued before. What came
+   * before cannot be resumed; the next ticks follow from the quotes now in the `QuoteSource`.
+   */
+  | { id: number; restart: true }
+
 /** Where a hub hands the ticks of its feed. */
 export interface TickTarget {
   /** Ticks this process numbers: the hub stamps each with the next id of its own sequence. */
   publish(ticks: MarketTick[]): void
-  /** Ticks that already carry their id (numbered cluster-wide), oldest first. */
-  ingest(entries: readonly { id: number; tick: MarketTick }[]): void
+  /** Entries that already carry their id (numbered cluster-wide), oldest first. */
+  ingest(entries: readonly FeedEntry[]): void
 }
 
 /**
@@ -92,10 +102,12 @@ export interface TickerHub {
   publish(ticks: MarketTick[]): void
   /**
    * Delivers ticks that already carry their id (cluster mode: ids are global, from Redis), oldest
-   * first. An id that does not follow the last one (this instance fell behind a trimmed log)
-   * starts the resume buffer afresh, so a replay can never skip ticks silently.
+   * first. Where the sequence breaks (a `restart` entry, or an id that does not follow the last
+   * one: this instance fell behind a trimmed log) the resume buffer starts afresh and every open
+   * stream gets a `snapshot` with `reset: true`, so neither a replay nor a live stream can skip
+   * ticks silently.
    */
-  ingest(entries: readonly { id: number; tick: MarketTick }[]): void
+  ingest(entries: readonly FeedEntry[]): void
   /** Ids of the streams open on this hub. */
   connectionIds(): string[]
   /**
@@ -181,10 +193,25 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
     for (const resolve of waiters) resolve()
   }
 
-  const ingest = (entries: readonly { id: number; tick: MarketTick }[]) => {
-    for (const { id, tick } of entries) {
+  const ingest = (entries: readonly FeedEntry[]) => {
+    // Where the sequence breaks, the open streams stop getting ticks one by one: once the whole
+    // batch is in (the quote source has it too), each gets one snapshot that says so, under the
+    // id it is current to. Their clients start over from it, as a resume would.
+    let broken = false
+    for (const entry of entries) {
+      if ('restart' in entry) {
+        if (entry.id < lastId) continue // an entry read twice
+        buffer = new ResumeBuffer<BufferedTick>(options.bufferSize, entry.id)
+        lastId = entry.id
+        broken = true
+        continue
+      }
+      const { id, tick } = entry
       if (id <= lastId) continue // already delivered (a feed that re-reads its last batch)
-      if (id !== lastId + 1) buffer = new ResumeBuffer<BufferedTick>(options.bufferSize)
+      if (id !== lastId + 1) {
+        buffer = new ResumeBuffer<BufferedTick>(options.bufferSize, id - 1)
+        broken = true
+      }
       lastId = id
       const frame = frameOf('tick', tick, id)
       buffer.push(id, { symbol: tick.symbol, frame })
@@ -193,8 +220,14 @@ export function createTickerHub(options: TickerHubOptions): TickerHub {
         points.push({ ts: tick.ts, price: tick.price })
         if (points.length > historySize) points.splice(0, points.length - historySize)
       }
+      if (broken) continue
       const subs = bySymbol.get(tick.symbol)
       if (subs) for (const sub of subs) deliver(sub, tick.symbol, frame)
+    }
+    if (!broken) return
+    for (const sub of byConnection.values()) {
+      sub.pending.clear()
+      sub.sink.write(frameOf('snapshot', { reset: true, quotes: quotesOf(sub.symbols) }, lastId))
     }
   }
 

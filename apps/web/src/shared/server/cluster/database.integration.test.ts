@@ -54,6 +54,25 @@ describe.skipIf(!services.ok)('the web app database (cluster mode)', () => {
     ])
   })
 
+  it('migrates on once a feature with tables is removed, and drops its tables', async () => {
+    const schema = createTestSchema(TEST_DATABASE_URL, 'web_db')
+    drops.push(schema.drop)
+    const database = open(schema.name)
+    await database.migrate(
+      collectWebMigrations([{ name: 'notes', migrations: { notes_0001_initial: notes } }]),
+    )
+    // `pnpm remove-demo notes`: the feature is gone, its entry is in retired-features.ts.
+    const retired = [
+      { feature: 'notes', migrations: ['notes_0001_initial'], dropTables: ['notes'] },
+    ]
+    expect(await database.migrate(collectWebMigrations([], {}, retired))).toEqual([
+      'notes_9999_drop',
+    ])
+    const tables = await sql<{ tablename: string }>`
+      select tablename from pg_tables where schemaname = ${schema.name}`.execute(database.db)
+    expect(tables.rows.map((row) => row.tablename)).not.toContain('notes')
+  })
+
   it('says which database it cannot reach', async () => {
     const database = createWebDatabase({
       url: 'postgres://postgres@127.0.0.1:1/nowhere',
@@ -75,6 +94,17 @@ describe('collectWebMigrations', () => {
         }),
       ),
     ).toEqual(['session_0001_revocations', 'progress_0001_jobs'])
+  })
+
+  it('refuses a feature that is both live and retired', () => {
+    const retired = [{ feature: 'progress', migrations: ['progress_0001_jobs'], dropTables: [] }]
+    expect(() =>
+      collectWebMigrations(
+        [{ name: 'progress', migrations: { progress_0001_jobs: notes } }],
+        {},
+        retired,
+      ),
+    ).toThrow(/listed in src\/features\/server.ts and as retired/)
   })
 
   it('refuses a feature migration that does not carry its name', () => {

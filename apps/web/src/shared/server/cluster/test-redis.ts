@@ -3,7 +3,8 @@ import { freshPrefix } from '@duplex/testing/names'
 import { deleteRedisKeys, TEST_REDIS_URL } from '@duplex/testing/services'
 import { createRedisClients, type RedisClients } from './redis.ts'
 
-// Only for tests: the real Redis of cluster mode, one key prefix per test, removed afterwards.
+// Only for tests: the real Redis of cluster mode (or a private one a test restarts), one key
+// prefix per test, removed afterwards.
 
 export interface TestCluster {
   prefix: string
@@ -13,14 +14,14 @@ export interface TestCluster {
   cleanup(): Promise<void>
 }
 
-export function createTestCluster(): TestCluster {
+export function createTestCluster(url = TEST_REDIS_URL): TestCluster {
   const prefix = freshPrefix()
   const instances: RedisClients[] = []
   return {
     prefix,
     instance(name) {
       const clients = createRedisClients({
-        url: TEST_REDIS_URL,
+        url,
         prefix,
         instanceId: `${name}-${randomBytes(2).toString('hex')}`,
         log: () => {},
@@ -30,7 +31,7 @@ export function createTestCluster(): TestCluster {
     },
     async cleanup() {
       await Promise.all(instances.map((i) => i.close()))
-      await deleteRedisKeys(TEST_REDIS_URL, prefix)
+      await deleteRedisKeys(url, prefix)
     },
   }
 }

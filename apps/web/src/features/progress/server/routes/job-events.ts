@@ -11,6 +11,7 @@ import { requireUser } from '@/shared/server/session'
 import { createSseStream } from '@/shared/server/sse/sse-stream'
 import { progressServer } from '../feature.ts'
 import type { JobEvent } from '../job-model.ts'
+import { storeDown } from './store-down.ts'
 
 const frameOf = (e: JobEvent) => encodeSseJson(e.event, e.data, e.seq)
 
@@ -44,7 +45,13 @@ export async function GET(request: Request, ctx: RouteContext<'/api/jobs/[id]/ev
   const early: JobEvent[] = []
   let onEvent = (event: JobEvent): void => void early.push(event)
   const unsubscribe = jobs.subscribe(id.data, (event) => onEvent(event))
-  const current = await jobs.lastEvent(id.data, auth.user.id)
+  let current: JobEvent | undefined
+  try {
+    current = await jobs.lastEvent(id.data, auth.user.id)
+  } catch (error) {
+    unsubscribe()
+    return storeDown(error)
+  }
   if (!current) {
     unsubscribe()
     return notFound(`No job with id ${id.data}`)

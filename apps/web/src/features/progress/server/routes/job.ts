@@ -3,6 +3,7 @@ import { refuseCrossSite } from '@/shared/server/edge'
 import { invalid, notFound } from '@/shared/server/http'
 import { requireUser } from '@/shared/server/session'
 import { progressServer } from '../feature.ts'
+import { storeDown } from './store-down.ts'
 
 async function jobIdOf(ctx: RouteContext<'/api/jobs/[id]'>) {
   return JobIdSchema.safeParse((await ctx.params).id)
@@ -14,8 +15,12 @@ export async function GET(request: Request, ctx: RouteContext<'/api/jobs/[id]'>)
   if (!auth.ok) return auth.response
   const id = await jobIdOf(ctx)
   if (!id.success) return invalid(id.error, 'job id')
-  const job = await progressServer().jobs.get(id.data, auth.user.id)
-  return job ? Response.json(job) : notFound(`No job with id ${id.data}`)
+  try {
+    const job = await progressServer().jobs.get(id.data, auth.user.id)
+    return job ? Response.json(job) : notFound(`No job with id ${id.data}`)
+  } catch (error) {
+    return storeDown(error)
+  }
 }
 
 /** `DELETE /api/jobs/:id` — cancels one of your running jobs; an ended job is returned unchanged. */
@@ -26,6 +31,10 @@ export async function DELETE(request: Request, ctx: RouteContext<'/api/jobs/[id]
   if (!auth.ok) return auth.response
   const id = await jobIdOf(ctx)
   if (!id.success) return invalid(id.error, 'job id')
-  const job = await progressServer().jobs.cancel(id.data, auth.user.id)
-  return job ? Response.json(job) : notFound(`No job with id ${id.data}`)
+  try {
+    const job = await progressServer().jobs.cancel(id.data, auth.user.id)
+    return job ? Response.json(job) : notFound(`No job with id ${id.data}`)
+  } catch (error) {
+    return storeDown(error)
+  }
 }

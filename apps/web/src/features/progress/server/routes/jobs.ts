@@ -5,13 +5,18 @@ import { tooMany } from '@/shared/server/limits'
 import { requireUser } from '@/shared/server/session'
 import { progressServer } from '../feature.ts'
 import { isJobLimitError } from '../job-service.ts'
+import { storeDown } from './store-down.ts'
 
 /** `GET /api/jobs` — the signed-in user's jobs, newest first. */
 export async function GET(request: Request) {
   const auth = await requireUser(request)
   if (!auth.ok) return auth.response
-  const jobs = await progressServer().jobs.list(auth.user.id)
-  return Response.json({ jobs } satisfies JobList)
+  try {
+    const jobs = await progressServer().jobs.list(auth.user.id)
+    return Response.json({ jobs } satisfies JobList)
+  } catch (error) {
+    return storeDown(error)
+  }
 }
 
 /** `POST /api/jobs` — starts a job. The body is optional: `{ name?, durationMs?, simulateFailure? }`. */
@@ -27,6 +32,6 @@ export async function POST(request: Request) {
     return Response.json(job, { status: 201, headers: { Location: `/api/jobs/${job.id}` } })
   } catch (error) {
     if (isJobLimitError(error)) return tooMany(error.message, error.retryAfterMs)
-    throw error
+    return storeDown(error)
   }
 }
