@@ -164,6 +164,9 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   }
 }
 
+/** Longest wait for a PostgreSQL connection (a new one, or a free one from the pool). */
+const CONNECT_TIMEOUT_MS = 2000
+
 /** pg's type id of `int8`/`bigint`: our ms timestamps and `count(*)`. */
 const INT8_OID = 20
 
@@ -173,6 +176,9 @@ function connectPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>
     connectionString: options.url,
     // At least two: migrate() holds its lock on one connection while the migrator uses another.
     max: Math.max(2, options.maxConnections ?? 10),
+    // pg waits forever for a connection by default: while PostgreSQL is unreachable every request
+    // would hang instead of being answered `unavailable`. Covers connecting and the pool's queue.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // Every connection resolves unqualified table names in our schema.
     options: `-c search_path=${schema}`,
     types: {
