@@ -47,9 +47,10 @@ describe('DocListQuerySchema', () => {
 describe('DocInfoSchema', () => {
   it('says who owns a document, or null for one made before documents had owners', () => {
     const base = { name: 'notes', createdAt: 1, updatedAt: 2, preview: 'Hello' }
-    expect(
-      DocInfoSchema.parse({ ...base, owner: { id: 'u_ada', name: 'Ada' } }).owner,
-    ).toEqual({ id: 'u_ada', name: 'Ada' })
+    expect(DocInfoSchema.parse({ ...base, owner: { id: 'u_ada', name: 'Ada' } }).owner).toEqual({
+      id: 'u_ada',
+      name: 'Ada',
+    })
     expect(DocInfoSchema.parse({ ...base, owner: null }).owner).toBeNull()
     expect(DocInfoSchema.safeParse(base).success).toBe(false)
   })

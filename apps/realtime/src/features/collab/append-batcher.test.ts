@@ -117,7 +117,10 @@ describe('createAppendBatcher', () => {
     fresh.text.insert(3, '!')
     const ada = { id: 'u_ada', name: 'Ada' }
     await Promise.all([
-      appends.append('notes', old.updates[0] as Uint8Array, { before: Promise.resolve(), copy: 'a' }),
+      appends.append('notes', old.updates[0] as Uint8Array, {
+        before: Promise.resolve(),
+        copy: 'a',
+      }),
       appends.append('notes', fresh.updates[0] as Uint8Array, {
         before: Promise.resolve(),
         copy: 'b',

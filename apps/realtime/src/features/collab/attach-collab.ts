@@ -202,7 +202,10 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
   function closeFor(gone: DocGone): { code: number; reason: string } {
     return gone.kind === 'deleted'
       ? CollabCloseCode.deleted
-      : { code: CollabCloseCode.renamed.code, reason: `${CollabCloseCode.renamed.reason}${gone.to}` }
+      : {
+          code: CollabCloseCode.renamed.code,
+          reason: `${CollabCloseCode.renamed.reason}${gone.to}`,
+        }
   }
 
   /** Closes connections with `close`, cutting those that do not answer; resolves once all closed. */
@@ -231,7 +234,9 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     const gone = copy.gone
     if (!gone) return Promise.resolve()
     const run = (async () => {
-      log.info(`[collab] ${copy.name} was ${gone.kind}; closing its ${copy.doc.conns.size} editor(s)`)
+      log.info(
+        `[collab] ${copy.name} was ${gone.kind}; closing its ${copy.doc.conns.size} editor(s)`,
+      )
       await closeAll([...copy.doc.conns.keys()] as WebSocket[], closeFor(gone))
       releaseIfIdle(copy.doc)
       await copy.left
@@ -285,7 +290,9 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     }
   }
   relay?.onResubscribed(() => void revalidate())
-  const revalidateTimer = relay ? setInterval(() => void revalidate(), REVALIDATE_EVERY_MS) : undefined
+  const revalidateTimer = relay
+    ? setInterval(() => void revalidate(), REVALIDATE_EVERY_MS)
+    : undefined
   revalidateTimer?.unref()
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -237,13 +237,18 @@ export function createDocCopies(options: DocCopiesOptions): DocCopies {
   }
 
   async function writePreview(copy: DocCopy): Promise<void> {
-    if (!previewDirty.has(copy) || copy.gone || copy.generation === undefined) return
+    if (!previewDirty.has(copy) || copy.generation === undefined) return
     previewDirty.delete(copy)
+    // A renamed copy's preview belongs to its new name; a deleted one's to nobody.
+    const { gone } = copy
+    if (gone?.kind === 'deleted') return
+    const [name, generation] =
+      gone?.kind === 'renamed' ? [gone.to, gone.generation] : [copy.name, copy.generation]
     try {
-      await store.setPreview(copy.name, copy.generation, previewOfDoc(copy.doc))
+      await store.setPreview(name, generation, previewOfDoc(copy.doc))
     } catch (error) {
       previewDirty.add(copy)
-      storageFailed(`storing the preview of ${copy.name}`, error)
+      storageFailed(`storing the preview of ${name}`, error)
     }
   }
 

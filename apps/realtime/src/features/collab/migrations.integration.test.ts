@@ -51,7 +51,9 @@ describe.each(DATABASE_KINDS)('$kind collab migrations', ({ kind, skip }) => {
     const old = await openDatabase(options)
     const doc = new Y.Doc()
     doc.getText('content').insert(0, 'from before\nsecond line')
-    await sql`insert into docs (name, created_at, updated_at) values ('notes', 1, 2)`.execute(old.db)
+    await sql`insert into docs (name, created_at, updated_at) values ('notes', 1, 2)`.execute(
+      old.db,
+    )
     await sql`insert into doc_updates (doc_name, data, created_at)
       values ('notes', ${Buffer.from(Y.encodeStateAsUpdate(doc))}, 2)`.execute(old.db)
     await old.close()

@@ -285,7 +285,11 @@ export function createDocRepository(db: Kysely<CollabTables>): DocStore {
           tombstone?.generation === generation + 1 &&
             tombstone.renamedTo !== null &&
             tombstone.renamedToGeneration !== null
-            ? { kind: 'renamed', to: tombstone.renamedTo, generation: tombstone.renamedToGeneration }
+            ? {
+                kind: 'renamed',
+                to: tombstone.renamedTo,
+                generation: tombstone.renamedToGeneration,
+              }
             : { kind: 'deleted' },
         )
       }
@@ -500,8 +504,7 @@ export function createDocRepository(db: Kysely<CollabTables>): DocStore {
           .returning([...docColumns, 'generation'])
           .executeTakeFirst()
         if (!source) return { outcome: 'missing' }
-        if (source.createdBy !== by)
-          return { outcome: 'forbidden', owner: toDocInfo(source).owner }
+        if (source.createdBy !== by) return { outcome: 'forbidden', owner: toDocInfo(source).owner }
         const toGeneration = await nameGeneration(trx, to)
         const inserted = await trx
           .insertInto('docs')
