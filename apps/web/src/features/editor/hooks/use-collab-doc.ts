@@ -71,7 +71,7 @@ const PROBE_EVERY_MS = 5000
  */
 async function probeSession(baseUrl: string, token: string | undefined): Promise<string | null> {
   try {
-    const response = await fetch(`${baseUrl}/api/docs`, {
+    const response = await fetch(`${baseUrl}/api/docs?limit=1`, {
       credentials: 'include',
       headers: token ? { Authorization: `Bearer ${token}` } : {},
       cache: 'no-store',
