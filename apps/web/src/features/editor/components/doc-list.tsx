@@ -319,10 +319,7 @@ export function DocList() {
           </p>
         ) : (
           <>
-            <ul
-              aria-label={t('title')}
-              className="divide-y divide-slate-100 dark:divide-slate-800"
-            >
+            <ul aria-label={t('title')} className="divide-y divide-slate-100 dark:divide-slate-800">
               {docs.map((doc) => (
                 <DocRow
                   key={doc.name}
