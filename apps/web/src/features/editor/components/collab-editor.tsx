@@ -55,10 +55,20 @@ export function CollabEditor({ docName }: { docName: string }) {
           </div>
         </div>
         {collab.refusal && <ConnectionRefused reason={collab.refusal} onRetry={collab.retry} />}
+        {collab.status !== 'open' && !collab.gone && collab.storeUnavailable && (
+          <p
+            role="alert"
+            data-testid="doc-unavailable"
+            className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          >
+            {t('doc.unavailable')}
+          </p>
+        )}
         {collab.status !== 'open' &&
           !collab.refusal &&
           !collab.gone &&
           !collab.offline &&
+          !collab.storeUnavailable &&
           collab.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS && (
             <RealtimeUnreachable url={realtimeUrl ?? undefined} />
           )}
