@@ -111,7 +111,12 @@ let attached = false
  *
  * Every update is appended to storage as it happens; a document's updates are merged into one
  * after `compactAfter` new ones and when its last client leaves, so a restart keeps everything and
- * loading stays cheap.
+ * loading stays cheap (see `doc-copies.ts`, which also keeps edits through a database outage).
+ * While storage is down, a new connection completes its handshake and is closed at once with
+ * 1013 (`CollabCloseCode.unavailable`), which y-websocket retries.
+ *
+ * A delete or rename (`docGone`) closes the document's editors on every instance with 4404 or
+ * 4409 `renamed:<new>`; storage refuses any later write of a copy loaded before it.
  *
  * @example
  * const collab = attachCollab(httpServer, { store, verifyToken, originPolicy, compactAfter: 200, metrics, log })

@@ -11,6 +11,7 @@ import {
 import { sessionToken } from '@duplex/testing/session'
 import { sleep, waitFor } from '@duplex/testing/wait'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -28,33 +29,75 @@ const ada: SessionUser = { id: 'u_ada', name: 'Ada' }
 const bob: SessionUser = { id: 'u_bob', name: 'Bob' }
 type ProviderOptions = NonNullable<ConstructorParameters<typeof WebsocketProvider>[3]>
 
+/**
+ * A TCP proxy to Redis that the test can cut (every connection dropped, new ones refused) and
+ * restore: one instance cut off from Redis while the rest of the cluster keeps it.
+ */
+async function cuttableProxy(target: URL) {
+  let up = true
+  const open = new Set<Socket>()
+  const server = createServer((client) => {
+    if (!up) return client.destroy()
+    const upstream = createConnection(Number(target.port || 6379), target.hostname)
+    for (const socket of [client, upstream]) {
+      open.add(socket)
+      socket.on('error', () => undefined)
+      socket.on('close', () => {
+        open.delete(socket)
+        client.destroy()
+        upstream.destroy()
+      })
+    }
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    cut() {
+      up = false
+      for (const socket of open) socket.destroy()
+    },
+    restore() {
+      up = true
+    },
+    close: () => {
+      for (const socket of open) socket.destroy()
+      return new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
 describe.skipIf(!services.ok)('documents across instances', { timeout: 120_000 }, () => {
   let schema: TestSchema
   let redis: TestRedisPrefix
   let dataDir: string
   let a: TestInstance
   let b: TestInstance
+  let bToRedis: Awaited<ReturnType<typeof cuttableProxy>>
   const providers: WebsocketProvider[] = []
 
   beforeAll(async () => {
     schema = await createTestSchema(services.databaseUrl)
     redis = createTestRedisPrefix(services.redisUrl)
     dataDir = await mkdtemp(path.join(tmpdir(), 'duplex-cluster-docs-'))
-    const env = instanceEnv({
+    bToRedis = await cuttableProxy(new URL(services.redisUrl))
+    const cluster = {
       databaseUrl: services.databaseUrl,
       schema: schema.name,
       redisUrl: services.redisUrl,
       keyPrefix: redis.prefix,
       dataDir,
-    })
-    // One after the other: the first migrates the schema.
-    a = await startInstance('A', env)
-    b = await startInstance('B', env)
+    }
+    // One after the other: the first migrates the schema. B reaches Redis through the proxy.
+    a = await startInstance('A', instanceEnv(cluster))
+    b = await startInstance('B', instanceEnv({ ...cluster, redisUrl: bToRedis.url }))
   }, 240_000)
 
   afterAll(async () => {
     for (const provider of providers.splice(0)) provider.destroy()
     await Promise.all([a?.kill(), b?.kill()])
+    await bToRedis?.close()
     await schema?.drop()
     await redis?.clean()
     if (dataDir) await rm(dataDir, { recursive: true, force: true })
@@ -182,23 +225,33 @@ describe.skipIf(!services.ok)('documents across instances', { timeout: 120_000 }
     await everyoneLeaves()
   })
 
-  it('closes the editors of an instance that missed the news, from storage, and nothing comes back', async () => {
+  it('closes the editors of an instance cut off from Redis when the document is deleted, from storage, and nothing comes back', async () => {
+    const onA = await openDoc(a, ada, 'unheard')
     const onB = await openDoc(b, bob, 'unheard')
-    onB.text.insert(0, 'on B only')
-    await waitFor(async () => (await stored('unheard')) === 'on B only', 'the edit to be stored')
-    // Deleted behind every instance's back, as if the announcement was lost with Redis.
-    const docs = await openDocs({
-      kind: 'postgres',
-      url: services.databaseUrl,
-      schema: schema.name,
-    })
+    onA.text.insert(0, 'from A')
+    await waitFor(() => onB.text.toString() === 'from A', 'the text on B')
+    await waitFor(async () => (await stored('unheard')) === 'from A', 'the edit to be stored')
+
+    // B loses Redis: the delete's announcement cannot reach it.
+    bToRedis.cut()
     try {
-      expect(await docs.deleteDoc('unheard', bob.id)).toMatchObject({ outcome: 'deleted' })
+      const deleted = await call(a, ada, '/api/docs/unheard', { method: 'DELETE' })
+      expect(deleted.status).toBe(204)
+      expect(await onA.closed).toEqual({ code: 4404, reason: 'Document deleted' })
+      // B asks storage about the documents it holds every 5 s, Redis or not.
+      const closed = await Promise.race([
+        onB.closed,
+        sleep(20_000).then(() => 'Bob’s editor on B was not closed within 20 s'),
+      ])
+      expect(closed).toEqual({ code: 4404, reason: 'Document deleted' })
+      await everyoneLeaves()
+      expect(await stored('unheard')).toBeUndefined()
     } finally {
-      await docs.close()
+      bToRedis.restore()
     }
-    expect(await onB.closed).toEqual({ code: 4404, reason: 'Document deleted' })
-    await everyoneLeaves()
+    // Back on Redis, B still has nothing of it to write back.
+    await sleep(1500)
     expect(await stored('unheard')).toBeUndefined()
+    expect(await listedOn(b)).not.toContain('unheard')
   })
 })

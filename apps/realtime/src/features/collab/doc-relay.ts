@@ -104,6 +104,10 @@ interface Relayed {
  * writes its whole state when it is closed, so an update whose instance died before storing it
  * still reaches storage.
  *
+ * A delete or rename travels on the same channel (`gone`), so exactly the instances that have the
+ * document open hear it. Storage stays the authority: an instance that misses the message learns
+ * it from storage (generations, see `repository.ts`).
+ *
  * @example
  * const relay = createDocRelay({ redis, subscriber, keyPrefix: 'duplex:', instanceId, ignoreOrigins: [FROM_STORAGE], log })
  * await relay.attach(name, doc) // then load from storage
