@@ -22,6 +22,8 @@ const server = createRealtimeServer({
   dataDir,
   sessionSecret: env.SESSION_SECRET,
   allowedOrigins: env.ALLOWED_ORIGINS,
+  webPort: env.PORT,
+  trustedProxies: env.TRUSTED_PROXIES,
   dev: env.NODE_ENV !== 'production',
   env: process.env,
   features,
@@ -74,10 +76,20 @@ function shutdown(signal: NodeJS.Signals): void {
 }
 process.on('SIGINT', shutdown)
 process.on('SIGTERM', shutdown)
+// Node exits on a rejection nobody handled. One failed call (a library's fire-and-forget write to
+// Redis while it is away, say) must not take every connection of this instance down with it:
+// logged once per cause, counted in /metrics, and the process keeps serving.
+process.on('unhandledRejection', (reason) => server.reportUnhandledRejection(reason))
 
 try {
   const { port } = await server.start()
   console.info(`[realtime] listening on http://localhost:${port} (${describeMode(mode, runsOn)})`)
+  const proxies = env.TRUSTED_PROXIES.proxies
+  console.info(
+    proxies.length > 0
+      ? `[realtime] per-IP limits count the client that ${proxies.join(', ')} name in X-Forwarded-For`
+      : '[realtime] per-IP limits count the TCP peer (TRUSTED_PROXIES unset: no proxy trusted)',
+  )
 } catch (error) {
   console.error('[realtime] failed to start', error)
   process.exit(1)

@@ -1,3 +1,5 @@
+import { createProxyTrust } from '@duplex/cluster'
+import { OriginCheckSchema } from '@duplex/protocol/origin'
 import { rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { createServer, type AddressInfo } from 'node:net'
@@ -32,7 +34,15 @@ describe('createRealtimeServer', () => {
         socketio: 0,
         yjs: 0, // demo:editor
       },
+      dependencies: { database: 'up' },
     })
+  })
+
+  it('answers /readyz 200 with each dependency when all are up', async () => {
+    server = await startTestServer()
+    const res = await fetch(`${server.url}/readyz`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'ok', dependencies: { database: 'up' } })
   })
 
   // demo:chat:start
@@ -84,6 +94,46 @@ describe('createRealtimeServer', () => {
     expect(scraped.status).toBe(200)
     expect(await scraped.text()).toContain('duplex_realtime_connections')
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+  })
+
+  it('keeps /metrics from proxied requests even when the proxy is trusted', async () => {
+    server = await startTestServer({ trustedProxies: createProxyTrust(['loopback']) })
+    // The client behind a proxy on this host may be anyone; TRUSTED_PROXIES does not make it local.
+    const proxied = await fetch(`${server.url}/metrics`, {
+      headers: { 'X-Forwarded-For': '127.0.0.1' },
+    })
+    expect(proxied.status).toBe(403)
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(200)
+  })
+
+  it('tells any page, without credentials, whether its origin is allowed', async () => {
+    server = await startTestServer({ webPort: 4100 })
+    const ask = async (origin?: string) => {
+      const response = await fetch(`${server?.url}/origin`, {
+        headers: origin ? { Origin: origin } : {},
+      })
+      expect(response.status).toBe(200)
+      // Readable by the refused page itself, and never with its cookies.
+      expect(response.headers.get('access-control-allow-origin')).toBe('*')
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull()
+      return OriginCheckSchema.parse(await response.json())
+    }
+    expect(await ask('http://localhost:4100')).toEqual({
+      origin: 'http://localhost:4100',
+      allowed: true,
+      setting: 'ALLOWED_ORIGINS',
+    })
+    expect(await ask('http://localhost:3000')).toMatchObject({ allowed: false })
+    expect(await ask()).toEqual({ origin: null, allowed: true, setting: 'ALLOWED_ORIGINS' })
+    // The same refusal the socket gets: the check and the handshake share one policy.
+    const refused = connectClient(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { Origin: 'http://localhost:3000' },
+    })
+    await new Promise<void>((resolve) => refused.once('connect_error', () => resolve()))
+    refused.disconnect()
   })
 
   it('creates the data folder and the SQLite files owner-only', async () => {

@@ -4,7 +4,18 @@ import {
   loadSessionSecret,
   verifySessionToken,
 } from '@duplex/auth'
-import type { ClusterMode } from '@duplex/cluster'
+import {
+  NO_TRUSTED_PROXIES,
+  cachedProbe,
+  createReadiness,
+  createRejectionReporter,
+  redisProbe,
+  type ClusterMode,
+  type ProxyTrust,
+  type Readiness,
+} from '@duplex/cluster'
+import { ORIGIN_CHECK_PATH } from '@duplex/protocol/origin'
+import { sql } from 'kysely'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
@@ -17,7 +28,7 @@ import { connectCluster, type ClusterNode, type ClusterOptions } from './shared/
 import { parseFeatureEnv, type EnvSource } from './shared/env.ts'
 import type { AttachedFeature, FeatureCluster, RealtimeFeature } from './shared/feature.ts'
 import { createFaultRegistry, faultSettingsFrom } from './shared/faults.ts'
-import { handleCors, sendError, sendJson } from './shared/http.ts'
+import { handleCors, sendError, sendJson, sendOriginCheck } from './shared/http.ts'
 import type { Logger } from './shared/log.ts'
 import { createMetrics } from './shared/metrics.ts'
 import { createOriginPolicy } from './shared/origins.ts'
@@ -34,8 +45,15 @@ export interface RealtimeServerOptions {
   dataDir: string
   /** `SESSION_SECRET`; when undefined the shared secret in `dataDir` is used (or created). */
   sessionSecret?: string | undefined
-  /** `ALLOWED_ORIGINS`; undefined allows the dev web app (see `createOriginPolicy`). */
+  /** `ALLOWED_ORIGINS`; undefined allows the web app on `webPort` (see `createOriginPolicy`). */
   allowedOrigins?: readonly string[] | '*' | undefined
+  /** `PORT`: the web app's port, whose local origins are allowed by default; 3000 when undefined. */
+  webPort?: number | undefined
+  /**
+   * `TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` names the client that per-IP limits
+   * count (see `createProxyTrust`). None when undefined: the client is the TCP peer.
+   */
+  trustedProxies?: ProxyTrust | undefined
   /** Development conveniences: same-host origins are allowed when no list is configured. */
   dev?: boolean
   /**
@@ -68,6 +86,16 @@ export interface RealtimeServer {
    * the database. Safe to call more than once, and before or during start.
    */
   stop(): Promise<void>
+  /**
+   * What this server answers `GET /readyz` with: each dependency (`database`, `redis` in cluster
+   * mode, whatever a feature registered) and whether it is up.
+   */
+  readonly readiness: Readiness
+  /**
+   * The entry file's `unhandledRejection` listener: logs each distinct cause once and counts
+   * every one in `/metrics` (`duplex_realtime_unhandled_rejections_total`). The process stays up.
+   */
+  reportUnhandledRejection(reason: unknown): void
 }
 
 const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024
@@ -103,6 +131,8 @@ interface Running {
   /** Attached so far, in list order. */
   attached: { name: string; feature: AttachedFeature }[]
   httpServer?: ReturnType<typeof createServer>
+  /** Readiness probes of what this start opened, removed with it. */
+  unregister: (() => void)[]
 }
 
 /**
@@ -122,6 +152,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   let running: Running | undefined
   let starting: Promise<{ port: number }> | undefined
   let stopping: Promise<void> | undefined
+  // Made before start: a rejection may come at any time, and `/metrics` counts it.
+  const metrics = createMetrics()
+  const readiness = createReadiness()
+  const reportUnhandledRejection = createRejectionReporter({
+    log: (message, reason) => log.error(`[realtime] ${message}`, reason),
+    onRejection: () => metrics.unhandledRejections.inc(),
+  })
 
   async function runStart(): Promise<{ port: number }> {
     // Before anything opens: a bad variable is a configuration error, not a half-started server.
@@ -142,16 +179,27 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         : { kind: 'sqlite', file: path.join(options.dataDir, SQLITE_FILE) },
       (dialect) => collectMigrations(dialect, features),
     )
-    const state: Running = { database, attached: [] }
+    const state: Running = { database, attached: [], unregister: [] }
     running = state
     try {
       if (cluster) state.cluster = await connectCluster(cluster, log)
       const node = state.cluster
-      const metrics = createMetrics()
+      // Dependencies say how they are, cheaply: the database by a `select 1` run at most once a
+      // second however often it is asked, Redis by the state of its connections.
+      state.unregister.push(
+        readiness.register(
+          'database',
+          cachedProbe(() => sql`select 1`.execute(database.db)),
+        ),
+      )
+      if (node)
+        state.unregister.push(readiness.register('redis', redisProbe(node.redis, node.subscriber)))
       const originPolicy = createOriginPolicy({
         allowed: options.allowedOrigins,
+        webPort: options.webPort,
         sameHostInDev: options.dev ?? false,
       })
+      const proxyTrust = options.trustedProxies ?? NO_TRUSTED_PROXIES
       // Sign-out is written where the web app writes it: the data folder, or Redis in a cluster.
       const revocations = node
         ? createRedisRevocationStore(node.redis, node.keyPrefix)
@@ -163,17 +211,31 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const url = new URL(req.url ?? '/', 'http://localhost')
         if (url.pathname === '/healthz') {
+          // Liveness: 200 while this process serves, whatever its dependencies say. Redis or
+          // PostgreSQL away is every instance's problem at once; an orchestrator restarting them
+          // all would turn an outage of one store into an outage of the whole service.
           const ok = stopping === undefined
           const connections: Record<string, number> = {
             socketio: state.io?.of('/').sockets.size ?? 0,
           }
           for (const { feature } of state.attached)
             Object.assign(connections, feature.connections?.())
+          const { dependencies } = await readiness.check()
           return sendJson(res, ok ? 200 : 503, {
             status: ok ? 'ok' : 'stopping',
             mode,
             uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
             connections,
+            dependencies,
+          })
+        }
+        if (url.pathname === '/readyz') {
+          // Readiness: 503 naming what is missing, so a balancer or an operator knows why.
+          const report = await readiness.check()
+          const ready = report.status === 'ok' && stopping === undefined
+          return sendJson(res, ready ? 200 : 503, {
+            ...report,
+            status: stopping !== undefined ? 'stopping' : report.status,
           })
         }
         if (url.pathname === '/metrics' && req.method === 'GET') {
@@ -193,6 +255,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           res.end(body)
           return
         }
+        // Before the origin check below: its answer is for the pages that check refuses.
+        if (url.pathname === ORIGIN_CHECK_PATH && (req.method === 'GET' || req.method === 'HEAD'))
+          return sendOriginCheck(req, res, originPolicy)
         if (url.pathname.startsWith('/api/')) {
           if (handleCors(req, res, originPolicy)) return
           if (!originPolicy.isAllowed(req.headers.origin, req.headers.host)) {
@@ -226,6 +291,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       )
       const io = createSocketIo(httpServer, {
         originPolicy,
+        proxyTrust,
         verifyToken,
         metrics,
         log,
@@ -251,9 +317,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           dialect: database.dialect,
           verifyToken,
           originPolicy,
+          proxyTrust,
           metrics,
           log,
           faults,
+          readiness,
           cluster: featureCluster,
         })
         state.attached.push({ name: feature.name, feature: attached })
@@ -289,6 +357,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   async function teardown(state: Running): Promise<void> {
     const { httpServer, io, attached, cluster, database } = state
+    for (const unregister of state.unregister.splice(0)) unregister()
     // New connections go to another instance (the load balancer sees the port closed).
     const listenerClosed = httpServer?.listening
       ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
@@ -336,5 +405,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       stopping ??= runStop()
       return stopping
     },
+    readiness,
+    reportUnhandledRejection,
   }
 }

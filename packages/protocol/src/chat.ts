@@ -356,8 +356,18 @@ export interface ServerToClientEvents {
   'room-created': (room: Room) => void
 }
 
-/** Events between server instances; none yet (a single process serves everyone). */
-export type InterServerEvents = Record<never, never>
+/**
+ * Events between the realtime instances of a cluster (Socket.IO's `serverSideEmit`), never seen
+ * by a client.
+ */
+export interface InterServerEvents {
+  /**
+   * An instance whose Redis came back after an outage (`since`, ms since the epoch) asks every
+   * other instance to re-send its own sockets, from the database, the messages of their rooms
+   * stored since then: meanwhile that instance delivered its messages to its own sockets only.
+   */
+  'missed-messages': (request: { since: number }) => void
+}
 
 /** What the server keeps on each socket after the handshake. */
 export const SocketDataSchema = z.object({ user: SessionUserSchema })

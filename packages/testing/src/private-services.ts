@@ -19,7 +19,7 @@ export interface PrivateRedis {
   readonly url: string
   /** Shuts it down (`SHUTDOWN NOSAVE`): its memory is gone, as after a crash or a restart. */
   stop(): Promise<void>
-  /** Starts it again on the same port, empty. Resolves once it answers `PING`. */
+  /** Starts it again on the same port, empty (a no-op while it runs). Resolves once it answers `PING`. */
   start(): Promise<void>
   /** `stop`, then `start` after `downMs`. */
   restart(downMs?: number): Promise<void>
@@ -40,6 +40,7 @@ export async function startPrivateRedis(options: { port?: number } = {}): Promis
   const dir = await mkdtemp(path.join(tmpdir(), `duplex-redis-${port}-`))
   const url = `redis://127.0.0.1:${port}`
   const start = async () => {
+    if (await isRedisReachable(url, { timeoutMs: 300 })) return
     await run('redis-server', [
       '--port',
       String(port),
@@ -97,7 +98,7 @@ export interface PrivatePostgres {
   readonly url: string
   /** `pg_ctlcluster … stop -m fast`: open connections are terminated. */
   stop(): Promise<void>
-  /** Starts it again; resolves once it answers `select 1`. */
+  /** Starts it again (a no-op while it runs); resolves once it answers `select 1`. */
   start(): Promise<void>
   /** Stops and drops the cluster and its data. */
   dispose(): Promise<void>
@@ -123,6 +124,7 @@ export async function startPrivatePostgres(
   const ctl = (action: string, ...extra: string[]) =>
     run('pg_ctlcluster', [PG_VERSION, name, action, ...extra])
   const start = async () => {
+    if (await isPostgresReachable(url, { timeoutMs: 500 })) return
     await ctl('start')
     await waitFor(() => isPostgresReachable(url, { timeoutMs: 500 }), {
       timeoutMs: 20_000,

@@ -1,3 +1,4 @@
+import { NO_TRUSTED_PROXIES } from '@duplex/cluster'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { integer, optional, parseEnv, parseFeatureEnv } from './env.ts'
@@ -7,6 +8,8 @@ describe('parseEnv', () => {
     expect(parseEnv({})).toEqual({
       NODE_ENV: 'development',
       REALTIME_PORT: 3001,
+      PORT: 3000,
+      TRUSTED_PROXIES: NO_TRUSTED_PROXIES,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       SOCKETIO_MAX_BUFFERED_BYTES: 4 * 1024 * 1024,
       FAULTS_ENABLED: true,
@@ -28,6 +31,16 @@ describe('parseEnv', () => {
       parseEnv({ ALLOWED_ORIGINS: 'https://a.example/, http://localhost:3000' }).ALLOWED_ORIGINS,
     ).toEqual(['https://a.example', 'http://localhost:3000'])
     expect(parseEnv({ ALLOWED_ORIGINS: '*' }).ALLOWED_ORIGINS).toBe('*')
+  })
+
+  it("reads the web app's PORT and TRUSTED_PROXIES the way the web app does", () => {
+    const env = parseEnv({ PORT: '4100', TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8' })
+    expect(env.PORT).toBe(4100)
+    expect(env.TRUSTED_PROXIES.proxies).toEqual(['127.0.0.1', '10.0.0.0/8'])
+    expect(() => parseEnv({ TRUSTED_PROXIES: 'nginx' })).toThrow(
+      /TRUSTED_PROXIES: "nginx" is not an IP address/,
+    )
+    expect(() => parseEnv({ PORT: '70000' })).toThrow(/PORT: /)
   })
 
   it('names every bad variable in one error', () => {

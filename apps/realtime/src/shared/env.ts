@@ -1,6 +1,7 @@
-import { ClusterEnvShape, refineClusterEnv } from '@duplex/cluster'
+import { ClusterEnvShape, ProxyEnvShape, refineClusterEnv } from '@duplex/cluster'
 import { describeZodError } from '@duplex/protocol/errors'
 import { z } from 'zod'
+import { DEFAULT_WEB_PORT } from './origins.ts'
 
 /** An unset and an empty variable mean the same: use the default. */
 export function optional<T extends z.ZodType>(schema: T) {
@@ -68,6 +69,13 @@ const EnvObjectSchema = z.object({
   /** When unset, a secret is generated once in the data folder and shared with the web app. */
   SESSION_SECRET: optional(z.string()),
   ALLOWED_ORIGINS: optional(OriginsSchema),
+  /**
+   * The web app's port: `pnpm start` and `pnpm dev` hand `PORT` to both apps. With
+   * `ALLOWED_ORIGINS` unset, pages on this port of localhost, 127.0.0.1 and [::1] may connect.
+   */
+  PORT: optional(integer(0, 65535)).transform((v) => v ?? DEFAULT_WEB_PORT),
+  /** Proxies whose `X-Forwarded-For` names the client for per-IP limits; none when unset. */
+  ...ProxyEnvShape,
   /**
    * `DATABASE_URL` (PostgreSQL instead of SQLite), `REDIS_URL` (Socket.IO adapter, presence,
    * rate limits, Yjs relay), `DATABASE_SCHEMA`, `REDIS_KEY_PREFIX` and `SHUTDOWN_TIMEOUT_MS`,

@@ -1,4 +1,5 @@
 import type { VerifySessionResult } from '@duplex/auth'
+import type { ProxyTrust, Readiness } from '@duplex/cluster'
 import type { Kysely, Migration } from 'kysely'
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http'
 import type { Redis } from 'ioredis'
@@ -52,6 +53,13 @@ export interface FeatureContext<Config = unknown> {
   dialect: StorageDialect
   verifyToken: VerifyToken
   originPolicy: OriginPolicy
+  /**
+   * `TRUSTED_PROXIES`: whom a per-IP limit counts. For a socket, `clientAddressOf(socket,
+   * proxyTrust)` (shared/socket-io.ts); for a request or an upgrade, `proxyTrust.clientAddress({
+   * peer: req.socket.remoteAddress, forwardedFor: req.headers['x-forwarded-for'] })`. Never the
+   * peer alone (behind a proxy every client is the proxy) nor the header alone (forgeable).
+   */
+  proxyTrust: ProxyTrust
   metrics: Metrics
   log: Logger
   /**
@@ -59,6 +67,11 @@ export interface FeatureContext<Config = unknown> {
    * faults into it through `POST /api/faults` (see `socketIoFaults`, `webSocketFaults`).
    */
   faults: FaultRegistry
+  /**
+   * What `GET /readyz` reports. A feature that opens a dependency of its own (a queue, an API it
+   * calls) registers it here: `readiness.register('search', cachedProbe(() => ping()))`.
+   */
+  readiness: Readiness
   /** Cluster mode only. */
   cluster?: FeatureCluster | undefined
 }

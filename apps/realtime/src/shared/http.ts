@@ -1,5 +1,6 @@
 import { readSessionCookie } from '@duplex/auth'
 import type { ApiError } from '@duplex/protocol/errors'
+import { ORIGIN_SETTING, type OriginCheck } from '@duplex/protocol/origin'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { OriginPolicy } from './origins.ts'
 
@@ -91,4 +92,25 @@ export function handleCors(
   })
   res.end()
   return true
+}
+
+/**
+ * `GET /origin` (see `ORIGIN_CHECK_PATH`): whether `policy` accepts the caller's `Origin`. Any
+ * page may read the answer (`Access-Control-Allow-Origin: *`, no credentials), because the page
+ * that most needs it is the one the policy refuses: a refused WebSocket or CORS request tells
+ * its scripts nothing, and this is how it learns which setting to change.
+ */
+export function sendOriginCheck(
+  req: IncomingMessage,
+  res: ServerResponse,
+  policy: OriginPolicy,
+): void {
+  const origin = req.headers.origin || null
+  const body: OriginCheck = {
+    origin,
+    allowed: policy.isAllowed(origin ?? undefined, req.headers.host),
+    setting: ORIGIN_SETTING,
+  }
+  res.setHeader('Access-Control-Allow-Origin', '*')
+  sendJson(res, 200, body)
 }

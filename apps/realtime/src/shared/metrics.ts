@@ -14,6 +14,11 @@ export interface Metrics {
   /** Requests refused, by error code (`invalid`, `rate_limited`, `unauthorized`…). */
   rejected: Counter<'transport' | 'code'>
   /**
+   * Promises that failed with nobody awaiting them (see `reportUnhandledRejection`): each one a
+   * bug to fix, none a reason to exit.
+   */
+  unhandledRejections: Counter
+  /**
    * Creates the zero series of a transport and of the error codes it may refuse with, so
    * dashboards show 0 rather than "no data" from the start. Each feature declares its own.
    */
@@ -51,6 +56,11 @@ export function createMetrics(): Metrics {
     labelNames: ['transport', 'code'],
     registers: [registry],
   })
+  const unhandledRejections = new Counter({
+    name: 'duplex_realtime_unhandled_rejections_total',
+    help: 'Promise rejections nobody handled (logged once per cause; the process keeps running)',
+    registers: [registry],
+  })
   function declare(transport: Transport, codes: readonly string[] = []): void {
     // inc by 0 creates a series without changing one that exists.
     connections.inc({ transport }, 0)
@@ -58,5 +68,5 @@ export function createMetrics(): Metrics {
     messagesOut.inc({ transport }, 0)
     for (const code of ['unauthorized', ...codes]) rejected.inc({ transport, code }, 0)
   }
-  return { registry, connections, messagesIn, messagesOut, rejected, declare }
+  return { registry, connections, messagesIn, messagesOut, rejected, unhandledRejections, declare }
 }

@@ -9,6 +9,31 @@ describe('createOriginPolicy', () => {
     expect(policy.isAllowed('https://evil.example', 'localhost:3001')).toBe(false)
   })
 
+  it('allows the web app on the port it runs on (PORT), and no other port, by default', () => {
+    const policy = createOriginPolicy({ allowed: undefined, webPort: 4100, sameHostInDev: false })
+    for (const page of ['http://localhost:4100', 'http://127.0.0.1:4100', 'http://[::1]:4100'])
+      expect(policy.isAllowed(page, 'localhost:4101'), page).toBe(true)
+    expect(policy.isAllowed('http://localhost:3000', 'localhost:4101')).toBe(false)
+    expect(policy.isAllowed('http://localhost:4101', 'localhost:4101')).toBe(false)
+    // Another host name on the right port is another site: its own ALLOWED_ORIGINS entry.
+    expect(policy.isAllowed('http://192.168.1.20:4100', '192.168.1.20:4101')).toBe(false)
+    expect(policy.isAllowed('https://localhost:4100', 'localhost:4101')).toBe(false)
+  })
+
+  it('spells port 80 the way a browser sends it', () => {
+    const policy = createOriginPolicy({ allowed: undefined, webPort: 80, sameHostInDev: false })
+    expect(policy.isAllowed('http://localhost', 'localhost:3001')).toBe(true)
+  })
+
+  it('ignores PORT once ALLOWED_ORIGINS is set', () => {
+    const policy = createOriginPolicy({
+      allowed: ['https://duplex.example'],
+      webPort: 4100,
+      sameHostInDev: false,
+    })
+    expect(policy.isAllowed('http://localhost:4100', 'localhost:4101')).toBe(false)
+  })
+
   it('allows requests without an Origin header (they still need a token)', () => {
     expect(
       createOriginPolicy({ allowed: [], sameHostInDev: false }).isAllowed(undefined, undefined),

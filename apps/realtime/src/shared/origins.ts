@@ -1,9 +1,23 @@
-/** Origins the web app uses in development, allowed when `ALLOWED_ORIGINS` is unset. */
-const DEFAULT_ALLOWED_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000'] as const
+/** The web app's port when `PORT` is unset, as in its own `start` and `dev` scripts. */
+export const DEFAULT_WEB_PORT = 3000
+
+/**
+ * The web app's own origins on this machine, allowed when `ALLOWED_ORIGINS` is unset: the port
+ * the web app actually listens on (`pnpm start` and `pnpm dev` pass `PORT` to both apps), on the
+ * loopback names a browser on the same machine uses.
+ */
+export function defaultAllowedOrigins(webPort: number): string[] {
+  // Through URL, so port 80 is spelled the way browsers send it: `http://localhost`.
+  return ['localhost', '127.0.0.1', '[::1]'].map(
+    (host) => new URL(`http://${host}:${webPort}`).origin,
+  )
+}
 
 export interface OriginPolicyOptions {
-  /** `ALLOWED_ORIGINS`: a list, `*` for any, or undefined for {@link DEFAULT_ALLOWED_ORIGINS}. */
+  /** `ALLOWED_ORIGINS`: a list, `*` for any, or undefined for {@link defaultAllowedOrigins}. */
   allowed: readonly string[] | '*' | undefined
+  /** `PORT`: the web app's port, for the default list; {@link DEFAULT_WEB_PORT} when undefined. */
+  webPort?: number | undefined
   /**
    * Development only, and only with the default list: also allow any origin whose host name is
    * the one the client used to reach this server (any port). Opening the demo as
@@ -27,12 +41,20 @@ export interface OriginPolicy {
  * CORS to WebSockets, so without this check any site could connect with the visitor's cookie.
  *
  * @example
- * const policy = createOriginPolicy({ allowed: env.ALLOWED_ORIGINS, sameHostInDev: env.NODE_ENV !== 'production' })
+ * const policy = createOriginPolicy({
+ *   allowed: env.ALLOWED_ORIGINS,
+ *   webPort: env.PORT,
+ *   sameHostInDev: env.NODE_ENV !== 'production',
+ * })
  * policy.isAllowed(req.headers.origin, req.headers.host)
  */
 export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
   const configured = options.allowed
-  const list = new Set(configured === '*' ? [] : (configured ?? DEFAULT_ALLOWED_ORIGINS))
+  const list = new Set(
+    configured === '*'
+      ? []
+      : (configured ?? defaultAllowedOrigins(options.webPort ?? DEFAULT_WEB_PORT)),
+  )
   const sameHost = options.sameHostInDev && configured === undefined
   return {
     isAllowed(origin, host) {

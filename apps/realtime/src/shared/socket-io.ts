@@ -1,4 +1,5 @@
 import { readSessionCookie, type VerifySessionResult } from '@duplex/auth'
+import { NO_TRUSTED_PROXIES, type ProxyTrust } from '@duplex/cluster'
 import {
   DISCONNECT_REASON_EVENT,
   DisconnectReasonCode,
@@ -38,6 +39,8 @@ type SharedSocket = Socket<
 
 export interface SocketIoDeps {
   originPolicy: OriginPolicy
+  /** `TRUSTED_PROXIES`, for naming a client in the logs; none trusted when undefined. */
+  proxyTrust?: ProxyTrust | undefined
   verifyToken: (token: string | undefined) => Promise<VerifySessionResult>
   metrics: Metrics
   log: Logger
@@ -146,7 +149,8 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
       : createOutboundCap(deps.maxBufferedBytes, (socket) => {
           metrics.rejected.inc({ transport: 'socketio', code: DisconnectReasonCode.slowConsumer })
           log.warn(
-            `[socket.io] ${socket.data.user.id} (${socket.handshake.address}) stopped reading: ` +
+            `[socket.io] ${socket.data.user.id} (${clientAddressOf(socket, deps.proxyTrust)}) ` +
+              'stopped reading: ' +
               `over ${deps.maxBufferedBytes} bytes waiting; disconnected`,
           )
         })
@@ -164,6 +168,23 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
   })
 
   return io
+}
+
+/**
+ * The client's address behind `TRUSTED_PROXIES` (see `ProxyTrust.clientAddress`), from the
+ * handshake Socket.IO keeps for the socket's life: nothing more to hold per socket.
+ *
+ * @example
+ * budgets.consume('send', socket.data.user.id, clientAddressOf(socket, proxyTrust))
+ */
+export function clientAddressOf(
+  socket: { handshake: Pick<Socket['handshake'], 'address' | 'headers'> },
+  trust: ProxyTrust = NO_TRUSTED_PROXIES,
+): string {
+  return trust.clientAddress({
+    peer: socket.handshake.address,
+    forwardedFor: socket.handshake.headers['x-forwarded-for'],
+  })
 }
 
 /** A listener of one event, shared by every socket: Socket.IO's arguments, the socket as `this`. */

@@ -27,4 +27,15 @@ describe('parseEnv: single-process or cluster mode', () => {
     expect(() => parseEnv({ DATABASE_URL: REDIS_URL, REDIS_URL })).toThrow(/DATABASE_URL/)
     expect(() => parseEnv({ DATABASE_URL, REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/)
   })
+
+  it("reads TRUSTED_PROXIES with the realtime server's rule, trusting none when unset", () => {
+    expect(parseEnv({}).TRUSTED_PROXIES.proxies).toEqual([])
+    expect(parseEnv({ TRUSTED_PROXIES: '127.0.0.1,10.0.0.0/8' }).TRUSTED_PROXIES.proxies).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+    ])
+    expect(() => parseEnv({ TRUSTED_PROXIES: 'proxy.internal' })).toThrow(
+      /TRUSTED_PROXIES: "proxy.internal" is not an IP address/,
+    )
+  })
 })

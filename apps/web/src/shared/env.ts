@@ -1,5 +1,10 @@
 import { z } from 'zod'
-import { ClusterEnvShape, DEFAULT_KEY_PREFIX, refineClusterEnv } from '@duplex/cluster'
+import {
+  ClusterEnvShape,
+  DEFAULT_KEY_PREFIX,
+  ProxyEnvShape,
+  refineClusterEnv,
+} from '@duplex/cluster'
 import { parseEnvSchema } from './server/env-schema.ts'
 
 /**
@@ -31,6 +36,12 @@ const EnvSchema = z
     WEB_MAX_BODY_BYTES: z.coerce.number().int().min(256).max(10_000_000).default(16_384),
     /** Sign-ins (`POST /api/session`) one IP address may make per minute before a 429. */
     SESSION_MINT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    /**
+     * The reverse proxies in front of this app (addresses, CIDRs, `loopback`…): only a request
+     * from one of them may name its client in `X-Forwarded-For`, for per-IP limits. Unset trusts
+     * none. Read by the same function as the realtime server's (`@duplex/cluster`).
+     */
+    ...ProxyEnvShape,
     /**
      * Lifetime of the token `GET /api/session` hands to a realtime server on another host name
      * (same host: none is handed out, the cookie does it). Refetched before every reconnect.

@@ -17,6 +17,7 @@ const chat: DemoManifest = {
     'e2e/tests/chat-newcomer.spec.ts',
     'e2e/fixtures/chat-client.ts',
     'e2e/cluster/chat.spec.ts',
+    'e2e/cluster/chat-budgets.spec.ts',
     'bench/src/scenarios/chat',
     'tooling/fork/src/demos/chat.ts',
   ],

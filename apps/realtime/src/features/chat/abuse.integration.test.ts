@@ -1,4 +1,5 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@duplex/protocol/chat'
+import { createProxyTrust } from '@duplex/cluster'
 import type { SessionUser } from '@duplex/protocol/session'
 import { io as connectClient, type Socket } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -27,12 +28,17 @@ describe.each(await testModes())('chat limits ($mode mode)', ({ mode, skip }) =>
     return server
   }
 
-  async function connect(running: TestServer, user: SessionUser): Promise<Client> {
+  async function connect(
+    running: TestServer,
+    user: SessionUser,
+    headers?: Record<string, string>,
+  ): Promise<Client> {
     const client: Client = connectClient(running.url, {
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,
       auth: { token: await running.token(user) },
+      ...(headers && { extraHeaders: headers }),
     })
     clients.push(client)
     await new Promise<void>((resolve, reject) => {
@@ -104,6 +110,55 @@ describe.each(await testModes())('chat limits ($mode mode)', ({ mode, skip }) =>
     expect(results).toEqual(['ok', 'ok', 'ok', 'ok', 'rate_limited', 'rate_limited'])
     await healthy(running)
   })
+
+  /** Three users sending their whole budget, each claiming its own address in X-Forwarded-For. */
+  async function sendAsThreeClaimedAddresses(running: TestServer): Promise<string[]> {
+    const results: string[] = []
+    for (const n of [1, 2, 3]) {
+      const client = await connect(
+        running,
+        { id: `u_far${n}`, name: `Far ${n}` },
+        { 'X-Forwarded-For': `203.0.113.${n}` },
+      )
+      await client.emitWithAck('join-room', { roomId: 'general' })
+      for (let i = 0; i < 2; i++) {
+        const ack = await client.emitWithAck('send-message', {
+          roomId: 'general',
+          text: `from ${n}`,
+          clientId: `f${n}-${i}`,
+        })
+        results.push(ack.ok ? 'ok' : ack.error.code)
+      }
+    }
+    return results
+  }
+
+  it(
+    'counts a direct client that forges X-Forwarded-For by its own address',
+    { skip },
+    async () => {
+      // TRUSTED_PROXIES unset: 127.0.0.1 is a client like any other, and its header is a claim.
+      const running = await start({ CHAT_RATE_POINTS: '2', CHAT_RATE_IP_FACTOR: '2' })
+      expect(await sendAsThreeClaimedAddresses(running)).toEqual([
+        ...['ok', 'ok', 'ok', 'ok'],
+        ...['rate_limited', 'rate_limited'],
+      ])
+    },
+  )
+
+  it(
+    'behind a trusted proxy, gives each client it names a budget of its own',
+    { skip },
+    async () => {
+      // These sockets come from 127.0.0.1, as through nginx on the same host.
+      const running = await start(
+        { CHAT_RATE_POINTS: '2', CHAT_RATE_IP_FACTOR: '2' },
+        { trustedProxies: createProxyTrust(['127.0.0.1']) },
+      )
+      expect(await sendAsThreeClaimedAddresses(running)).toEqual(Array(6).fill('ok'))
+      await healthy(running)
+    },
+  )
 
   it(
     'refuses rooms past CHAT_MAX_ROOMS with limit_reached and keeps the others',

@@ -32,6 +32,11 @@ export interface BudgetRefusal {
 export interface BudgetLimiter {
   /** Takes one point of `kind` from the user and from the IP; refuses when either is used up. */
   consume(kind: BudgetKind, userId: string, ip: string): Promise<{ ok: true } | BudgetRefusal>
+  /**
+   * Gives back the points {@link BudgetLimiter.consume} took, for a request the server could not
+   * serve (a store was down): a client that retries as told must not run out of budget for it.
+   */
+  refund(kind: BudgetKind, userId: string, ip: string): Promise<void>
 }
 
 /**
@@ -40,7 +45,7 @@ export interface BudgetLimiter {
  *
  * @example
  * const budgets = createBudgetLimiter({ budgets, ipFactor: 5 })
- * const allowed = await budgets.consume('read', user.id, socket.handshake.address)
+ * const allowed = await budgets.consume('read', user.id, clientAddressOf(socket, proxyTrust))
  */
 export function createBudgetLimiter(options: BudgetOptions): BudgetLimiter {
   const limiters = new Map<string, RateLimiter>()
@@ -73,6 +78,9 @@ export function createBudgetLimiter(options: BudgetOptions): BudgetLimiter {
       const byIp = await limiter(kind, 'ip').consume(ip)
       if (!byIp.ok) return { ...byIp, scope: 'ip' }
       return { ok: true }
+    },
+    async refund(kind, userId, ip) {
+      await Promise.all([limiter(kind, 'user').refund(userId), limiter(kind, 'ip').refund(ip)])
     },
   }
 }

@@ -296,7 +296,11 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
       })
       expect(eleventh).toEqual({
         ok: false,
-        error: { code: 'rate_limited', message: expect.stringMatching(/retry in \d+ s/) },
+        error: {
+          code: 'rate_limited',
+          message: expect.stringMatching(/retry in \d+ s/),
+          retryAfterMs: expect.any(Number),
+        },
       })
       // Opening another tab buys no extra quota: the limit is per user.
       const a2 = await connect(ada)

@@ -17,6 +17,7 @@ describe('chat environment', () => {
       CHAT_RATE_IP_FACTOR: 10,
       CHAT_MAX_ROOMS: 1000,
       CHAT_RECOVERY_WINDOW_MS: 120_000,
+      CHAT_REQUEST_TIMEOUT_MS: 2500,
     })
   })
 

@@ -29,5 +29,11 @@ export const ChatEnvSchema = z.object({
    * sessions and packets are held in memory that long, which is why the benchmark shortens it.
    */
   CHAT_RECOVERY_WINDOW_MS: optional(integer(0, 86_400_000)).transform((v) => v ?? 120_000),
+  /**
+   * Every chat request is answered within this long: one that is still waiting for a store then
+   * (PostgreSQL unreachable behind a silent network, say) is acked `unavailable` with a retry hint
+   * instead of leaving the client to its own timeout. Below the page's ack timeout (10 s).
+   */
+  CHAT_REQUEST_TIMEOUT_MS: optional(integer(100, 60_000)).transform((v) => v ?? 2500),
 })
 export type ChatEnv = z.infer<typeof ChatEnvSchema>

@@ -1,3 +1,4 @@
+import { watchRedisOutages } from '@duplex/cluster'
 import { DEFAULT_ROOM_ID } from '@duplex/protocol/chat'
 import { defineFeature } from '../../shared/feature.ts'
 import { socketIoFaults } from '../../shared/faults.ts'
@@ -25,7 +26,7 @@ export const chat = defineFeature<ChatEnv>({
     },
   }),
 
-  async attach({ config, io, db, metrics, log, cluster, faults }) {
+  async attach({ config, io, db, metrics, log, cluster, faults, proxyTrust }) {
     const store = createChatRepository(db.withTables<ChatTables>())
     await store.ensureRoom(DEFAULT_ROOM_ID, null)
     metrics.declare('socketio', [
@@ -34,6 +35,7 @@ export const chat = defineFeature<ChatEnv>({
       'limit_reached',
       'too_large',
       'not_in_room',
+      'unavailable',
     ])
     const presence = cluster
       ? createRedisPresence({
@@ -43,7 +45,7 @@ export const chat = defineFeature<ChatEnv>({
         })
       : undefined
     // The shared server carries no event types; these are chat's (see SharedSocketServer).
-    attachChat(io as unknown as ChatServer, {
+    const chat = attachChat(io as unknown as ChatServer, {
       store,
       limits: {
         maxLength: config.CHAT_MAX_LENGTH,
@@ -60,10 +62,12 @@ export const chat = defineFeature<ChatEnv>({
         },
         ipFactor: config.CHAT_RATE_IP_FACTOR,
         maxRooms: config.CHAT_MAX_ROOMS,
+        requestTimeoutMs: config.CHAT_REQUEST_TIMEOUT_MS,
       },
       metrics,
       log,
       presence,
+      proxyTrust,
       ...(cluster && { redis: { client: cluster.redis, keyPrefix: cluster.keyPrefix } }),
     })
     // "Break it" on the chat page: a socket is named by its id, which recovery keeps. Looked up
@@ -75,9 +79,25 @@ export const chat = defineFeature<ChatEnv>({
         ? socketIoFaults(socket, faults.settings.stallMs)
         : undefined
     })
+    let stopWatching = (): void => undefined
     if (cluster && presence) {
+      // Redis was away: what this instance changed meanwhile never reached it, and what the
+      // instances broadcast meanwhile reached their own sockets only. Both are made whole.
+      stopWatching = watchRedisOutages(cluster.redis, {
+        onDown: () =>
+          log.warn('[chat] Redis is away: storing and delivering on this instance only'),
+        onRecovered: ({ since, until }) => {
+          log.info(`[chat] Redis is back after ${until - since} ms: catching up`)
+          presence
+            .resync()
+            .catch((error: unknown) =>
+              log.error('[chat] presence not written back to Redis', error),
+            )
+          chat.caughtUpAfterOutage(since)
+        },
+      })
       cluster.onTick(async ({ dead, rejoined }) => {
-        if (rejoined) await presence.republish()
+        if (rejoined) await presence.resync()
         for (const id of dead) {
           const left = await presence.sweep(id)
           log.info(
@@ -86,8 +106,13 @@ export const chat = defineFeature<ChatEnv>({
         }
       })
     }
-    // Nothing to close: the shared server closes the sockets, and presence is left for the
-    // instance they reconnect to.
-    return { stop: async () => undefined }
+    // The shared server closes the sockets, and presence is left for the instance they
+    // reconnect to; only chat's own timers end here.
+    return {
+      stop: async () => {
+        stopWatching()
+        chat.stop()
+      },
+    }
   },
 })

@@ -10,6 +10,9 @@ const bob = { id: 'u_bob', name: 'Bob' }
 
 const services = await testServices()
 const redis = services.ok ? new Redis(services.redisUrl) : undefined
+// Presence answers from memory until its connection is ready (as during an outage); the server
+// only starts once connected, and so do these tests.
+await redis?.ping()
 let prefix: TestRedisPrefix | undefined
 
 afterAll(() => redis?.disconnect())
@@ -169,5 +172,51 @@ describe('presence shared by two instances through Redis', () => {
     expect(await b.count('general')).toBe(1)
     // Only the winner of the sweep tells its chat to announce the departure.
     expect(heard).toEqual(first?.length === 1 ? [{ roomId: 'general', user: ada }] : [])
+  })
+})
+
+describe.skipIf(!services.ok)('redis presence while Redis is away', () => {
+  beforeEach(() => {
+    prefix = createTestRedisPrefix(services.redisUrl)
+  })
+
+  afterEach(async () => {
+    await prefix?.clean()
+    prefix = undefined
+  })
+
+  it('answers from its own sockets at once, then writes the truth back on resync', async () => {
+    if (!services.ok || !redis || !prefix) throw new Error('Redis is not available')
+    // A connection of its own, closed and reopened to play the outage.
+    const own = new Redis(services.redisUrl)
+    own.on('error', () => undefined)
+    await own.ping()
+    try {
+      const a = createRedisPresence({ redis: own, keyPrefix: prefix.prefix, instanceId: 'i-a' })
+      const b = createRedisPresence({ redis, keyPrefix: prefix.prefix, instanceId: 'i-b' })
+      await a.join('general', ada, 'sa')
+      await b.join('general', { id: 'u_cy', name: 'Cy' }, 'sc')
+      const heard: { joined: Departure[]; left: Departure[] }[] = []
+      a.onExternalChange((change) => heard.push(change))
+
+      own.disconnect()
+      const started = Date.now()
+      expect(await a.join('general', bob, 'sb')).toEqual({ changed: true })
+      expect(await a.leave('general', ada.id, 'sa')).toEqual({ changed: true })
+      expect(await a.members('general')).toEqual([{ userId: 'u_bob', userName: 'Bob' }])
+      expect(await a.count('general')).toBe(1)
+      expect(Date.now() - started).toBeLessThan(1000)
+      // Redis still has Ada (her leave never reached it) and no Bob.
+      expect((await b.members('general')).map((m) => m.userName)).toEqual(['Ada', 'Cy'])
+
+      await own.connect()
+      await a.resync()
+      expect((await b.members('general')).map((m) => m.userName)).toEqual(['Cy', 'Bob'])
+      expect(heard).toEqual([
+        { joined: [{ roomId: 'general', user: bob }], left: [{ roomId: 'general', user: ada }] },
+      ])
+    } finally {
+      own.disconnect()
+    }
   })
 })

@@ -38,6 +38,8 @@ describe('createRateLimiter in Redis', () => {
     const prefix = createTestRedisPrefix(services.redisUrl)
     const redis = new Redis(services.redisUrl)
     try {
+      // Until the connection is ready, each limiter would count in its own memory (insurance).
+      await redis.ping()
       const options = { points: 2, seconds: 10, redis: { client: redis, keyPrefix: prefix.prefix } }
       const onA = createRateLimiter(options)
       const onB = createRateLimiter(options)
@@ -50,5 +52,39 @@ describe('createRateLimiter in Redis', () => {
       await prefix.clean()
       redis.disconnect()
     }
+  })
+})
+
+describe('createRateLimiter while Redis is away', () => {
+  it('answers at once from memory, still limited, and takes refunds', async () => {
+    // Nothing listens on port 1: the connection is never ready, as during an outage.
+    const redis = new Redis(1, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 })
+    redis.on('error', () => undefined)
+    try {
+      const limiter = createRateLimiter({
+        points: 2,
+        seconds: 10,
+        redis: { client: redis, keyPrefix: 'test:rl:' },
+      })
+      const started = Date.now()
+      expect(await limiter.consume('u_ada')).toEqual({ ok: true })
+      expect(await limiter.consume('u_ada')).toEqual({ ok: true })
+      await limiter.refund('u_ada')
+      expect(await limiter.consume('u_ada')).toEqual({ ok: true })
+      expect((await limiter.consume('u_ada')).ok).toBe(false)
+      expect(Date.now() - started).toBeLessThan(1000)
+    } finally {
+      redis.disconnect()
+    }
+  })
+})
+
+describe('refund', () => {
+  it('gives back the point of a request the server could not serve', async () => {
+    const limiter = createRateLimiter({ points: 1, seconds: 10 })
+    expect((await limiter.consume('u_ada')).ok).toBe(true)
+    await limiter.refund('u_ada')
+    expect((await limiter.consume('u_ada')).ok).toBe(true)
+    expect((await limiter.consume('u_ada')).ok).toBe(false)
   })
 })

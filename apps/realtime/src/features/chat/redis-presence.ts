@@ -1,3 +1,4 @@
+import { isStoreUnavailable } from '@duplex/cluster'
 import type { Member, RoomId } from '@duplex/protocol/chat'
 import type { SessionUser } from '@duplex/protocol/session'
 import type { Redis } from 'ioredis'
@@ -18,8 +19,13 @@ export interface RedisPresence extends Presence {
    * tells this instance's listeners who left. Resolves with those departures.
    */
   sweep(deadInstanceId: string): Promise<Departure[]>
-  /** Writes every local socket again, after a survivor took this instance for dead. */
-  republish(): Promise<void>
+  /**
+   * Makes what Redis holds for this instance match its sockets again, after a survivor took it
+   * for dead, or Redis was away (restarted empty, or changes made meanwhile never reached it):
+   * removes the entries of sockets that left, writes every socket again, and tells this
+   * instance's listeners who joined and who left as a result.
+   */
+  resync(): Promise<void>
 }
 
 // Keys, under the prefix:
@@ -44,19 +50,20 @@ if redis.call('HINCRBY', KEYS[2], ARGV[2], 1) == 1 then return 1 end
 return 0`
 
 // Only the instance that holds the entry removes it: a socket recovered on another instance has
-// been taken over, and a late leave from the old one must not drop it.
+// been taken over, and a late leave from the old one must not drop it. Answers the user (id and
+// name) when that was their last socket in the room, nothing otherwise.
 const LEAVE = `
 redis.call('SREM', KEYS[3], ARGV[3] .. ' ' .. ARGV[1])
 local existing = redis.call('HGET', KEYS[1], ARGV[1])
-if not existing then return 0 end
+if not existing then return {} end
 local entry = cjson.decode(existing)
-if entry.i ~= ARGV[2] then return 0 end
+if entry.i ~= ARGV[2] then return {} end
 redis.call('HDEL', KEYS[1], ARGV[1])
 if redis.call('HINCRBY', KEYS[2], entry.u, -1) <= 0 then
   redis.call('HDEL', KEYS[2], entry.u)
-  return 1
+  return {entry.u, entry.n}
 end
-return 0`
+return {}`
 
 // Claiming by ZREM makes the sweep happen once however many survivors try it at the same time.
 const SWEEP = `
@@ -100,6 +107,10 @@ interface StoredEntry {
  * An instance killed with SIGKILL cannot say goodbye: its entries stay until a survivor sees its
  * heartbeat expire and calls {@link RedisPresence.sweep} (see `createInstanceRegistry`).
  *
+ * While Redis is away, presence does not wait for it: joins and leaves change this instance's
+ * own view at once and answer from it (a member list then shows who is here, on this instance),
+ * and {@link RedisPresence.resync} writes the truth back once Redis is there again.
+ *
  * @example
  * const presence = createRedisPresence({ redis, keyPrefix: 'duplex:', instanceId })
  * instances.onTick(async ({ dead }) => { for (const id of dead) await presence.sweep(id) })
@@ -132,8 +143,9 @@ export function createRedisPresence(options: RedisPresenceOptions): RedisPresenc
     return { changed: changed === 1 }
   }
 
-  async function leaveShared(roomId: RoomId, socketId: string) {
-    const changed = (await redis.eval(
+  /** The user whose last socket in the room this was, or undefined. */
+  async function leaveShared(roomId: RoomId, socketId: string): Promise<SessionUser | undefined> {
+    const left = (await redis.eval(
       LEAVE,
       3,
       roomKey(roomId, 'sockets'),
@@ -142,58 +154,99 @@ export function createRedisPresence(options: RedisPresenceOptions): RedisPresenc
       socketId,
       instanceId,
       roomId,
-    )) as number
-    return { changed: changed === 1 }
+    )) as [] | [string, string]
+    return left.length === 2 ? { id: left[0], name: left[1] } : undefined
+  }
+
+  /**
+   * Redis' answer, or, while Redis is away, this instance's own (`resync` fixes Redis later).
+   * Not ready: not even queued, so nothing waits for a reconnect. A command that fails because
+   * Redis went away meanwhile is answered the same way; any other error is a bug, and thrown.
+   */
+  async function sharedOr<T>(shared: () => Promise<T>, fallback: () => T): Promise<T> {
+    if (redis.status !== 'ready') return fallback()
+    try {
+      return await shared()
+    } catch (error) {
+      if (isStoreUnavailable(error)) return fallback()
+      throw error
+    }
+  }
+
+  async function sharedMembers(roomId: RoomId): Promise<Member[]> {
+    const all = await redis.hgetall(roomKey(roomId, 'sockets'))
+    const byUser = new Map<string, { first: number; latest: number; name: string }>()
+    for (const raw of Object.values(all)) {
+      const entry = JSON.parse(raw) as StoredEntry
+      const seen = byUser.get(entry.u)
+      if (!seen) byUser.set(entry.u, { first: entry.s, latest: entry.s, name: entry.n })
+      else {
+        seen.first = Math.min(seen.first, entry.s)
+        // The newest tab's name wins, so a renamed user shows the new name.
+        if (entry.s > seen.latest) Object.assign(seen, { latest: entry.s, name: entry.n })
+      }
+    }
+    return [...byUser]
+      .sort(([, a], [, b]) => a.first - b.first)
+      .map(([userId, { name }]): Member => ({ userId, userName: name }))
+  }
+
+  function notify(change: { joined: Departure[]; left: Departure[] }): void {
+    if (change.joined.length === 0 && change.left.length === 0) return
+    for (const listener of listeners) listener(change)
   }
 
   return {
     join(roomId, user, socketId) {
-      local.join(roomId, user, socketId)
-      return joinShared(roomId, user, socketId)
+      const change = local.join(roomId, user, socketId)
+      return sharedOr(
+        () => joinShared(roomId, user, socketId),
+        () => change,
+      )
     },
 
     leave(roomId, userId, socketId) {
-      local.leave(roomId, userId, socketId)
-      return leaveShared(roomId, socketId)
+      const change = local.leave(roomId, userId, socketId)
+      return sharedOr(
+        async () => ({ changed: (await leaveShared(roomId, socketId)) !== undefined }),
+        () => change,
+      )
     },
 
     async leaveAll(socketId) {
       const held = local.entries().filter((entry) => entry.socketId === socketId)
-      local.leaveAll(socketId)
-      const results = await Promise.all(
-        held.map(async ({ roomId, user }) => ({
-          roomId,
-          user,
-          changed: (await leaveShared(roomId, socketId)).changed,
-        })),
+      const leftHere = local.leaveAll(socketId)
+      return sharedOr(
+        async () => {
+          const results = await Promise.all(
+            held.map(async ({ roomId, user }) => ({
+              roomId,
+              user,
+              changed: (await leaveShared(roomId, socketId)) !== undefined,
+            })),
+          )
+          return results.filter((r) => r.changed).map(({ roomId, user }) => ({ roomId, user }))
+        },
+        () => leftHere,
       )
-      return results.filter((r) => r.changed).map(({ roomId, user }) => ({ roomId, user }))
     },
 
     forget(socketId) {
       local.leaveAll(socketId)
     },
 
-    async members(roomId) {
-      const all = await redis.hgetall(roomKey(roomId, 'sockets'))
-      const byUser = new Map<string, { first: number; latest: number; name: string }>()
-      for (const raw of Object.values(all)) {
-        const entry = JSON.parse(raw) as StoredEntry
-        const seen = byUser.get(entry.u)
-        if (!seen) byUser.set(entry.u, { first: entry.s, latest: entry.s, name: entry.n })
-        else {
-          seen.first = Math.min(seen.first, entry.s)
-          // The newest tab's name wins, so a renamed user shows the new name.
-          if (entry.s > seen.latest) Object.assign(seen, { latest: entry.s, name: entry.n })
-        }
-      }
-      return [...byUser]
-        .sort(([, a], [, b]) => a.first - b.first)
-        .map(([userId, { name }]): Member => ({ userId, userName: name }))
+    members(roomId) {
+      return sharedOr(
+        () => sharedMembers(roomId),
+        () => local.members(roomId),
+      )
     },
 
     count(roomId) {
-      return redis.hlen(roomKey(roomId, 'users'))
+      return sharedOr(
+        () => redis.hlen(roomKey(roomId, 'users')),
+        () => local.count(roomId),
+      )
     },
 
     has: (roomId, socketId) => local.has(roomId, socketId),
@@ -218,16 +271,28 @@ export function createRedisPresence(options: RedisPresenceOptions): RedisPresenc
           user: { id: flat[i + 1] as string, name: flat[i + 2] as string },
         })
       }
-      if (left.length > 0) for (const listener of listeners) listener({ joined: [], left })
+      notify({ joined: [], left })
       return left
     },
 
-    async republish() {
+    async resync() {
+      const held = local.entries()
+      const holding = new Set(held.map(({ roomId, socketId }) => `${roomId} ${socketId}`))
+      // Sockets that left while Redis was away: their entries are still there (unless Redis
+      // restarted empty), and their users may look online for ever.
+      const left: Departure[] = []
+      for (const item of await redis.smembers(instanceKey(instanceId))) {
+        if (holding.has(item)) continue
+        const space = item.indexOf(' ')
+        const roomId = item.slice(0, space)
+        const user = await leaveShared(roomId, item.slice(space + 1))
+        if (user) left.push({ roomId, user })
+      }
       const joined: Departure[] = []
-      for (const { roomId, user, socketId } of local.entries()) {
+      for (const { roomId, user, socketId } of held) {
         if ((await joinShared(roomId, user, socketId)).changed) joined.push({ roomId, user })
       }
-      if (joined.length > 0) for (const listener of listeners) listener({ joined, left: [] })
+      notify({ joined, left })
     },
   }
 }

@@ -52,6 +52,14 @@ export async function connectCluster(options: ClusterOptions, log: Logger): Prom
       app: 'duplex-realtime',
       instanceId,
       log: (message) => log.warn(`[cluster] ${message}`),
+      // While Redis is away, ioredis keeps commands in its offline queue and, by default, only
+      // gives up on one after 20 reconnect attempts (about 10 s): every chat request behind a
+      // rate-limit check or a presence write waited that long. With 0, a command issued during
+      // an outage fails at the next failed reconnect attempt (at most ~2 s, ioredis' retry delay
+      // ceiling) and its caller falls back (see `isStoreUnavailable`). The offline queue itself
+      // stays on: the Socket.IO adapter's reading connection (a duplicate of this one) would
+      // otherwise spin on XREAD errors while Redis is down.
+      redisOptions: { maxRetriesPerRequest: 0 },
     })
   const redis = await connect('commands')
   let subscriber: Redis

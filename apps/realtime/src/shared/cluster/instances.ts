@@ -76,6 +76,8 @@ export function createInstanceRegistry(options: InstanceRegistryOptions): Instan
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
   let registered = false
+  /** When heartbeats started failing (Redis away): logged once, and once more when they work. */
+  let failingSince: number | undefined
 
   async function beat(): Promise<void> {
     const [added, liveIds, deadIds] = (await redis.eval(
@@ -89,6 +91,10 @@ export function createInstanceRegistry(options: InstanceRegistryOptions): Instan
       live: new Set(liveIds),
       dead: deadIds,
       rejoined: registered && added === 1,
+    }
+    if (failingSince !== undefined) {
+      log.info(`[cluster] heartbeat works again after ${Date.now() - failingSince} ms`)
+      failingSince = undefined
     }
     if (tick.rejoined) log.warn(`[cluster] ${id} was taken for dead; publishing its state again`)
     registered = true
@@ -105,7 +111,15 @@ export function createInstanceRegistry(options: InstanceRegistryOptions): Instan
   function schedule(): void {
     timer = setTimeout(() => {
       running = beat()
-        .catch((error: unknown) => log.error('[cluster] heartbeat failed', error))
+        .catch((error: unknown) => {
+          // Every interval fails while Redis is away: one line for the outage, not one a beat.
+          if (failingSince !== undefined) return
+          failingSince = Date.now()
+          log.error(
+            '[cluster] heartbeat failed; retrying every beat, logged again when it works',
+            error,
+          )
+        })
         .finally(() => {
           running = undefined
           if (timer !== undefined) schedule()

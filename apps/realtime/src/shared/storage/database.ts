@@ -164,8 +164,11 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   }
 }
 
-/** Longest wait for a PostgreSQL connection (a new one, or a free one from the pool). */
-const CONNECT_TIMEOUT_MS = 2000
+/**
+ * How long a query may wait to get a PostgreSQL connection before it fails as unavailable: below
+ * a client's ack timeout (the chat page waits 10 s), above a busy pool's ordinary wait.
+ */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 3000
 
 /** pg's type id of `int8`/`bigint`: our ms timestamps and `count(*)`. */
 const INT8_OID = 20
@@ -176,11 +179,13 @@ function connectPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>
     connectionString: options.url,
     // At least two: migrate() holds its lock on one connection while the migrator uses another.
     max: Math.max(2, options.maxConnections ?? 10),
-    // pg waits forever for a connection by default: while PostgreSQL is unreachable every request
-    // would hang instead of being answered `unavailable`. Covers connecting and the pool's queue.
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // Every connection resolves unqualified table names in our schema.
     options: `-c search_path=${schema}`,
+    // pg waits for a connection (a new one, or a free one from a busy pool) for ever by default:
+    // with PostgreSQL unreachable behind a silent network, every request would hang with it.
+    // Bounded, the query fails with "timeout exceeded when trying to connect", which callers
+    // answer as `unavailable` (see `isStoreUnavailable`). A stopped server refuses at once anyway.
+    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
     types: {
       // pg returns int8 as a string because it can exceed 2^53; ms timestamps and counts cannot.
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -209,7 +214,8 @@ function connectPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>
           cause: error,
         })
       })
-      const key = `duplex-realtime:migrate:${schema}`
+      // The web app takes the same lock for its own migrations (some tables both apps create).
+      const key = `duplex:migrate:${schema}`
       try {
         await lock.query('select pg_advisory_lock(hashtext($1))', [key])
         return await migrate(migrator)

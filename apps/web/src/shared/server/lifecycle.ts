@@ -1,5 +1,6 @@
-import { describeMode, redactUrl } from '@duplex/cluster'
+import { createRejectionReporter, describeMode, redactUrl } from '@duplex/cluster'
 import { env } from '@/shared/env'
+import type { Migration } from 'kysely'
 import { services, type WebFeature } from './services.ts'
 
 // The web app's entry is `next start`; this is the one place that installs signal handlers or
@@ -20,9 +21,29 @@ const READY_TIMEOUT_MS = 20_000
  * reason; Next's own handler then sees no open request and exits. `SHUTDOWN_TIMEOUT_MS` bounds
  * the whole, and a second signal exits at once (Next ignores repeats).
  */
-export async function startServices(features: readonly WebFeature[]): Promise<void> {
+export async function startServices(
+  features: readonly WebFeature[],
+  sharedMigrations: Record<string, Migration> = {},
+): Promise<void> {
+  // Node exits on a rejection nobody handled; one failed call (a Redis write nobody awaited
+  // while Redis is away) must not take every stream of this instance down with it. Next installs
+  // a listener of its own that logs every one; ours keeps the process up whatever Next does in
+  // a later version, and logs each distinct cause once.
+  process.on(
+    'unhandledRejection',
+    createRejectionReporter({
+      log: (message, reason) => console.error(`[web] ${message}`, reason),
+    }),
+  )
   const app = services()
-  const ready = Promise.all(features.map((feature) => app.use(feature).ready))
+  const ready = (async () => {
+    // Tables first: a feature may read its own as soon as it is created.
+    if (app.database) {
+      const applied = await app.database.migrate(collectWebMigrations(features, sharedMigrations))
+      if (applied.length > 0) console.info(`[web] database: applied ${applied.join(', ')}`)
+    }
+    await Promise.all(features.map((feature) => app.use(feature).ready))
+  })()
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
     await Promise.race([
@@ -36,7 +57,8 @@ export async function startServices(features: readonly WebFeature[]): Promise<vo
     ])
   } catch (error) {
     console.error(
-      `[web] cluster mode could not start (Redis at ${env.REDIS_URL ? redactUrl(env.REDIS_URL) : 'unset'}): ${(error as Error).message}`,
+      `[web] cluster mode could not start (PostgreSQL at ${env.DATABASE_URL ? redactUrl(env.DATABASE_URL) : 'unset'}, ` +
+        `Redis at ${env.REDIS_URL ? redactUrl(env.REDIS_URL) : 'unset'}): ${(error as Error).message}`,
     )
     process.exit(1)
   } finally {
@@ -76,4 +98,27 @@ export async function startServices(features: readonly WebFeature[]): Promise<vo
   console.info(
     `[web] ${describeMode(app.mode, app.mode === 'cluster' ? `instance ${app.instanceId}` : 'one process')}`,
   )
+}
+
+/**
+ * Every migration of the web app's database: the shared ones (tables more than one owner uses,
+ * such as the signed-out sessions), then each feature's, which must start with its name.
+ */
+export function collectWebMigrations(
+  features: readonly Pick<WebFeature, 'name' | 'migrations'>[],
+  shared: Record<string, Migration> = {},
+): Record<string, Migration> {
+  const all: Record<string, Migration> = { ...shared }
+  for (const feature of features) {
+    for (const [name, migration] of Object.entries(feature.migrations ?? {})) {
+      if (!name.startsWith(`${feature.name}_`)) {
+        throw new Error(
+          `migration ${name} of ${feature.name} must be named ${feature.name}_<nnnn>_<what>`,
+        )
+      }
+      if (name in all) throw new Error(`two migrations are named ${name}`)
+      all[name] = migration
+    }
+  }
+  return all
 }

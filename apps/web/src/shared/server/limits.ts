@@ -1,14 +1,14 @@
+import { CLIENT_ADDRESS_HEADER } from './client-address.ts'
 import { jsonError } from './http.ts'
 
 /**
- * The client's address for per-IP limits: the last `X-Forwarded-For` hop, which is the one the
- * proxy in front appended (Next sets the header from the socket when there is no proxy). Without
- * a proxy a client can choose it; per-IP limits then only slow an honest-looking client down, and
- * the per-user and total limits still hold.
+ * The client's address for per-IP limits: the TCP peer, or behind a proxy listed in
+ * `TRUSTED_PROXIES` the client it names in `X-Forwarded-For`, as the realtime server counts it.
+ * The server sets it on every request (see `installClientAddressHeader`), overwriting anything a
+ * client sent under that name; `unknown` only where no server did (a route called directly).
  */
 export function clientIp(request: Request): string {
-  const hops = request.headers.get('x-forwarded-for')?.split(',') ?? []
-  return hops.at(-1)?.trim() || 'unknown'
+  return request.headers.get(CLIENT_ADDRESS_HEADER) || 'unknown'
 }
 
 /** 429 JSON with `Retry-After` in whole seconds (at least 1), as every limit answers. */

@@ -1,5 +1,7 @@
 import { env } from '@/shared/env'
-import { createInstanceId } from '@duplex/cluster'
+import { cachedProbe, createInstanceId, createReadiness, type Readiness } from '@duplex/cluster'
+import type { Migration } from 'kysely'
+import { createWebDatabase, type WebDatabase } from './cluster/database.ts'
 import { createRedisClients, type RedisClients } from './cluster/redis.ts'
 import { createHeartbeat, type Heartbeat } from './sse/heartbeat.ts'
 
@@ -12,8 +14,19 @@ export interface WebFeatureContext {
   heartbeat: Heartbeat
   /** The Redis connections of cluster mode; `undefined` in single-process mode. */
   redis: RedisClients | undefined
+  /**
+   * PostgreSQL in cluster mode (`DATABASE_URL`), migrated before any feature is created;
+   * `undefined` in single-process mode. What must survive a Redis restart goes here.
+   */
+  database: WebDatabase | undefined
   /** True from the first SIGTERM on: new streams are told to come back (elsewhere). */
   draining(): boolean
+  /**
+   * What `GET /api/ready` reports: every dependency of this process, registered where it is
+   * opened (`redis` here in cluster mode). A part that opens its own (a database pool) registers
+   * it with a cheap, bounded probe: `readiness.register('database', cachedProbe(() => ping()))`.
+   */
+  readiness: Readiness
 }
 
 /** One feature's running server part. */
@@ -34,6 +47,11 @@ export interface WebFeatureServer {
 export interface WebFeature<T extends WebFeatureServer = WebFeatureServer> {
   /** Unique; names the instance in the process-wide registry. */
   name: string
+  /**
+   * Its tables in cluster mode, named `<name>_<nnnn>_<what>`; applied at start-up, before
+   * `create`. Never edit one that has shipped; add one.
+   */
+  migrations?: Record<string, Migration>
   create(context: WebFeatureContext): T
 }
 
@@ -42,7 +60,10 @@ export interface Services extends WebFeatureContext {
   use<T extends WebFeatureServer>(feature: WebFeature<T>): T
   /** Graceful stop of every feature created so far. Idempotent. */
   drain(reason: string): Promise<void>
-  /** Closes Redis, once the HTTP server takes no more requests (at the exit). Idempotent. */
+  /**
+   * Closes Redis and PostgreSQL, once the HTTP server takes no more requests (at the exit).
+   * Idempotent.
+   */
   close(): Promise<void>
 }
 
@@ -56,7 +77,18 @@ function createServices(): Services {
   const redis: RedisClients | undefined = env.cluster
     ? createRedisClients({ url: env.cluster.redisUrl, prefix: env.REDIS_KEY_PREFIX })
     : undefined
+  const database: WebDatabase | undefined =
+    env.cluster && redis
+      ? createWebDatabase({
+          url: env.cluster.databaseUrl,
+          schema: env.DATABASE_SCHEMA,
+          instanceId: redis.instanceId,
+        })
+      : undefined
   const heartbeat = createHeartbeat(env.SSE_HEARTBEAT_MS)
+  const readiness = createReadiness()
+  if (redis) readiness.register('redis', redis.probe)
+  if (database) readiness.register('database', cachedProbe(() => database.pool.query('select 1')))
   const created = new Map<string, WebFeatureServer>()
   let draining = false
   let drained: Promise<void> | undefined
@@ -67,7 +99,9 @@ function createServices(): Services {
     instanceId: redis?.instanceId ?? createInstanceId(),
     heartbeat,
     redis,
+    database,
     draining: () => draining,
+    readiness,
   }
 
   return {
@@ -90,7 +124,7 @@ function createServices(): Services {
     close() {
       closed ??= (async () => {
         await drained
-        await redis?.close()
+        await Promise.all([redis?.close(), database?.close()])
       })()
       return closed
     },

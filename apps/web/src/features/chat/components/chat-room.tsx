@@ -1,6 +1,7 @@
 'use client'
 
 import Link from 'next/link'
+import { useTranslations } from 'next-intl'
 import { useChat } from '@/features/chat/hooks/use-chat'
 import { useSession } from '@/shared/hooks/use-session'
 import { ChatFaults } from './chat-faults'
@@ -11,18 +12,24 @@ import { MessageList } from './message-list'
 import { PresencePanel } from './presence-panel'
 import { TypingIndicator } from './typing-indicator'
 
-const NOTICE_TEXT: Record<string, string> = {
-  rate_limited: 'Slow down, you are sending messages too fast',
-  too_large: 'That message is too long',
-  not_in_room: 'You are not in this room any more',
-  invalid: 'The server could not accept that',
-  timeout: 'The server is not answering',
-}
+/** Notices with words of their own; anything else is "something went wrong". */
+const NOTICE_CODES = [
+  'rate_limited',
+  'too_large',
+  'not_in_room',
+  'invalid',
+  'timeout',
+  'unavailable',
+] as const
+type NoticeCode = (typeof NOTICE_CODES)[number]
+const hasWords = (code: string): code is NoticeCode =>
+  (NOTICE_CODES as readonly string[]).includes(code)
 
 export function ChatRoom({ roomId }: { roomId: string }) {
   const { session } = useSession()
   const selfId = session?.user.id
   const chat = useChat(roomId, selfId)
+  const t = useTranslations('chat.notice')
 
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
@@ -48,7 +55,7 @@ export function ChatRoom({ roomId }: { roomId: string }) {
             >
               <p className="flex-1">
                 <span className="font-semibold">
-                  {NOTICE_TEXT[chat.notice.code] ?? 'Something went wrong'}.
+                  {t(hasWords(chat.notice.code) ? chat.notice.code : 'unknown')}.
                 </span>{' '}
                 {chat.notice.message}
               </p>
@@ -57,7 +64,7 @@ export function ChatRoom({ roomId }: { roomId: string }) {
                 onClick={chat.dismissNotice}
                 className="rounded px-1.5 text-xs font-medium underline-offset-2 hover:underline"
               >
-                Dismiss
+                {t('dismiss')}
               </button>
             </div>
           )}

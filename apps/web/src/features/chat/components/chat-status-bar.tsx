@@ -3,8 +3,10 @@
 import type { ReactNode } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
+import { OriginRefused } from '@/shared/ui/session/origin-refused'
 import { RealtimeUnreachable } from '@/shared/ui/session/realtime-unreachable'
 import { UserMenu } from '@/shared/ui/session/user-menu'
+import { useOriginRefusal } from '@/shared/hooks/use-origin-refusal'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 import { describeConnectionError, UNREACHABLE_AFTER_ATTEMPTS } from '@/shared/lib/connection-error'
 import { useRealtimeSocket } from '@/features/chat/hooks/use-realtime-socket'
@@ -19,8 +21,9 @@ export function ChatStatusBar({ children }: { children?: ReactNode }) {
       : state.status === 'reconnecting'
         ? (describeConnectionError(state.lastError) ?? undefined)
         : undefined
-  const unreachable =
-    state.status !== 'open' && !state.refusal && state.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS
+  const failing = state.status !== 'open' && !state.refusal
+  const originRefusal = useOriginRefusal(url, failing ? state.failedAttempts : 0)
+  const unreachable = failing && state.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
@@ -42,7 +45,11 @@ export function ChatStatusBar({ children }: { children?: ReactNode }) {
           <UserMenu />
         </div>
       </div>
-      {unreachable && <RealtimeUnreachable url={url ?? undefined} />}
+      {originRefusal ? (
+        <OriginRefused refusal={originRefusal} />
+      ) : (
+        unreachable && <RealtimeUnreachable url={url ?? undefined} />
+      )}
       {state.refusal && connection && (
         <ConnectionRefused reason={state.refusal} onRetry={() => connection.retry()} />
       )}

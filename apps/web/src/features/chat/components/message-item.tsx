@@ -1,6 +1,7 @@
 'use client'
 
 import type { ChatMessage } from '@duplex/protocol/chat'
+import { useTranslations } from 'next-intl'
 import { UserAvatar } from '@/shared/ui/session/user-avatar'
 import type { OutgoingMessage } from '../lib/chat-state'
 
@@ -34,6 +35,7 @@ export function MessageItem({
   onRetry?: () => void
   onDiscard?: () => void
 }) {
+  const t = useTranslations('chat.status')
   const status = stored ? 'sent' : (outgoing?.status ?? 'queued')
   const failed = outgoing?.status === 'failed'
   return (
@@ -76,7 +78,7 @@ export function MessageItem({
             mine
               ? 'rounded-br-sm bg-ws-600 text-white'
               : 'rounded-bl-sm bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'
-          } ${status === 'queued' || status === 'sending' ? 'opacity-70' : ''} ${
+          } ${status === 'queued' || status === 'sending' || status === 'waiting' ? 'opacity-70' : ''} ${
             failed ? 'ring-2 ring-red-500' : ''
           }`}
         >
@@ -85,32 +87,37 @@ export function MessageItem({
         {mine && (
           <div className="mt-0.5 flex items-center gap-2 px-1 text-xs" data-testid="message-status">
             {status === 'queued' && (
-              <span className="text-slate-500 dark:text-slate-400">Waiting for connection…</span>
+              <span className="text-slate-500 dark:text-slate-400">{t('queued')}</span>
             )}
             {status === 'sending' && (
-              <span className="text-slate-500 dark:text-slate-400">Sending…</span>
+              <span className="text-slate-500 dark:text-slate-400">{t('sending')}</span>
+            )}
+            {status === 'waiting' && (
+              <span className="text-amber-700 dark:text-amber-300" title={outgoing?.error?.message}>
+                {t('waiting')}
+              </span>
             )}
             {status === 'sent' && !seenBy?.length && (
-              <span className="text-slate-500 dark:text-slate-400">Sent ✓</span>
+              <span className="text-slate-500 dark:text-slate-400">{t('sent')}</span>
             )}
             {failed && (
               <>
                 <span className="text-red-700 dark:text-red-300">
-                  Not sent: {outgoing?.error?.message ?? 'unknown error'}
+                  {t('failed', { reason: outgoing?.error?.message ?? 'unknown error' })}
                 </span>
                 <button
                   type="button"
                   onClick={onRetry}
                   className="rounded px-1.5 py-0.5 font-semibold text-ws-700 ring-1 ring-ws-500/40 hover:bg-ws-50 dark:text-ws-100 dark:hover:bg-ws-700/30"
                 >
-                  Retry
+                  {t('retry')}
                 </button>
                 <button
                   type="button"
                   onClick={onDiscard}
                   className="rounded px-1.5 py-0.5 text-slate-600 hover:underline dark:text-slate-300"
                 >
-                  Discard
+                  {t('discard')}
                 </button>
               </>
             )}

@@ -21,6 +21,16 @@ import { useRealtimeSocket } from './use-realtime-socket'
 const ACK_TIMEOUT_MS = 10_000
 /** Pages fetched at most to close the gap after a reconnect that could not be recovered. */
 const MAX_GAP_PAGES = 10
+/** When the server said `unavailable` without saying when to come back. */
+const DEFAULT_RETRY_AFTER_MS = 2000
+
+/**
+ * The server's hint, stretched by up to half at random: every page of a busy room heard the
+ * same `unavailable` at once, and would otherwise all come back in the same millisecond.
+ */
+function retryDelay(retryAfterMs: number | undefined): number {
+  return (retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) * (1 + Math.random() / 2)
+}
 
 const timeoutError = { code: 'timeout' as const, message: 'The server did not answer in time.' }
 
@@ -28,6 +38,10 @@ const timeoutError = { code: 'timeout' as const, message: 'The server did not an
  * One chat room over the tab's Socket.IO connection: joins on connect, merges history and live
  * messages by id, sends with a stable `clientId` (pending → sent, or failed and retryable),
  * relays typing (throttled, self-expiring), read receipts and presence.
+ *
+ * A send or a join answered `unavailable` (a store the server needs is down) is not a failure:
+ * the message stays in the outbox (`waiting`) and goes again, with the same `clientId`, after the
+ * server's `retryAfterMs`; the join is retried the same way.
  *
  * After a reconnect, nothing is needed when Socket.IO recovered the session (`socket.recovered`:
  * the server replays what was missed); otherwise the room is joined again and every message since
@@ -44,6 +58,27 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
   stateRef.current = state
   const attempts = useRef(new Map<string, number>())
   const lastTypingSent = useRef(0)
+  /** The one pending resend of `waiting` messages (one timer for the outbox keeps their order). */
+  const resendTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  useEffect(() => () => clearTimeout(resendTimer.current), [])
+
+  // `transmit` and `scheduleResend` call each other; a ref breaks the cycle of their deps.
+  const transmitRef = useRef<
+    (conn: ChatConnection, message: Pick<OutgoingMessage, 'clientId' | 'text'>) => void
+  >(() => undefined)
+
+  /** Sends every `waiting` message again, in order, once the server's hint has passed. */
+  const scheduleResend = useCallback((conn: ChatConnection, retryAfterMs: number | undefined) => {
+    if (resendTimer.current !== undefined) return
+    resendTimer.current = setTimeout(() => {
+      resendTimer.current = undefined
+      // Disconnected meanwhile: the next join sends the whole outbox anyway.
+      if (!conn.socket.connected || !stateRef.current.joined) return
+      for (const waiting of stateRef.current.outbox) {
+        if (waiting.status === 'waiting') transmitRef.current(conn, waiting)
+      }
+    }, retryDelay(retryAfterMs))
+  }, [])
 
   const transmit = useCallback(
     (conn: ChatConnection, message: Pick<OutgoingMessage, 'clientId' | 'text'>) => {
@@ -77,6 +112,15 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
               dispatch({ type: 'messages', messages: [ack.message] })
               return
             }
+            if (ack.error.code === 'unavailable') {
+              dispatch({
+                type: 'outbox',
+                clientId: message.clientId,
+                patch: { status: 'waiting', error: ack.error },
+              })
+              scheduleResend(conn, ack.error.retryAfterMs)
+              return
+            }
             dispatch({
               type: 'outbox',
               clientId: message.clientId,
@@ -88,8 +132,9 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
           },
         )
     },
-    [roomId],
+    [roomId, scheduleResend],
   )
+  transmitRef.current = transmit
 
   // Join, rejoin after reconnects, and listen to the room.
   useEffect(() => {
@@ -97,6 +142,7 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
     if (!connection) return
     const { socket } = connection
     let disposed = false
+    let rejoinTimer: ReturnType<typeof setTimeout> | undefined
 
     const flushOutbox = () => {
       for (const message of stateRef.current.outbox) {
@@ -146,6 +192,11 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
       }
       if (!ack.ok) {
         dispatch({ type: 'notice', notice: ack.error })
+        // The room is there, the server just cannot read it now: try again when it says.
+        if (ack.error.code === 'unavailable' && socket.connected) {
+          clearTimeout(rejoinTimer)
+          rejoinTimer = setTimeout(() => void join(), retryDelay(ack.error.retryAfterMs))
+        }
         return
       }
       connection.recordLatency(performance.now() - started)
@@ -156,7 +207,9 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
         members: ack.members,
         reads: ack.reads,
       })
-      if (stateRef.current.notice?.code === 'timeout') dispatch({ type: 'notice', notice: null })
+      const notice = stateRef.current.notice?.code
+      if (notice === 'timeout' || notice === 'unavailable')
+        dispatch({ type: 'notice', notice: null })
       flushOutbox()
       if (wasLoaded && heldUpTo > 0) await fillGap(heldUpTo, ack.history[0]?.id, ack.hasMore)
     }
@@ -205,6 +258,7 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
 
     return () => {
       disposed = true
+      clearTimeout(rejoinTimer)
       socket.off('connect', onConnect)
       socket.off('disconnect', onDisconnect)
       socket.off('room-message', onMessage)

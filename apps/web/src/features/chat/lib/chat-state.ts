@@ -13,8 +13,12 @@ import { mergeMessages, settleOutbox } from './message-merge.ts'
 export interface OutgoingMessage {
   clientId: string
   text: string
-  /** `queued`: waiting for the connection; `sending`: emitted, no ack yet; `failed`: see `error`. */
-  status: 'queued' | 'sending' | 'failed'
+  /**
+   * `queued`: waiting for the connection; `sending`: emitted, no ack yet; `waiting`: the server
+   * could not store it yet (`unavailable`: a store it needs is down) and it is sent again on its
+   * own after the server's `retryAfterMs`; `failed`: see `error`, retried only by the user.
+   */
+  status: 'queued' | 'sending' | 'waiting' | 'failed'
   error?: ChatError | { code: 'timeout'; message: string }
   createdAt: number
 }

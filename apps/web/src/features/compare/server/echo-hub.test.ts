@@ -46,4 +46,24 @@ describe('createEchoHub: each user has a share of the comparison streams', () =>
     expect(hub.echo({ connectionId, seq: 1, t: 0 }, 'ada')).toBe(true)
     closeAll()
   })
+
+  it('counts nothing for a request aborted before its stream was registered', async () => {
+    const heartbeat = createHeartbeat(60_000)
+    const hub = createEchoHub({ heartbeat, maxPerUser: 2, maxTotal: 3 })
+    // More aborted opens than the user's share and the total: none may keep a slot.
+    for (let i = 0; i < 5; i++) {
+      const gone = new AbortController()
+      gone.abort()
+      expect(hub.open(gone.signal, 'ada')).toBeInstanceOf(Response)
+      await Promise.resolve()
+    }
+    expect(hub.size).toBe(0)
+    expect(heartbeat.size).toBe(0)
+    const live = new AbortController()
+    expect(hub.open(live.signal, 'ada')).toBeInstanceOf(Response)
+    expect(hub.open(live.signal, 'ada')).toBeInstanceOf(Response)
+    expect(hub.size).toBe(2)
+    live.abort()
+    expect(hub.size).toBe(0)
+  })
 })

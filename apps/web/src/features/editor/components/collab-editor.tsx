@@ -5,9 +5,11 @@ import { useTranslations } from 'next-intl'
 import { useCallback } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
+import { OriginRefused } from '@/shared/ui/session/origin-refused'
 import { RealtimeUnreachable } from '@/shared/ui/session/realtime-unreachable'
 import { UserMenu } from '@/shared/ui/session/user-menu'
 import { RICH_TAGS } from '@/shared/ui/rich-text'
+import { useOriginRefusal } from '@/shared/hooks/use-origin-refusal'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 import { UNREACHABLE_AFTER_ATTEMPTS } from '@/shared/lib/connection-error'
 import { WirePanel } from '@/shared/ui/wire-panel'
@@ -32,6 +34,14 @@ export function CollabEditor({ docName }: { docName: string }) {
   const user = session?.user ?? { id: 'anonymous', name: 'Anonymous' }
   const collab = useCollabDoc(docName, user, onWire)
   const realtimeUrl = useRealtimeUrl()
+  // A server that closed with 1013 answered: its storage is down, which says so below.
+  const failing =
+    collab.status !== 'open' &&
+    !collab.refusal &&
+    !collab.gone &&
+    !collab.offline &&
+    !collab.storeUnavailable
+  const originRefusal = useOriginRefusal(realtimeUrl, failing ? collab.failedAttempts : 0)
   const detail =
     collab.status === 'open'
       ? collab.synced
@@ -64,14 +74,14 @@ export function CollabEditor({ docName }: { docName: string }) {
             {t('doc.unavailable')}
           </p>
         )}
-        {collab.status !== 'open' &&
-          !collab.refusal &&
-          !collab.gone &&
-          !collab.offline &&
-          !collab.storeUnavailable &&
+        {originRefusal ? (
+          <OriginRefused refusal={originRefusal} />
+        ) : (
+          failing &&
           collab.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS && (
             <RealtimeUnreachable url={realtimeUrl ?? undefined} />
-          )}
+          )
+        )}
         {collab.gone && (
           <p
             role="alert"

@@ -5,7 +5,10 @@ import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useTranslations } from 'next-intl'
 import { useId, useState, type FormEvent } from 'react'
+import { useOriginRefusal } from '@/shared/hooks/use-origin-refusal'
+import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 import { useSession } from '@/shared/hooks/use-session'
+import { OriginRefused } from '@/shared/ui/session/origin-refused'
 import { UserMenu } from '@/shared/ui/session/user-menu'
 import { SyncGuide } from './sync-guide'
 import {
@@ -218,6 +221,8 @@ export function DocList() {
   const { session } = useSession()
   const { docs, problem, hasMore, loadingMore, loadMore, create, rename, remove } =
     useRealtimeDocs()
+  // A list that cannot load may be refused by origin: that is said as such, with the fix.
+  const originRefusal = useOriginRefusal(useRealtimeUrl(), problem?.kind === 'unreachable' ? 1 : 0)
   const router = useRouter()
   const [draft, setDraft] = useState('')
   const [formError, setFormError] = useState<string | null>(null)
@@ -293,13 +298,19 @@ export function DocList() {
             {formError}
           </p>
         )}
-        {problem && (
-          <p
-            role="alert"
-            className="border-b border-slate-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-slate-800 dark:bg-amber-950 dark:text-amber-100"
-          >
-            {describeProblem(t, problem)}
-          </p>
+        {originRefusal ? (
+          <div className="border-b border-slate-200 p-3 dark:border-slate-800">
+            <OriginRefused refusal={originRefusal} />
+          </div>
+        ) : (
+          problem && (
+            <p
+              role="alert"
+              className="border-b border-slate-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-slate-800 dark:bg-amber-950 dark:text-amber-100"
+            >
+              {describeProblem(t, problem)}
+            </p>
+          )
         )}
         {docs === null ? (
           <ul

@@ -195,6 +195,32 @@ describe('createTickerHub', () => {
     expect(heartbeat.size).toBe(0)
   })
 
+  it('keeps no subscriber, registration or heartbeat for a request aborted before its stream was registered', async () => {
+    const market = manualMarket()
+    const heartbeat = createHeartbeat(60_000)
+    const open = new Set<string>()
+    const hub = createTickerHub({
+      feed: market,
+      quotes: market,
+      listings: LISTINGS,
+      heartbeat,
+      bufferSize: 100,
+      retryMs: 1500,
+      slowConsumerMs: 60_000,
+      onConnectionOpen: (id) => open.add(id),
+      onConnectionClose: (id) => open.delete(id),
+    })
+    const gone = new AbortController()
+    gone.abort()
+    hub.openStream({ symbols: ['AAPL'], signal: gone.signal, owner: 'u' })
+    await Promise.resolve()
+    market.emit()
+    expect(hub.stats().connections).toBe(0)
+    expect(heartbeat.size).toBe(0)
+    // The cluster's registry of open connections (`onConnectionOpen`) is emptied again too.
+    expect(open.size).toBe(0)
+  })
+
   it('sends a heartbeat comment on every stream each period', async () => {
     const { open } = setup({ heartbeatMs: 20 })
     const s = open(['AAPL'])

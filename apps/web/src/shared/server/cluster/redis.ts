@@ -1,4 +1,4 @@
-import { createInstanceId, createRedisConnection } from '@duplex/cluster'
+import { createInstanceId, createRedisConnection, redisProbe, type Probe } from '@duplex/cluster'
 import type { Redis, RedisOptions } from 'ioredis'
 
 export interface RedisClientsOptions {
@@ -23,6 +23,8 @@ export interface RedisClients {
   /** `<prefix>web:<parts joined by ':'>`. */
   key(...parts: string[]): string
   readonly instanceId: string
+  /** Readiness: up while the command and subscriber connections are ready (no round trip). */
+  readonly probe: Probe
   /** Closes every connection. Idempotent. */
   close(): Promise<void>
 }
@@ -90,6 +92,7 @@ export function createRedisClients(options: RedisClientsOptions): RedisClients {
     blocking: () => open('blocking', { maxRetriesPerRequest: null }),
     key: (...parts) => `${options.prefix}web:${parts.join(':')}`,
     instanceId,
+    probe: redisProbe(command, subscriber),
     close() {
       closing ??= Promise.all(
         opened.map(async ({ role, redis }) => {

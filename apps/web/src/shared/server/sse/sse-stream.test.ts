@@ -93,3 +93,30 @@ describe('createSseStream', () => {
     expect(closes()).toBe(1)
   })
 })
+
+describe('createSseStream on a request aborted before the stream existed', () => {
+  it('closes it on the next microtask, never before the caller could register it', async () => {
+    const heartbeat = createHeartbeat(60_000)
+    const registry = new Set<object>()
+    const abort = new AbortController()
+    abort.abort()
+    let closes = 0
+    const { sink } = createSseStream({
+      signal: abort.signal,
+      heartbeat,
+      slowConsumerMs: 60_000,
+      onClose: () => {
+        closes++
+        registry.delete(sink)
+      },
+    })
+    // What every route does: register the stream right after creating it.
+    registry.add(sink)
+    expect(closes).toBe(0)
+    await Promise.resolve()
+    expect(closes).toBe(1)
+    expect(sink.closed).toBe(true)
+    expect(registry.size).toBe(0)
+    expect(heartbeat.size).toBe(0)
+  })
+})

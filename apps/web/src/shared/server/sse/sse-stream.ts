@@ -30,7 +30,13 @@ export interface SseStreamOptions {
   onDrain?: () => void
   /** Called when the stream is backlogged for too long, before it closes; may write a last frame. */
   onSlowConsumer?: (sink: SseSink) => void
-  /** Called exactly once, however the stream ends (client gone, closed on purpose, error). */
+  /**
+   * Called exactly once, however the stream ends (client gone, closed on purpose, error), and
+   * never before `createSseStream` has returned: a caller that registers the stream right after
+   * creating it (in a hub, a cap, a fault registry) always sees this after its registration, even
+   * when the request was aborted before the stream existed. Register synchronously, with no
+   * `await` in between.
+   */
   onClose?: () => void
 }
 
@@ -219,9 +225,13 @@ export function createSseStream(options: SseStreamOptions): {
     { highWaterMark, size: (chunk) => chunk.byteLength },
   )
 
-  if (options.signal.aborted) cleanup()
-  else options.signal.addEventListener('abort', onAbort, { once: true })
   options.heartbeat.add(sink)
+  // A request aborted before its stream existed (the client left while the route was awaiting a
+  // session or a lookup) is closed on the next microtask, not here: run now, `onClose` would come
+  // before the caller had registered the stream, and the caller would then count a stream that is
+  // gone for ever (a few aborted opens would use up a user's share of /compare).
+  if (options.signal.aborted) queueMicrotask(onAbort)
+  else options.signal.addEventListener('abort', onAbort, { once: true })
 
   return { sink, response: new Response(stream, { headers: SSE_HEADERS }), faults }
 }
