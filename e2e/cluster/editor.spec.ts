@@ -86,3 +86,60 @@ test('the editor works through the balanced nginx proxy and through Caddy over w
   await expect.poll(() => editorText(ada.page)).toBe('typed over wss')
   await Promise.all([ada, bob].map((u) => u.context.close()))
 })
+
+test(
+  'a delete on one instance closes the editor on the other, and no flush brings the document back',
+  { tag: DURABLE },
+  async ({ cluster, browser }) => {
+    const doc = freshName('cluster-delete')
+    const ada = await openUser(browser, 'Ada', cluster.pinned[0])
+    const bob = await openUser(browser, 'Bob', cluster.pinned[1])
+    // Ada's first edit makes the document hers; Bob edits it too, from the other instance.
+    await openDoc(ada.page, doc)
+    await typeAt(ada.page, 'end', 'Ada owns this.')
+    await openDoc(bob.page, doc)
+    await expect.poll(() => editorText(bob.page)).toBe('Ada owns this.')
+    await expect
+      .poll(async () => ((await cluster.realtime[1].health()).connections as { yjs: number }).yjs)
+      .toBeGreaterThan(0)
+    await typeAt(bob.page, 'end', ' Bob typed this.')
+    await expect.poll(() => editorText(ada.page)).toBe('Ada owns this. Bob typed this.')
+
+    // Bob may not delete it, on his instance or hers.
+    for (const base of cluster.pinned) {
+      const refused = await bob.context.request.delete(`${base}/api/docs/${doc}`)
+      expect(refused.status(), `${base}: ${await refused.text()}`).toBe(403)
+    }
+
+    // Ada deletes it from her list, on instance 0; Bob's editor on instance 1 is closed and told.
+    const adasList = await ada.context.newPage()
+    await adasList.goto('/editor')
+    const row = adasList.locator(`[data-testid="doc-row"][data-name="${doc}"]`)
+    await row.getByRole('button', { name: `Delete ${doc}` }).click()
+    await row.getByRole('button', { name: `Yes, delete ${doc}` }).click()
+    await expect(bob.page.getByTestId('doc-gone')).toContainText('deleted this document')
+    await expect(ada.page.getByTestId('doc-gone')).toContainText('deleted this document')
+    await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'closed')
+
+    // Every page leaves, so every copy of it leaves memory, each flushed by its instance.
+    await Promise.all([ada, bob].map((user) => user.context.close()))
+    const inMemory = async (i: 0 | 1) => {
+      const metrics = await fetch(`${cluster.realtime[i].url}/metrics`).then((r) => r.text())
+      return Number(/^duplex_realtime_yjs_docs_in_memory (\d+)/m.exec(metrics)?.[1] ?? NaN)
+    }
+    await expect.poll(() => inMemory(0)).toBe(0)
+    await expect.poll(() => inMemory(1)).toBe(0)
+
+    // Still deleted, on both instances, and a fresh load finds nothing of it.
+    const carol = await openUser(browser, 'Carol', cluster.proxyUrl)
+    for (const base of cluster.pinned) {
+      const list = await carol.context.request.get(`${base}/api/docs?limit=100`)
+      expect(list.status()).toBe(200)
+      const names = ((await list.json()) as { docs: { name: string }[] }).docs.map((d) => d.name)
+      expect(names, base).not.toContain(doc)
+    }
+    await openDoc(carol.page, doc)
+    expect(await editorText(carol.page)).toBe('')
+    await carol.context.close()
+  },
+)

@@ -40,37 +40,45 @@ test('rename and delete from the list, and other people see both live', async ({
   const renamed = freshName('final')
   const ada = await openUser(browser, 'Ada')
   const bob = await openUser(browser, 'Bob')
+  // Bob's first edit makes the document his: he may rename and delete it, Ada may edit it.
   await openDoc(bob.page, name)
   await typeAt(bob.page, 'end', 'Draft text')
   await expect.poll(() => editorText(bob.page)).toBe('Draft text')
+  await openDoc(ada.page, name)
 
-  await openList(ada.page)
-  await expect(row(ada.page, name)).toBeVisible()
-  await ada.page.getByRole('button', { name: `Rename ${name}` }).click()
-  await ada.page.getByLabel(`New name for ${name}`).fill(renamed)
-  await ada.page.getByRole('button', { name: 'Save' }).click()
-  await expect(row(ada.page, renamed)).toBeVisible()
-  await expect(row(ada.page, name)).toHaveCount(0)
+  const bobsList = await bob.context.newPage()
+  await openList(bobsList)
+  await expect(row(bobsList, name)).toBeVisible()
+  await bobsList.getByRole('button', { name: `Rename ${name}` }).click()
+  await bobsList.getByLabel(`New name for ${name}`).fill(renamed)
+  await bobsList.getByRole('button', { name: 'Save' }).click()
+  await expect(row(bobsList, renamed)).toBeVisible()
+  await expect(row(bobsList, name)).toHaveCount(0)
 
-  // Bob had it open: he is told, and follows the link to the new name with his text there.
-  await expect(bob.page.getByTestId('doc-gone')).toContainText(
+  // Ada had it open: she is told, and follows the link to the new name with the text there.
+  await expect(ada.page.getByTestId('doc-gone')).toContainText(
     `renamed this document to ${renamed}`,
   )
-  await bob.page.getByRole('link', { name: renamed }).click()
-  await expect(bob.page.getByTestId('connection-status')).toContainText('synced')
-  await expect.poll(() => editorText(bob.page)).toBe('Draft text')
+  await ada.page.getByRole('link', { name: renamed }).click()
+  await expect(ada.page.getByTestId('connection-status')).toContainText('synced')
+  await expect.poll(() => editorText(ada.page)).toBe('Draft text')
 
-  // A document Bob creates appears in Ada's open list without a reload.
+  // A document Ada creates appears in Bob's open list without a reload, as hers.
   const another = freshName('another')
-  await bob.page.goto(`/editor/${another}`)
-  await expect(bob.page.getByTestId('connection-status')).toContainText('synced')
-  await typeAt(bob.page, 'end', 'Second')
-  await expect(row(ada.page, another)).toBeVisible()
+  await ada.page.goto(`/editor/${another}`)
+  await expect(ada.page.getByTestId('connection-status')).toContainText('synced')
+  await typeAt(ada.page, 'end', 'Second')
+  await expect(row(bobsList, another)).toBeVisible()
+  await expect(row(bobsList, another).getByTestId('doc-owner-only')).toContainText('Only Ada')
 
-  await ada.page.getByRole('button', { name: `Delete ${another}` }).click()
-  await ada.page.getByRole('button', { name: `Yes, delete ${another}` }).click()
-  await expect(row(ada.page, another)).toHaveCount(0)
-  await expect(bob.page.getByTestId('doc-gone')).toContainText('deleted this document')
+  // She deletes it from her list; her open editor is told, and it leaves Bob's list by itself.
+  const adasList = await ada.context.newPage()
+  await openList(adasList)
+  await adasList.getByRole('button', { name: `Delete ${another}` }).click()
+  await adasList.getByRole('button', { name: `Yes, delete ${another}` }).click()
+  await expect(row(adasList, another)).toHaveCount(0)
+  await expect(ada.page.getByTestId('doc-gone')).toContainText('deleted this document')
+  await expect(row(bobsList, another)).toHaveCount(0)
   await ada.context.close()
   await bob.context.close()
 })

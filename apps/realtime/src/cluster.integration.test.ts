@@ -528,6 +528,7 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
           'chat_0001_initial',
           'collab_0001_initial',
           'collab_0002_doc_owner',
+          'collab_0003_generations',
         ])
       } finally {
         await client.end()

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { CreateDocSchema, DocNameSchema } from './collab.ts'
+import {
+  CreateDocSchema,
+  DOC_LIST_MAX_PAGE,
+  DocInfoSchema,
+  DocListQuerySchema,
+  DocNameSchema,
+} from './collab.ts'
 
 describe('DocNameSchema', () => {
   it('accepts URL-safe names up to 64 characters', () => {
@@ -19,5 +25,33 @@ describe('CreateDocSchema', () => {
   it('takes only a name', () => {
     expect(CreateDocSchema.parse({ name: 'notes' })).toEqual({ name: 'notes' })
     expect(CreateDocSchema.safeParse({ name: 'notes', extra: 1 }).success).toBe(false)
+  })
+})
+
+describe('DocListQuerySchema', () => {
+  it('reads limit and cursor from a query string, with bounds', () => {
+    expect(DocListQuerySchema.parse({})).toEqual({})
+    expect(DocListQuerySchema.parse({ limit: '20', cursor: 'abc' })).toEqual({
+      limit: 20,
+      cursor: 'abc',
+    })
+    expect(DocListQuerySchema.safeParse({ limit: String(DOC_LIST_MAX_PAGE + 1) }).success).toBe(
+      false,
+    )
+    expect(DocListQuerySchema.safeParse({ limit: '0' }).success).toBe(false)
+    expect(DocListQuerySchema.safeParse({ limit: '2.5' }).success).toBe(false)
+    expect(DocListQuerySchema.safeParse({ page: '2' }).success).toBe(false)
+  })
+})
+
+describe('DocInfoSchema', () => {
+  it('says who owns a document, or null for one made before documents had owners', () => {
+    const base = { name: 'notes', createdAt: 1, updatedAt: 2, preview: 'Hello' }
+    expect(DocInfoSchema.parse({ ...base, owner: { id: 'u_ada', name: 'Ada' } }).owner).toEqual({
+      id: 'u_ada',
+      name: 'Ada',
+    })
+    expect(DocInfoSchema.parse({ ...base, owner: null }).owner).toBeNull()
+    expect(DocInfoSchema.safeParse(base).success).toBe(false)
   })
 })

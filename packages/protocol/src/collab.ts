@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { UserIdSchema } from './session.ts'
 
 /**
  * Path prefix of the Yjs endpoint on the realtime server. A document lives at
@@ -19,6 +20,17 @@ export type DocName = z.infer<typeof DocNameSchema>
  */
 export const COLLAB_TEXT_KEY = 'content'
 
+/**
+ * Who owns a document: the user whose session created it (`POST /api/docs`, or the first edit over
+ * `/yjs/<name>`). Only the owner may rename or delete it; everyone may open and edit it. `name` is
+ * the display name they had when they created it (names are not unique; `id` is what counts).
+ */
+export const DocOwnerSchema = z.object({
+  id: UserIdSchema,
+  name: z.string(),
+})
+export type DocOwner = z.infer<typeof DocOwnerSchema>
+
 /** One entry of the document list. */
 export const DocInfoSchema = z.object({
   name: DocNameSchema,
@@ -26,32 +38,84 @@ export const DocInfoSchema = z.object({
   createdAt: z.number(),
   /** When the last edit was stored, ms since the epoch. */
   updatedAt: z.number(),
-  /** The start of the document's first line of text, for the list (`GET /api/docs` only). */
-  preview: z.string().optional(),
+  /**
+   * Who may rename and delete it. `null` for documents made before documents had owners: nobody
+   * may rename or delete those over the API (an operator can give one an owner in the database).
+   */
+  owner: DocOwnerSchema.nullable(),
+  /**
+   * The start of the document's first non-empty line (at most {@link DOC_PREVIEW_CHARS}
+   * characters), stored with the document, so the list never reads document contents. Written
+   * about once a second while someone edits, and when the document is compacted.
+   */
+  preview: z.string(),
 })
 export type DocInfo = z.infer<typeof DocInfoSchema>
 
-/** `GET /api/docs` on the realtime server: every document, most recently edited first. */
-export const DocListSchema = z.object({ docs: z.array(DocInfoSchema) })
+/** Longest preview line the list shows, in characters (code points). */
+export const DOC_PREVIEW_CHARS = 80
+
+/** Documents in one `GET /api/docs` page when no `limit` is given. */
+export const DOC_LIST_PAGE = 50
+
+/** Largest `limit` `GET /api/docs` accepts; more answers 400 `invalid`. */
+export const DOC_LIST_MAX_PAGE = 100
+
+/**
+ * The query of `GET /api/docs`: `?limit=` (1–{@link DOC_LIST_MAX_PAGE}, default
+ * {@link DOC_LIST_PAGE}) and `?cursor=`, the `nextCursor` of the page before (opaque; absent for
+ * the first page).
+ *
+ * @example
+ * DocListQuerySchema.parse({ limit: '20' }) // { limit: 20 }
+ */
+export const DocListQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(DOC_LIST_MAX_PAGE).optional(),
+    cursor: z.string().min(1).max(512).optional(),
+  })
+  .strict()
+export type DocListQuery = z.infer<typeof DocListQuerySchema>
+
+/**
+ * `GET /api/docs` on the realtime server: one page of documents, most recently edited first (ties
+ * by name). Ask again with `?cursor=<nextCursor>` for the next page; `nextCursor` is `null` on
+ * the last one. The list is live: a document edited while you page moves to the top, so a client
+ * that pages keeps documents by `name`.
+ *
+ * The answer carries an `ETag`; a request with `If-None-Match` (what a browser's
+ * `fetch(url, { cache: 'no-cache' })` sends) gets `304 Not Modified` while the page is unchanged.
+ * Costs the same however large the documents are: the list reads stored previews, never contents.
+ */
+export const DocListSchema = z.object({
+  docs: z.array(DocInfoSchema),
+  nextCursor: z.string().nullable(),
+})
 export type DocList = z.infer<typeof DocListSchema>
 
 /**
- * Body of `POST /api/docs` on the realtime server. Answers 201 `{ doc }`, or 409 `conflict` when
- * the name is taken. The first edit over `/yjs/<name>` also creates a document (opening one that
- * nobody types into does not), so this is optional.
+ * Body of `POST /api/docs` on the realtime server. Answers 201 `{ doc }` (owned by the caller),
+ * 409 `conflict` when the name is taken, 403 `limit_reached` past `YJS_DOC_QUOTA`, 429
+ * `rate_limited`. The first edit over `/yjs/<name>` also creates a document (opening one that
+ * nobody types into does not), owned by whoever made that edit, so this is optional.
  */
 export const CreateDocSchema = z.object({ name: DocNameSchema }).strict()
 export type CreateDoc = z.infer<typeof CreateDocSchema>
 
 /**
- * Body of `PATCH /api/docs/<name>` on the realtime server: renames the document. Answers 200
- * `{ doc }`, 404 `not_found`, or 409 `conflict` when the new name is taken. Open editors are
- * closed with `CollabCloseCode.renamed`; `DELETE /api/docs/<name>` (204) closes them with `deleted`.
+ * Body of `PATCH /api/docs/<name>` on the realtime server: renames the document; the owner and the
+ * text go with it. Only the owner may: anyone else gets 403 `forbidden`. Answers 200 `{ doc }`,
+ * 404 `not_found`, or 409 `conflict` when the new name is taken. Open editors, on every instance,
+ * are closed with `CollabCloseCode.renamed`. `DELETE /api/docs/<name>` (204; 403 `forbidden` for
+ * anyone but the owner, 404 `not_found`) closes them with `deleted`.
+ *
+ * Every `/api/docs` route answers 503 `unavailable` with `retryAfterMs` (and `Retry-After`) while
+ * the database is down; nothing was changed, the same request works later.
  */
 export const RenameDocSchema = z.object({ name: DocNameSchema }).strict()
 export type RenameDoc = z.infer<typeof RenameDocSchema>
 
-/** Answer of `POST /api/docs`. */
+/** Answer of `POST /api/docs` and `PATCH /api/docs/<name>`. */
 export const CreatedDocSchema = z.object({ doc: DocInfoSchema })
 export type CreatedDoc = z.infer<typeof CreatedDocSchema>
 

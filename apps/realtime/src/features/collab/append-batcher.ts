@@ -1,15 +1,29 @@
+import type { DocOwner } from '@duplex/protocol/collab'
 import * as Y from 'yjs'
-import type { DocStore } from './repository.ts'
 
-export interface AppendBatcher {
+/** One batch's write: its updates merged into one, the copy they come from, and who made them. */
+export interface BatchWrite<Copy> {
+  name: string
+  update: Uint8Array
+  /** The in-memory copy the updates were made on (see `append`). */
+  copy: Copy
+  /** Whoever made the batch's first update that has a known author. */
+  editor: DocOwner | undefined
+}
+
+export interface AppendBatcher<Copy> {
   /**
-   * Stores `update` of document `name` once `before` has settled. Every update of a document
-   * that arrives before its batch starts writing goes into the same row (merged with
-   * `Y.mergeUpdates`); batches of one document are written in order. Returns the new batch's
+   * Stores `update` of document `name` once `before` has settled. Every update of the same copy
+   * of a document that arrives before its batch starts writing goes into the same row (merged
+   * with `Y.mergeUpdates`); batches of one document are written in order. Returns the new batch's
    * write (settled after its `onStored`) for the update that opens a batch, and nothing for one
    * that joins a batch already returned.
    */
-  append(name: string, update: Uint8Array, before: Promise<void>): Promise<void> | undefined
+  append(
+    name: string,
+    update: Uint8Array,
+    options: { before: Promise<void>; copy: Copy; editor?: DocOwner | undefined },
+  ): Promise<void> | undefined
 }
 
 /** Updates merged per level of the tree in {@link mergeMany}. */
@@ -36,8 +50,10 @@ export function mergeMany(updates: readonly Uint8Array[]): Uint8Array {
   return merged
 }
 
-interface Batch {
+interface Batch<Copy> {
   updates: Uint8Array[]
+  copy: Copy
+  editor: DocOwner | undefined
 }
 
 /**
@@ -48,27 +64,29 @@ interface Batch {
  * document.) Nothing is delayed beyond the current turn and the previous batch's write.
  *
  * @example
- * const appends = createAppendBatcher(store, (name) => countRowAndMaybeCompact(name))
- * const write = appends.append(name, update, ready)
+ * const appends = createAppendBatcher(({ name, update, copy }) => storeIt(name, update, copy), countRow)
+ * const write = appends.append(name, update, { before: ready, copy })
  * if (write) track(write)
  */
-export function createAppendBatcher(
-  store: Pick<DocStore, 'appendDocUpdate'>,
+export function createAppendBatcher<Copy>(
+  write: (batch: BatchWrite<Copy>) => Promise<boolean>,
   onStored: (name: string) => Promise<void> | void,
-): AppendBatcher {
+): AppendBatcher<Copy> {
   /** The batch of each document still taking updates (its write has not started). */
-  const open = new Map<string, Batch>()
+  const open = new Map<string, Batch<Copy>>()
   /** Each document's last write, which the next batch waits for (settled, never rejecting). */
   const tails = new Map<string, Promise<void>>()
 
   return {
-    append(name, update, before) {
+    append(name, update, { before, copy, editor }) {
       const gathering = open.get(name)
-      if (gathering) {
+      // A batch never mixes copies: a copy loaded after a delete writes at another generation.
+      if (gathering && gathering.copy === copy) {
         gathering.updates.push(update)
+        gathering.editor ??= editor
         return undefined
       }
-      const batch: Batch = { updates: [update] }
+      const batch: Batch<Copy> = { updates: [update], copy, editor }
       open.set(name, batch)
       const previous = tails.get(name) ?? Promise.resolve()
       const written = Promise.all([previous, before])
@@ -77,16 +95,19 @@ export function createAppendBatcher(
         .then(() => {
           if (open.get(name) === batch) open.delete(name)
           const { updates } = batch
-          return store.appendDocUpdate(name, mergeMany(updates))
+          return write({ name, update: mergeMany(updates), copy, editor: batch.editor })
         })
-      const tail = written.catch(() => undefined)
+      const tail = written.then(
+        () => undefined,
+        () => undefined,
+      )
       tails.set(name, tail)
       void tail.then(() => {
         if (tails.get(name) === tail) tails.delete(name)
       })
       // A compaction started by onStored is awaited by this batch's caller, not by the next
-      // batch's write.
-      return written.then(() => onStored(name))
+      // batch's write. A batch that stored nothing (refused) counts no row.
+      return written.then((stored) => (stored ? onStored(name) : undefined))
     },
   }
 }

@@ -1,4 +1,5 @@
-import { COLLAB_PATH, CollabCloseCode, DocNameSchema } from '@duplex/protocol/collab'
+import { isStoreUnavailable } from '@duplex/cluster'
+import { COLLAB_PATH, CollabCloseCode, DocNameSchema, type DocOwner } from '@duplex/protocol/collab'
 import { FaultConnectionIdSchema, FaultConnectionParam } from '@duplex/protocol/faults'
 import type { SessionUser } from '@duplex/protocol/session'
 import {
@@ -10,16 +11,16 @@ import {
 } from '@y/websocket-server/utils'
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Duplex } from 'node:stream'
+import { Gauge } from 'prom-client'
 import { WebSocketServer, type WebSocket } from 'ws'
-import * as Y from 'yjs'
 import { tokenFromRequest } from '../../shared/http.ts'
 import type { VerifyToken } from '../../shared/feature.ts'
 import type { Logger } from '../../shared/log.ts'
 import type { Metrics } from '../../shared/metrics.ts'
 import type { OriginPolicy } from '../../shared/origins.ts'
-import type { DocStore } from './repository.ts'
-import { createAppendBatcher } from './append-batcher.ts'
-import { FROM_RELAY, type DocRelay } from './doc-relay.ts'
+import type { DocGone, DocStore } from './repository.ts'
+import { createDocCopies, type DocCopy } from './doc-copies.ts'
+import type { DocRelay } from './doc-relay.ts'
 import type { DocCreation } from './doc-creation.ts'
 import { createFrameCache, sendFramedOnce } from './framed-send.ts'
 import { createConnectionEdge, createDocSizes, type EdgeLimits } from './yjs-edge.ts'
@@ -57,6 +58,7 @@ export interface CollabLimits extends EdgeLimits {
 /** Codes of the `rejected` metric this edge counts. */
 export const COLLAB_REJECTION_CODES = [
   'forbidden',
+  'unavailable',
   'rate_limited',
   'limit_reached',
   'protocol_error',
@@ -72,17 +74,24 @@ export interface Collab {
   /** Closes every connection, writes every document to storage (compacted), and detaches. */
   stop(): Promise<void>
   /**
-   * Closes every connection to one document with `close` (deleted, renamed) and waits until it
-   * has left memory and its writes have landed, so storage can then change it underneath.
+   * A delete or rename of `name` (at `generation`) was stored: closes its editors here with
+   * `CollabCloseCode.deleted` or `renamed:<to>`, tells the other instances to do the same, and
+   * resolves once this instance's copy has left memory (a renamed copy's unstored edits written
+   * to the new name). A copy loaded after the change is a newer document and stays.
    */
-  closeDoc(name: string, close: { code: number; reason: string }): Promise<void>
+  docGone(name: string, generation: number, gone: DocGone): Promise<void>
 }
 
 /** How long connections get to answer a close frame before they are cut. */
 const CLOSE_GRACE_MS = 2000
 
-/** Transaction origin of state loaded from storage: it is stored already, so it is not written again. */
-export const FROM_STORAGE = Symbol('duplex:from-storage')
+/**
+ * Cluster mode: how often each instance asks storage whether any document it holds was deleted or
+ * renamed, in case it missed the announcement (Redis down or cut off when it was made).
+ */
+const REVALIDATE_EVERY_MS = 5000
+
+export { FROM_STORAGE } from './doc-copies.ts'
 
 /**
  * @y/websocket-server keeps its documents and its persistence hook in module globals, so only one
@@ -102,7 +111,12 @@ let attached = false
  *
  * Every update is appended to storage as it happens; a document's updates are merged into one
  * after `compactAfter` new ones and when its last client leaves, so a restart keeps everything and
- * loading stays cheap.
+ * loading stays cheap (see `doc-copies.ts`, which also keeps edits through a database outage).
+ * While storage is down, a new connection completes its handshake and is closed at once with
+ * 1013 (`CollabCloseCode.unavailable`), which y-websocket retries.
+ *
+ * A delete or rename (`docGone`) closes the document's editors on every instance with 4404 or
+ * 4409 `renamed:<new>`; storage refuses any later write of a copy loaded before it.
  *
  * @example
  * const collab = attachCollab(httpServer, { store, verifyToken, originPolicy, compactAfter: 200, metrics, log })
@@ -127,107 +141,164 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
   const sizes = createDocSizes(deps.limits.maxDocBytes)
   const connections = new Set<WebSocket>()
   const docOf = new Map<WebSocket, string>()
-  const loading = new WeakMap<Y.Doc, Promise<void>>()
-  const pending = new Set<Promise<unknown>>()
-  const updatesSinceCompaction = new Map<string, number>()
-  const compacting = new Map<string, Promise<void>>()
+  /** Who each connection is, so the first edit of a new document can name its owner. */
+  const userOf = new WeakMap<object, DocOwner>()
+  /** Upgrades that hold a copy (waiting for it to load, or completing the handshake). */
+  const waiting = new Map<WSSharedDoc, number>()
+  const retiring = new WeakMap<DocCopy, Promise<void>>()
   let stopping = false
   let stopped: Promise<void> | undefined
 
-  /** Keeps a write in `pending` until it settles, so stop() can wait for it. */
-  function track(promise: Promise<unknown>): void {
-    pending.add(promise)
-    const remove = () => pending.delete(promise)
-    promise.then(remove, (error: unknown) => {
-      remove()
-      log.error('[collab] storage write failed', error)
-    })
-  }
+  const copies = createDocCopies({
+    store,
+    compactAfter: deps.compactAfter,
+    sizes,
+    log,
+    relay,
+    editorOf: (origin) =>
+      typeof origin === 'object' && origin !== null ? userOf.get(origin) : undefined,
+    onGone: (copy) => void settleGone(copy),
+  })
+  setPersistence(copies.persistence)
 
-  function compact(name: string): Promise<void> {
-    const running = compacting.get(name)
-    if (running) return running
-    updatesSinceCompaction.set(name, 0)
-    const run = store
-      .compactDoc(name, mergeUpdates)
-      .then(() => undefined)
-      .finally(() => compacting.delete(name))
-    compacting.set(name, run)
-    return run
-  }
-
-  // Rows, not updates, count towards compaction: a batch of updates is one row.
-  // The first stored edit of an admitted name creates its row, owned by whoever was let in.
-  const appends = createAppendBatcher(
-    {
-      appendDocUpdate: (name, update) =>
-        store.appendDocUpdate(name, update, deps.creation.creatorOf(name)),
+  // What `/metrics` says about memory: a copy that outlives its last connection is a leak, and
+  // unsaved copies mean the database is (or was) down.
+  new Gauge({
+    name: 'duplex_realtime_yjs_docs_in_memory',
+    help: 'Yjs documents held in memory (open, loading, or being stored as they leave)',
+    registers: [metrics.registry],
+    collect() {
+      this.set(docs.size)
     },
-    (name) => {
-      const count = (updatesSinceCompaction.get(name) ?? 0) + 1
-      updatesSinceCompaction.set(name, count)
-      if (count >= deps.compactAfter) return compact(name)
-    },
-  )
-
-  setPersistence({
-    provider: store,
-    bindState(name: string, doc: WSSharedDoc) {
-      const ready = (async () => {
-        // Subscribed before loading: an update another instance makes meanwhile arrives either
-        // in storage or on the channel (both is fine: applying an update twice changes nothing).
-        await relay?.attach(name, doc)
-        // No row yet: the document is created by its first stored edit (see appendDocUpdate).
-        const updates = await store.loadDocUpdates(name)
-        if (updates.length > 0) {
-          const merged = Y.mergeUpdates(updates)
-          sizes.loaded(doc, merged.byteLength)
-          Y.applyUpdate(doc, merged, FROM_STORAGE)
-        }
-        // Updates other instances have made but not stored yet come as answers to this.
-        relay?.requestSync(name, doc)
-      })()
-      loading.set(doc, ready)
-      ready.catch((error: unknown) => {
-        log.error(`[collab] loading ${name} failed`, error)
-        // Drop the broken instance so the next connection tries again instead of failing forever.
-        if (docs.get(name) === doc) docs.delete(name)
-        relay?.detach(name, doc)
-        doc.destroy()
-      })
-      // Registered at once, not after loading: an edit that arrives early must be stored too.
-      doc.on('update', (update: Uint8Array, origin: unknown) => {
-        // Loaded state is stored already; a relayed update is stored by the instance it was made on.
-        if (origin === FROM_STORAGE || origin === FROM_RELAY) return
-        // Updates of one turn share a row; only the one that opens it has a write to track.
-        const write = appends.append(name, update, ready)
-        if (write) track(write)
-      })
-    },
-    writeState(name: string, doc: WSSharedDoc) {
-      // Called when the last client leaves; the library destroys the document afterwards.
-      const write = (async () => {
-        // Appends still in flight must land before their rows are merged away.
-        await Promise.allSettled([...pending])
-        await flush(name, doc)
-        updatesSinceCompaction.delete(name)
-      })()
-      track(write)
-      return write
+  })
+  new Gauge({
+    name: 'duplex_realtime_yjs_docs_unsaved',
+    help: 'Documents with edits that storage could not take yet; retried with backoff',
+    registers: [metrics.registry],
+    collect() {
+      this.set(copies.unsavedCount())
     },
   })
 
-  /**
-   * Compacts a document that is leaving memory. In cluster mode this copy may hold updates that
-   * reached it only through the relay, from an instance that died before storing them: its whole
-   * state is merged into storage too.
-   */
-  async function flush(name: string, doc: Y.Doc): Promise<void> {
-    // A document nobody typed into has nothing to keep, and must not appear in the list.
-    if (!relay || doc.store.clients.size === 0) return compact(name)
-    await compacting.get(name)?.catch(() => undefined)
-    await store.compactDoc(name, mergeUpdates, Y.encodeStateAsUpdate(doc))
+  function hold(doc: WSSharedDoc): void {
+    waiting.set(doc, (waiting.get(doc) ?? 0) + 1)
   }
+
+  function unhold(doc: WSSharedDoc): void {
+    const left = (waiting.get(doc) ?? 1) - 1
+    if (left > 0) waiting.set(doc, left)
+    else waiting.delete(doc)
+    releaseIfIdle(doc)
+  }
+
+  /**
+   * The library drops a copy when its last connection closes. A copy that never got one (its
+   * upgrade failed or its client left mid-handshake) is ours to store and drop, or it would stay
+   * in memory until shutdown.
+   */
+  function releaseIfIdle(doc: WSSharedDoc): void {
+    if (doc.conns.size > 0 || waiting.has(doc) || docs.get(doc.name) !== doc) return
+    docs.delete(doc.name)
+    const copy = copies.of(doc)
+    if (copy) void copies.release(copy)
+    else doc.destroy()
+  }
+
+  function closeFor(gone: DocGone): { code: number; reason: string } {
+    return gone.kind === 'deleted'
+      ? CollabCloseCode.deleted
+      : {
+          code: CollabCloseCode.renamed.code,
+          reason: `${CollabCloseCode.renamed.reason}${gone.to}`,
+        }
+  }
+
+  /** Closes connections with `close`, cutting those that do not answer; resolves once all closed. */
+  function closeAll(open: WebSocket[], close: { code: number; reason: string }): Promise<void> {
+    return Promise.all(
+      open.map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === ws.CLOSED) return resolve()
+            ws.once('close', () => resolve())
+            ws.close(close.code, close.reason)
+            setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
+          }),
+      ),
+    ).then(() => undefined)
+  }
+
+  /**
+   * A copy whose document is gone (marked by the caller): its editors are closed with the code
+   * the page understands, which makes the library store it (a renamed copy's state goes to the
+   * new name) and drop it. Resolves once it has left memory.
+   */
+  function settleGone(copy: DocCopy): Promise<void> {
+    const running = retiring.get(copy)
+    if (running) return running
+    const gone = copy.gone
+    if (!gone) return Promise.resolve()
+    const run = (async () => {
+      log.info(
+        `[collab] ${copy.name} was ${gone.kind}; closing its ${copy.doc.conns.size} editor(s)`,
+      )
+      await closeAll([...copy.doc.conns.keys()] as WebSocket[], closeFor(gone))
+      releaseIfIdle(copy.doc)
+      await copy.left
+      if (gone.kind === 'renamed') await copies.refresh(gone.to)
+    })()
+    retiring.set(copy, run)
+    run.catch((error: unknown) => log.error(`[collab] closing ${copy.name} failed`, error))
+    return run
+  }
+
+  /** Settles this instance's copy of a document that was deleted or renamed at `generation`. */
+  async function goneHere(name: string, generation: number, gone: DocGone): Promise<void> {
+    const doc = docs.get(name)
+    const copy = doc && copies.of(doc)
+    if (copy) {
+      await copy.ready.catch(() => undefined)
+      // A copy loaded after the change holds a newer document of the same name.
+      if (copy.generation !== undefined && copy.generation <= generation) {
+        copies.markGone(copy, gone)
+        await settleGone(copy)
+        return
+      }
+    }
+    if (gone.kind === 'renamed') await copies.refresh(gone.to)
+  }
+
+  relay?.onGone((name, generation, gone) => {
+    goneHere(name, generation, gone).catch((error: unknown) =>
+      log.error(`[collab] settling ${name} after another instance's change failed`, error),
+    )
+  })
+
+  /** Asks storage about every copy held here; settles those whose document is gone. */
+  let revalidating = false
+  async function revalidate(): Promise<void> {
+    if (revalidating || stopping) return
+    revalidating = true
+    try {
+      const held = [...docs.values()].flatMap((doc) => copies.of(doc) ?? [])
+      if (held.length === 0) return
+      for (const [copy, gone] of await copies.staleCopies(held)) {
+        if (!copies.markGone(copy, gone)) continue
+        log.warn(`[collab] ${copy.name} was ${gone.kind} elsewhere without word reaching here`)
+        void settleGone(copy)
+      }
+    } catch (error) {
+      // Storage down: the next round asks again; writes meanwhile are kept in memory.
+      if (!isStoreUnavailable(error)) log.error('[collab] checking open documents failed', error)
+    } finally {
+      revalidating = false
+    }
+  }
+  relay?.onResubscribed(() => void revalidate())
+  const revalidateTimer = relay
+    ? setInterval(() => void revalidate(), REVALIDATE_EVERY_MS)
+    : undefined
+  revalidateTimer?.unref()
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost')
@@ -239,8 +310,24 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
       log.warn('[collab] upgrade socket error', error.message)
     })
     upgrade(req, socket, head, url).catch((error: unknown) => {
+      if (isStoreUnavailable(error)) return closeUnavailable(req, socket, head)
       log.error('[collab] upgrade failed', error)
       refuse(socket, 500, 'Internal Server Error')
+    })
+  }
+
+  /**
+   * Storage (or Redis) is down: the handshake completes and the socket closes at once with 1013,
+   * which y-websocket retries with backoff, where a refused upgrade would reach the page as a
+   * bare 1006. No document byte is sent.
+   */
+  function closeUnavailable(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    metrics.rejected.inc({ transport: 'yjs', code: 'unavailable' })
+    if (socket.destroyed || !socket.readable || !socket.writable) return void socket.destroy()
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => undefined)
+      ws.close(CollabCloseCode.unavailable.code, CollabCloseCode.unavailable.reason)
+      setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
     })
   }
 
@@ -268,7 +355,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
       metrics.rejected.inc({ transport: 'yjs', code: 'unauthorized' })
       return refuse(socket, 401, 'Unauthorized')
     }
-    const creation = await deps.creation.ensure(name.data, session.user.id, { create: false })
+    const creation = await deps.creation.ensure(name.data, session.user, { create: false })
     if (!creation.ok) {
       metrics.rejected.inc({ transport: 'yjs', code: creation.code })
       log.warn(`[collab] ${session.user.id} may not create ${name.data}: ${creation.message}`)
@@ -281,18 +368,45 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
 
     // Load the stored state before the handshake completes, so the first sync the client gets is
     // the whole document. Loop: the last client of a document may leave (and the library drop it)
-    // while we wait, and then a fresh instance has to be loaded.
+    // while we wait, or the document may be deleted; then a fresh copy has to be loaded.
+    let doc: WSSharedDoc
     for (;;) {
-      const doc = getYDoc(name.data)
-      await loading.get(doc)
+      doc = getYDoc(name.data)
+      const copy = copies.of(doc)
+      hold(doc)
+      try {
+        await copy?.ready
+      } catch (error) {
+        unhold(doc)
+        throw error
+      }
+      if (copy?.gone) {
+        unhold(doc)
+        await settleGone(copy)
+        continue
+      }
       if (docs.get(name.data) === doc) break
+      unhold(doc)
     }
-    if (stopping) return refuse(socket, 503, 'Service Unavailable')
-    if (socket.destroyed) return
-
-    wss.handleUpgrade(req, socket, head, (ws) =>
-      connect(ws, socket, req, name.data, session.user, session.expiresAt),
-    )
+    const held = doc
+    if (stopping) {
+      unhold(held)
+      return refuse(socket, 503, 'Service Unavailable')
+    }
+    // ws destroys a socket whose client has gone (it sent FIN) without calling back; so does
+    // this, and the copy it loaded is let go at once.
+    if (socket.destroyed || !socket.readable || !socket.writable) {
+      socket.destroy()
+      return unhold(held)
+    }
+    // ws may still refuse the handshake (bad headers): the socket then closes, without a callback.
+    const gaveUp = () => unhold(held)
+    socket.once('close', gaveUp)
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('close', gaveUp)
+      connect(ws, socket, req, name.data, session.user, session.expiresAt)
+      unhold(held)
+    })
   }
 
   function connect(
@@ -305,6 +419,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
   ) {
     connections.add(ws)
     docOf.set(ws, docName)
+    userOf.set(ws, { id: user.id, name: user.name })
     metrics.connections.inc({ transport: 'yjs' })
     let closing = false
     /** Closes this connection once, logs why once, and cuts it if the close is not answered. */
@@ -395,82 +510,34 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
   async function runStop(): Promise<void> {
     stopping = true
     httpServer.off('upgrade', onUpgrade)
-    const closing = [...connections].map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          if (ws.readyState === ws.CLOSED) return resolve()
-          ws.once('close', () => resolve())
-          ws.close(CollabCloseCode.shuttingDown.code, CollabCloseCode.shuttingDown.reason)
-          setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
-        }),
-    )
-    await Promise.all(closing)
-    // Closing the last connection of each document made the library call writeState; wait for
-    // those and for every write they depend on (writes can start compactions, hence the loop).
-    while (pending.size > 0) await Promise.allSettled([...pending])
-    // Documents loaded by an upgrade that never completed are still in memory: write them too.
-    for (const [name, doc] of docs) {
-      await loading.get(doc)?.catch(() => undefined)
-      await flush(name, doc).catch((error: unknown) =>
-        log.error(`[collab] flushing ${name} failed`, error),
-      )
-      doc.destroy()
+    if (revalidateTimer) clearInterval(revalidateTimer)
+    await closeAll([...connections], CollabCloseCode.shuttingDown)
+    // Closing the last connection of each document made the library store and drop it. Copies
+    // still here were loaded by upgrades that never completed: store and drop them too.
+    for (const [name, doc] of [...docs]) {
       docs.delete(name)
+      const copy = copies.of(doc)
+      if (copy) await copies.release(copy)
+      else doc.destroy()
     }
+    await copies.drain()
     await relay?.close()
     wss.close()
     setPersistence(null)
     attached = false
   }
 
-  async function closeDoc(name: string, close: { code: number; reason: string }): Promise<void> {
-    const open = [...docOf].filter(([, doc]) => doc === name).map(([ws]) => ws)
-    await Promise.all(
-      open.map(
-        (ws) =>
-          new Promise<void>((resolve) => {
-            if (ws.readyState === ws.CLOSED) return resolve()
-            ws.once('close', () => resolve())
-            ws.close(close.code, close.reason)
-            setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
-          }),
-      ),
-    )
-    // The last close made the library call writeState; its compaction must land before a
-    // delete or rename, or it would write the old name back.
-    while (pending.size > 0) await Promise.allSettled([...pending])
-    await compacting.get(name)?.catch(() => undefined)
-    const doc = docs.get(name)
-    if (doc && doc.conns.size === 0) {
-      // Loaded by an upgrade that never completed: nothing of it is unsaved, drop it.
-      docs.delete(name)
-      relay?.detach(name, doc)
-      doc.destroy()
-    }
-  }
-
   return {
-    closeDoc,
+    async docGone(name, generation, gone) {
+      relay?.announceGone(name, generation, gone)
+      await goneHere(name, generation, gone)
+    },
     connectionCount: () => connections.size,
     stop() {
       stopped ??= runStop()
       return stopped
     },
   }
-}
-
-/**
- * Merges stored updates into one. Going through a Y.Doc (rather than `Y.mergeUpdates`) lets Yjs
- * garbage-collect deleted content, so a document that was typed and erased many times shrinks.
- */
-function mergeUpdates(updates: Uint8Array[]): Uint8Array {
-  const doc = new Y.Doc({ gc: true })
-  Y.transact(doc, () => {
-    for (const update of updates) Y.applyUpdate(doc, update)
-  })
-  const merged = Y.encodeStateAsUpdate(doc)
-  doc.destroy()
-  return merged
 }
 
 /** Answers an upgrade request with a plain HTTP error and closes the socket. */

@@ -1,5 +1,8 @@
-import { COLLAB_TEXT_KEY } from '@duplex/protocol/collab'
+import { COLLAB_TEXT_KEY, DocListSchema, type DocList } from '@duplex/protocol/collab'
+import { ApiErrorSchema } from '@duplex/protocol/errors'
 import type { SessionUser } from '@duplex/protocol/session'
+import { createConnection } from 'node:net'
+import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -46,6 +49,29 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
     providers.push(provider)
     await waitFor(() => provider.synced, `${user.name} to sync ${docName}`)
     return { doc, provider, text: doc.getText(COLLAB_TEXT_KEY) }
+  }
+
+  /** How the server closed a provider's connection (and stops it from reconnecting). */
+  function closeOf(provider: WebsocketProvider) {
+    return new Promise<{ code: number; reason: string }>((resolve) =>
+      provider.once('connection-close', (event: { code: number; reason: string } | null) => {
+        provider.shouldConnect = false
+        resolve({ code: event?.code ?? 0, reason: event?.reason ?? '' })
+      }),
+    )
+  }
+
+  async function listed(server: TestServer, token: string) {
+    const response = await fetch(`${server.url}/api/docs?token=${token}`)
+    return ((await response.json()) as DocList).docs
+  }
+
+  /** Documents the server holds in memory, from `/metrics`. */
+  async function docsInMemory(server: TestServer): Promise<number> {
+    const text = await (await fetch(`${server.url}/metrics`)).text()
+    const match = /^duplex_realtime_yjs_docs_in_memory (\d+)/m.exec(text)
+    if (!match) throw new Error('no duplex_realtime_yjs_docs_in_memory in /metrics')
+    return Number(match[1])
   }
 
   /** Opens a raw WebSocket and records everything that happens to it. */
@@ -215,31 +241,95 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
     })
   })
 
-  describe('document list', () => {
-    it('needs a session, creates documents once, and lists them newest edit first', async () => {
+  describe('documents whose upgrade never completed', () => {
+    /** Sends a WebSocket upgrade by hand; `key` lets a test send one ws will refuse. */
+    function upgradeRequest(server: TestServer, path: string, key = 'dGhlIHNhbXBsZSBub25jZQ==') {
+      const socket = createConnection(server.port, '127.0.0.1')
+      socket.on('error', () => undefined)
+      const answer = new Promise<string>((resolve) => {
+        let text = ''
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')))
+        socket.on('close', () => resolve(text))
+      })
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\n\r\n`,
+      )
+      return { socket, answer }
+    }
+
+    it('lets go of a document loaded for a handshake that ws then refused', async () => {
       const server = await start()
       const token = await server.token(ada)
-      const auth = { authorization: `Bearer ${token}` }
+      const { answer } = upgradeRequest(server, `/yjs/refused-doc?token=${token}`, 'not-a-key')
+      expect(await answer).toMatch(/^HTTP\/1.1 400/)
+      await waitFor(async () => (await docsInMemory(server)) === 0, 'the copy to leave memory')
+      // The name still opens normally afterwards.
+      const a = await openDoc(server, ada, 'refused-doc')
+      a.text.insert(0, 'fine')
+      expect(await docsInMemory(server)).toBe(1)
+    })
+
+    it('lets go of a document whose client left while it was loading (PostgreSQL)', async (context) => {
+      const { storageOptions } = await start()
+      if (storageOptions.kind !== 'postgres') return context.skip()
+      const server = servers[0] as TestServer
+      const token = await server.token(ada)
+      // Hold the load: the server waits on the table until the test lets it go.
+      const lock = new pg.Client({ connectionString: storageOptions.url })
+      await lock.connect()
+      try {
+        await lock.query('begin')
+        await lock.query(`lock table ${storageOptions.schema}.doc_updates in access exclusive mode`)
+        const { socket } = upgradeRequest(server, `/yjs/left-early?token=${token}`)
+        await waitFor(async () => (await docsInMemory(server)) === 1, 'the load to start')
+        socket.destroy()
+        await sleep(200)
+        await lock.query('commit')
+      } finally {
+        await lock.end()
+      }
+      await waitFor(async () => (await docsInMemory(server)) === 0, 'the copy to leave memory')
+      expect(await listed(server, token)).toEqual([])
+    })
+  })
+
+  describe('document list', () => {
+    const json = { 'content-type': 'application/json' }
+
+    function call(server: TestServer, token: string, path: string, init: RequestInit = {}) {
+      return fetch(`${server.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, ...json, ...init.headers },
+      })
+    }
+
+    it('needs a session, creates documents once, owned by their creator, and lists them newest edit first', async () => {
+      const server = await start()
+      const token = await server.token(ada)
       expect((await fetch(`${server.url}/api/docs`)).status).toBe(401)
 
-      const created = await fetch(`${server.url}/api/docs`, {
+      const created = await call(server, token, '/api/docs', {
         method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'roadmap' }),
       })
       expect(created.status).toBe(201)
       expect(await created.json()).toEqual({
-        doc: { name: 'roadmap', createdAt: expect.any(Number), updatedAt: expect.any(Number) },
+        doc: {
+          name: 'roadmap',
+          createdAt: expect.any(Number),
+          updatedAt: expect.any(Number),
+          owner: { id: ada.id, name: ada.name },
+          preview: '',
+        },
       })
-      const again = await fetch(`${server.url}/api/docs`, {
+      const again = await call(server, token, '/api/docs', {
         method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'roadmap' }),
       })
       expect(again.status).toBe(409)
-      const bad = await fetch(`${server.url}/api/docs`, {
+      const bad = await call(server, token, '/api/docs', {
         method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify({ name: '../etc' }),
       })
       expect(bad.status).toBe(400)
@@ -247,20 +337,66 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
         /^name: /,
       )
 
-      // The first edit creates an opened document, and editing bumps it to the top.
+      // The first edit creates an opened document, owned by whoever made it, and editing bumps
+      // it to the top.
       const a = await openDoc(server, ada, 'fresh')
+      await openDoc(server, bob, 'fresh')
+      await sleep(50)
       a.text.insert(0, 'x')
-      await sleep(100)
-      const list = await fetch(`${server.url}/api/docs?token=${token}`)
-      expect(((await list.json()) as { docs: { name: string }[] }).docs.map((d) => d.name)).toEqual(
-        ['fresh', 'roadmap'],
-      )
+      await waitFor(async () => (await listed(server, token)).length === 2, 'the edit to be stored')
+      expect(await listed(server, token)).toEqual([
+        expect.objectContaining({ name: 'fresh', owner: { id: ada.id, name: ada.name } }),
+        expect.objectContaining({ name: 'roadmap' }),
+      ])
     })
 
-    async function listed(server: TestServer, token: string) {
-      const response = await fetch(`${server.url}/api/docs?token=${token}`)
-      return ((await response.json()) as { docs: { name: string; preview?: string }[] }).docs
-    }
+    it('pages the list with a cursor and a bounded limit, and answers 304 to an unchanged page', async () => {
+      const server = await start()
+      const token = await server.token(ada)
+      for (const name of ['d1', 'd2', 'd3', 'd4', 'd5']) {
+        const response = await call(server, token, '/api/docs', {
+          method: 'POST',
+          body: JSON.stringify({ name }),
+        })
+        expect(response.status).toBe(201)
+      }
+      const seen: string[] = []
+      let cursor: string | null = null
+      let pages = 0
+      do {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+        const response = await call(server, token, `/api/docs?limit=2${query}`)
+        expect(response.status).toBe(200)
+        const page = DocListSchema.parse(await response.json())
+        expect(page.docs.length).toBeLessThanOrEqual(2)
+        seen.push(...page.docs.map((doc) => doc.name))
+        cursor = page.nextCursor
+        pages++
+      } while (cursor !== null)
+      expect(pages).toBe(3)
+      expect(seen.sort()).toEqual(['d1', 'd2', 'd3', 'd4', 'd5'])
+
+      const first = await call(server, token, '/api/docs')
+      const etag = first.headers.get('etag')
+      expect(etag).toMatch(/^".+"$/)
+      expect(first.headers.get('cache-control')).toBe('private, no-cache')
+      const unchanged = await call(server, token, '/api/docs', {
+        headers: { 'if-none-match': etag ?? '' },
+      })
+      expect(unchanged.status).toBe(304)
+      // A change to the page is a new ETag.
+      await call(server, token, '/api/docs/d1', { method: 'DELETE' })
+      const changed = await call(server, token, '/api/docs', {
+        headers: { 'if-none-match': etag ?? '' },
+      })
+      expect(changed.status).toBe(200)
+
+      for (const query of ['limit=101', 'limit=0', 'limit=x', 'cursor=bogus', 'page=2']) {
+        const refused = await call(server, token, `/api/docs?${query}`)
+        expect(refused.status, query).toBe(400)
+        expect(ApiErrorSchema.parse(await refused.json()).error.code).toBe('invalid')
+      }
+    })
 
     it('lists an opened document only once it has content, with a preview line', async () => {
       const server = await start()
@@ -269,55 +405,109 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
       peek.provider.destroy()
       const typed = await openDoc(server, ada, 'notes')
       typed.text.insert(0, '\n  Agenda for Monday  \nsecond line')
-      await waitFor(async () => (await listed(server, token)).length === 1, 'the edit to be stored')
+      // The preview is stored a moment after the edit, without anyone leaving.
+      await waitFor(
+        async () => (await listed(server, token))[0]?.preview === 'Agenda for Monday',
+        'the preview to be stored',
+      )
       expect(await listed(server, token)).toEqual([
         expect.objectContaining({ name: 'notes', preview: 'Agenda for Monday' }),
       ])
+      typed.text.insert(0, 'New first line\n')
+      await waitFor(
+        async () => (await listed(server, token))[0]?.preview === 'New first line',
+        'the new preview',
+      )
     })
 
-    it('deletes and renames documents, closing their open editors first', async () => {
+    it('lets the owner delete and rename documents, closing their open editors first', async () => {
       const server = await start()
       const token = await server.token(ada)
-      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
       const a = await openDoc(server, ada, 'draft')
       a.text.insert(0, 'keep me')
       await waitFor(async () => (await listed(server, token)).length === 1, 'the edit to be stored')
-      const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-        a.provider.once('connection-close', (event: { code: number; reason: string } | null) => {
-          a.provider.shouldConnect = false
-          resolve({ code: event?.code ?? 0, reason: event?.reason ?? '' })
-        }),
-      )
+      const closed = closeOf(a.provider)
 
-      const renamed = await fetch(`${server.url}/api/docs/draft`, {
+      const renamed = await call(server, token, '/api/docs/draft', {
         method: 'PATCH',
-        headers: auth,
         body: JSON.stringify({ name: 'final' }),
       })
       expect(renamed.status).toBe(200)
       expect(await closed).toEqual({ code: 4409, reason: 'renamed:final' })
+      await waitFor(
+        async () => (await listed(server, token))[0]?.preview === 'keep me',
+        'the preview to move with the name',
+      )
       expect(await listed(server, token)).toEqual([
-        expect.objectContaining({ name: 'final', preview: 'keep me' }),
+        expect.objectContaining({ name: 'final', owner: { id: ada.id, name: ada.name } }),
       ])
       // The text moved with the name.
       const b = await openDoc(server, bob, 'final')
       expect(b.text.toString()).toBe('keep me')
-      b.provider.destroy()
+      const bobClosed = closeOf(b.provider)
 
-      const taken = await fetch(`${server.url}/api/docs/final`, {
+      const taken = await call(server, token, '/api/docs/final', {
         method: 'PATCH',
-        headers: auth,
         body: JSON.stringify({ name: '../x' }),
       })
       expect(taken.status).toBe(400)
-      const deleted = await fetch(`${server.url}/api/docs/final`, {
-        method: 'DELETE',
-        headers: auth,
-      })
+      const deleted = await call(server, token, '/api/docs/final', { method: 'DELETE' })
       expect(deleted.status).toBe(204)
+      expect(await bobClosed).toEqual({ code: 4404, reason: 'Document deleted' })
       expect(await listed(server, token)).toEqual([])
-      const gone = await fetch(`${server.url}/api/docs/final`, { method: 'DELETE', headers: auth })
+      const gone = await call(server, token, '/api/docs/final', { method: 'DELETE' })
       expect(gone.status).toBe(404)
+      // Its last copy left memory without writing it back.
+      await sleep(200)
+      expect(await listed(server, token)).toEqual([])
+      await waitFor(async () => (await docsInMemory(server)) === 0, 'the copies to leave memory')
+    })
+
+    it('refuses to delete or rename someone else’s document with 403 forbidden, and everyone may still edit it', async () => {
+      const server = await start()
+      const adaToken = await server.token(ada)
+      const bobToken = await server.token(bob)
+      const a = await openDoc(server, ada, 'adas-notes')
+      a.text.insert(0, 'mine')
+      await waitFor(async () => (await listed(server, adaToken)).length === 1, 'the edit')
+      const b = await openDoc(server, bob, 'adas-notes')
+      expect(b.text.toString()).toBe('mine')
+
+      for (const [method, body] of [
+        ['DELETE', undefined],
+        ['PATCH', JSON.stringify({ name: 'bobs-now' })],
+        ['PATCH', JSON.stringify({ name: 'adas-notes' })],
+      ] as const) {
+        const response = await call(server, bobToken, '/api/docs/adas-notes', { method, body })
+        expect(response.status, `${method} ${body ?? ''}`).toBe(403)
+        const error = ApiErrorSchema.parse(await response.json()).error
+        expect(error.code).toBe('forbidden')
+        expect(error.message).toMatch(/only Ada .* may (delete|rename)/)
+      }
+      // Nothing changed: the document, its name and both editors are still there.
+      b.text.insert(4, ' and yours')
+      await waitFor(() => a.text.toString() === 'mine and yours', 'Bob’s edit at Ada’s')
+      expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true)
+      expect((await listed(server, bobToken)).map((doc) => doc.name)).toEqual(['adas-notes'])
+    })
+
+    it('counts a renamed document against its owner’s quota once, and keeps the owner', async () => {
+      const server = await start({ env: { YJS_DOC_QUOTA: '1' } })
+      const token = await server.token(ada)
+      const create = (name: string) =>
+        call(server, token, '/api/docs', { method: 'POST', body: JSON.stringify({ name }) })
+      expect((await create('only-one')).status).toBe(201)
+      const renamed = await call(server, token, '/api/docs/only-one', {
+        method: 'PATCH',
+        body: JSON.stringify({ name: 'still-one' }),
+      })
+      expect(renamed.status).toBe(200)
+      expect((await renamed.json()) as unknown).toMatchObject({
+        doc: { name: 'still-one', owner: { id: ada.id } },
+      })
+      const second = await create('second')
+      expect(second.status).toBe(403)
+      expect(ApiErrorSchema.parse(await second.json()).error.code).toBe('limit_reached')
     })
 
     it('answers CORS preflights for allowed origins only', async () => {

@@ -1,3 +1,4 @@
+import type { SessionUser } from '@duplex/protocol/session'
 import type { Redis } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import type { DocStore } from './repository.ts'
@@ -17,19 +18,14 @@ export type CreationVerdict =
 
 export interface DocCreation {
   /**
-   * Creates the document for `userId` unless it exists, within their quota and creation rate.
+   * Creates the document for `user` unless it exists, within their quota and creation rate.
    * Opening an existing document is always allowed. With `create: false` (opening `/yjs/<name>`)
-   * it only admits: the rate is charged, but the row waits for the first edit, so a URL that
-   * nobody types into never reaches the list.
+   * it only admits: the rate is charged, but the row waits for the first edit (and is owned by
+   * whoever makes it), so a URL that nobody types into never reaches the list.
    */
-  /**
-   * Who was admitted to `name` last while it had no row: the first stored edit creates the row
-   * in their name, so the document counts against their quota.
-   */
-  creatorOf(name: string): string | undefined
   ensure(
     name: string,
-    userId: string,
+    user: SessionUser,
     options?: { create?: boolean },
   ): Promise<CreationVerdict & { created?: boolean }>
 }
@@ -41,7 +37,7 @@ export interface DocCreation {
  *
  * @example
  * const creation = createDocCreation(store, { quota: 100, ratePoints: 10, rateSeconds: 60 })
- * const verdict = await creation.ensure('notes', user.id)
+ * const verdict = await creation.ensure('notes', session.user)
  */
 export function createDocCreation(
   store: DocStore,
@@ -59,15 +55,14 @@ export function createDocCreation(
   // A name admitted but not yet edited has no row, so without this every reconnect (and every
   // other tab of the same user) would pay for it again. Bounded: the oldest entries go first.
   const admitted = new Map<string, number>()
-  const lastAdmitted = new Map<string, string>()
   const ADMITTED_MAX = 10_000
   const admittedRecently = (key: string) => {
     const at = admitted.get(key)
     return at !== undefined && Date.now() - at < limits.rateSeconds * 1000
   }
   return {
-    creatorOf: (name) => lastAdmitted.get(name),
-    async ensure(name, userId, { create = true } = {}) {
+    async ensure(name, user, { create = true } = {}) {
+      const userId = user.id
       if (await store.getDoc(name)) return { ok: true, created: false }
       const key = `${userId}\u0000${name}`
       if (!create && admittedRecently(key)) return { ok: true, created: false }
@@ -94,13 +89,9 @@ export function createDocCreation(
         admitted.delete(key)
         admitted.set(key, Date.now())
         if (admitted.size > ADMITTED_MAX) admitted.delete(admitted.keys().next().value as string)
-        lastAdmitted.delete(name)
-        lastAdmitted.set(name, userId)
-        if (lastAdmitted.size > ADMITTED_MAX)
-          lastAdmitted.delete(lastAdmitted.keys().next().value as string)
         return { ok: true, created: false }
       }
-      const { created } = await store.createDoc(name, userId)
+      const { created } = await store.createDoc(name, { id: user.id, name: user.name })
       return { ok: true, created }
     },
   }

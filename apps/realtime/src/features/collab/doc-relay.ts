@@ -4,7 +4,10 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
+import { DocNameSchema } from '@duplex/protocol/collab'
+import { z } from 'zod'
 import type { Logger } from '../../shared/log.ts'
+import type { DocGone } from './repository.ts'
 
 /** Transaction and awareness origin of everything that arrived from another instance. */
 export const FROM_RELAY = Symbol('duplex:from-relay')
@@ -17,7 +20,24 @@ const MessageType = {
   awareness: 1,
   /** "I just opened this document with this state vector; send me what I lack." */
   syncRequest: 2,
+  /** The document was deleted or renamed (JSON {@link GoneNotice}): close your copy. */
+  gone: 3,
 } as const
+
+/** What travels with a `gone` message. */
+const GoneNoticeSchema = z.object({
+  /** The generation the document had: copies loaded later are of a newer document. */
+  generation: z.number().int().nonnegative(),
+  gone: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('deleted') }),
+    z.object({
+      kind: z.literal('renamed'),
+      to: DocNameSchema,
+      generation: z.number().int().nonnegative(),
+    }),
+  ]),
+})
+type GoneNotice = z.infer<typeof GoneNoticeSchema>
 
 export interface DocRelayOptions {
   /** Publishes; any ordinary connection. */
@@ -47,6 +67,19 @@ export interface DocRelay {
   requestSync(name: string, doc: WSSharedDoc): void
   /** Stops relaying the document (its last client here left). */
   detach(name: string, doc: WSSharedDoc): void
+  /**
+   * Tells every instance that has the document open that it is gone (deleted, or renamed),
+   * as of `generation`: they close their editors and drop their copies. Best effort (pub/sub):
+   * an instance that misses it learns it from storage (see `DocStore.fatesOf`).
+   */
+  announceGone(name: string, generation: number, gone: DocGone): void
+  /** Called for each `announceGone` of another instance about a document attached here. */
+  onGone(listener: (name: string, generation: number, gone: DocGone) => void): void
+  /**
+   * Called when the subscriber is back after losing Redis: anything announced meanwhile was
+   * missed.
+   */
+  onResubscribed(listener: () => void): void
   /** Drops the cursors of clients whose instance stopped heartbeating. */
   pruneAwareness(isLive: (instanceId: string) => boolean): void
   /** Detaches every document. The Redis connections belong to the caller. */
@@ -71,6 +104,10 @@ interface Relayed {
  * writes its whole state when it is closed, so an update whose instance died before storing it
  * still reaches storage.
  *
+ * A delete or rename travels on the same channel (`gone`), so exactly the instances that have the
+ * document open hear it. Storage stays the authority: an instance that misses the message learns
+ * it from storage (generations, see `repository.ts`).
+ *
  * @example
  * const relay = createDocRelay({ redis, subscriber, keyPrefix: 'duplex:', instanceId, ignoreOrigins: [FROM_STORAGE], log })
  * await relay.attach(name, doc) // then load from storage
@@ -82,6 +119,8 @@ export function createDocRelay(options: DocRelayOptions): DocRelay {
   const relayed = new Map<string, Relayed>()
   const ignored = new Set(options.ignoreOrigins)
   let everReady = subscriber.status === 'ready'
+  const goneListeners: ((name: string, generation: number, gone: DocGone) => void)[] = []
+  const resubscribedListeners: (() => void)[] = []
 
   function publish(name: string, type: number, payload: Uint8Array): void {
     const encoder = encoding.createEncoder()
@@ -129,6 +168,11 @@ export function createDocRelay(options: DocRelayOptions): DocRelay {
           publishLocalAwareness(name, entry)
           break
         }
+        case MessageType.gone: {
+          const notice = GoneNoticeSchema.parse(JSON.parse(new TextDecoder().decode(payload)))
+          for (const listener of goneListeners) listener(name, notice.generation, notice.gone)
+          break
+        }
       }
     } catch (error) {
       // A bad message costs that message, never the document or the process.
@@ -146,6 +190,7 @@ export function createDocRelay(options: DocRelayOptions): DocRelay {
     }
     log.warn('[collab] Redis subscriber reconnected; syncing every open document again')
     for (const [name, entry] of relayed) requestSync(name, entry.doc)
+    for (const listener of resubscribedListeners) listener()
   }
   subscriber.on('ready', onReady)
 
@@ -199,6 +244,19 @@ export function createDocRelay(options: DocRelayOptions): DocRelay {
 
     requestSync,
     detach,
+
+    announceGone(name, generation, gone) {
+      const notice: GoneNotice = { generation, gone }
+      publish(name, MessageType.gone, new TextEncoder().encode(JSON.stringify(notice)))
+    },
+
+    onGone(listener) {
+      goneListeners.push(listener)
+    },
+
+    onResubscribed(listener) {
+      resubscribedListeners.push(listener)
+    },
 
     pruneAwareness(isLive) {
       for (const { doc, owners } of relayed.values()) {

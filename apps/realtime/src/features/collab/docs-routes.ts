@@ -1,16 +1,18 @@
+import { isStoreUnavailable } from '@duplex/cluster'
 import {
-  COLLAB_TEXT_KEY,
-  CollabCloseCode,
   CreateDocSchema,
+  DOC_LIST_PAGE,
+  DocListQuerySchema,
   DocNameSchema,
   RenameDocSchema,
   type CreatedDoc,
-  type DocInfo,
   type DocList,
+  type DocOwner,
 } from '@duplex/protocol/collab'
-import { describeZodError, zodIssues } from '@duplex/protocol/errors'
+import { ApiErrorCode, describeZodError, zodIssues, type ApiError } from '@duplex/protocol/errors'
+import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import * as Y from 'yjs'
+import { z } from 'zod'
 import {
   BodyError,
   readJsonBody,
@@ -20,54 +22,63 @@ import {
 } from '../../shared/http.ts'
 import type { VerifyToken } from '../../shared/feature.ts'
 import type { DocCreation } from './doc-creation.ts'
-import type { DocStore } from './repository.ts'
+import type { DocCursor, DocGone, DocStore } from './repository.ts'
 
 export interface DocsRoutesDeps {
   store: DocStore
   verifyToken: VerifyToken
   /** The same quota and rate as opening a new document over `/yjs/<name>`. */
   creation: DocCreation
-  /** Closes a document's open editors before it is deleted or renamed (see `Collab.closeDoc`). */
-  closeDoc: (name: string, close: { code: number; reason: string }) => Promise<void>
+  /**
+   * Once a delete or rename is stored: closes the document's open editors on this instance and
+   * tells the other instances to close theirs (see `Collab.docGone`).
+   */
+  docGone: (name: string, generation: number, gone: DocGone) => Promise<void>
 }
 
 /** Path of the document list. */
 const DOCS_PATH = '/api/docs'
 
-/** How much of a document's first line the list shows. */
-const PREVIEW_CHARS = 80
+/** What a client should wait before retrying while the database (or Redis) is down. */
+export const UNAVAILABLE_RETRY_MS = 2000
 
-/** The start of the first non-empty line of a document's text, from its stored updates. */
-async function previewOf(store: DocStore, name: string): Promise<string> {
-  const updates = await store.loadDocUpdates(name)
-  if (updates.length === 0) return ''
-  const doc = new Y.Doc()
+/** The list's cursor: where the page before ended, as base64url JSON. Opaque to clients. */
+const CursorSchema = z.object({ u: z.number().int(), n: DocNameSchema }).strict()
+
+function encodeCursor(cursor: DocCursor): string {
+  return Buffer.from(JSON.stringify({ u: cursor.updatedAt, n: cursor.name })).toString('base64url')
+}
+
+function decodeCursor(raw: string): DocCursor | undefined {
   try {
-    Y.applyUpdate(doc, Y.mergeUpdates(updates))
-    const text = doc.getText(COLLAB_TEXT_KEY).toString()
-    const line = text.split('\n').find((l) => l.trim() !== '') ?? ''
-    return [...line.trim()].slice(0, PREVIEW_CHARS).join('')
-  } finally {
-    doc.destroy()
+    const parsed = CursorSchema.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString()))
+    return parsed.success ? { updatedAt: parsed.data.u, name: parsed.data.n } : undefined
+  } catch {
+    return undefined
   }
 }
 
+/** "only Ada (who created it) may delete notes", or why nobody may. */
+function notYours(action: 'delete' | 'rename', name: string, owner: DocOwner | null): string {
+  if (owner === null) {
+    return `${name} was made before documents had owners, so nobody may ${action} it; anyone may still edit it`
+  }
+  return `only ${owner.name || 'the user'} who created ${name} may ${action} it; anyone may still edit it`
+}
+
 /**
- * `GET /api/docs` lists documents (most recently edited first, each with a preview line);
- * `POST /api/docs` `{ name }` creates one (201, or 409 `conflict` when it exists);
- * `PATCH /api/docs/<name>` `{ name }` renames one and `DELETE /api/docs/<name>` deletes it (both
- * close its open editors first). All need a session: the `duplex_session` cookie,
- * `Authorization: Bearer <token>` or `?token=`.
+ * `GET /api/docs` lists documents one page at a time (most recently edited first, each with its
+ * stored preview line and owner; `?limit=`, `?cursor=`), with an ETag for conditional requests;
+ * `POST /api/docs` `{ name }` creates one owned by the caller (201, or 409 `conflict` when it
+ * exists); `PATCH /api/docs/<name>` `{ name }` renames one and `DELETE /api/docs/<name>` deletes
+ * it, for its owner only (403 `forbidden` for anyone else), closing its open editors on every
+ * instance. All need a session: the `duplex_session` cookie, `Authorization: Bearer <token>` or
+ * `?token=`. While the database (or Redis) is down, every route answers 503 `unavailable` with
+ * `Retry-After`, having changed nothing.
  *
  * Returns a request handler that answers and returns true for its paths, false for any other.
  */
 export function createDocsRoutes(deps: DocsRoutesDeps) {
-  async function authorized(req: IncomingMessage, res: ServerResponse, url: URL) {
-    const session = await deps.verifyToken(tokenFromRequest(req, url))
-    if (!session.ok) sendError(res, 401, 'unauthorized', session.message)
-    return session.ok ? session.user : undefined
-  }
-
   async function body(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
     try {
       return await readJsonBody(req)
@@ -78,20 +89,49 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
     }
   }
 
-  async function handleList(
-    req: IncomingMessage,
-    res: ServerResponse,
-    userId: string,
-  ): Promise<void> {
-    if (req.method === 'GET') {
-      const docs = await deps.store.listDocs()
-      const withPreview: DocInfo[] = await Promise.all(
-        docs.map(async (doc) => ({ ...doc, preview: await previewOf(deps.store, doc.name) })),
-      )
-      const answer: DocList = { docs: withPreview }
-      sendJson(res, 200, answer)
+  async function handleList(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const params = Object.fromEntries(url.searchParams)
+    delete params.token
+    const query = DocListQuerySchema.safeParse(params)
+    if (!query.success) {
+      sendError(res, 400, 'invalid', describeZodError(query.error), zodIssues(query.error))
       return
     }
+    const after = query.data.cursor === undefined ? undefined : decodeCursor(query.data.cursor)
+    if (query.data.cursor !== undefined && !after) {
+      sendError(res, 400, 'invalid', 'cursor: not a nextCursor this server gave out')
+      return
+    }
+    const limit = query.data.limit ?? DOC_LIST_PAGE
+    // One more than asked says whether a next page exists, without counting.
+    const rows = await deps.store.listDocs({ limit: limit + 1, after })
+    const docs = rows.slice(0, limit)
+    const last = docs.at(-1)
+    const answer: DocList = {
+      docs,
+      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    }
+    const payload = JSON.stringify(answer)
+    const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`
+    // The list is the same for everyone, so a browser may keep it, as long as it asks first.
+    const headers = { ETag: etag, 'Cache-Control': 'private, no-cache' }
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers).end()
+      return
+    }
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(payload),
+    })
+    res.end(payload)
+  }
+
+  async function handleCreate(
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: { id: string; name: string },
+  ): Promise<void> {
     const raw = await body(req, res)
     if (raw === undefined) return
     const parsed = CreateDocSchema.safeParse(raw)
@@ -99,7 +139,7 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
       sendError(res, 400, 'invalid', describeZodError(parsed.error), zodIssues(parsed.error))
       return
     }
-    const verdict = await deps.creation.ensure(parsed.data.name, userId)
+    const verdict = await deps.creation.ensure(parsed.data.name, user)
     if (!verdict.ok) {
       if (verdict.code === 'rate_limited') {
         res.setHeader('Retry-After', String(verdict.retryAfterSeconds))
@@ -123,6 +163,7 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
     req: IncomingMessage,
     res: ServerResponse,
     rawName: string,
+    userId: string,
   ): Promise<void> {
     let decoded: string
     try {
@@ -137,13 +178,15 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
       return
     }
     if (req.method === 'DELETE') {
-      if (!(await deps.store.getDoc(name.data))) {
+      const result = await deps.store.deleteDoc(name.data, userId)
+      if (result.outcome === 'missing') {
         sendError(res, 404, 'not_found', `there is no document named ${name.data}`)
-        return
+      } else if (result.outcome === 'forbidden') {
+        sendError(res, 403, ApiErrorCode.forbidden, notYours('delete', name.data, result.owner))
+      } else {
+        await deps.docGone(name.data, result.generation, { kind: 'deleted' })
+        res.writeHead(204).end()
       }
-      await deps.closeDoc(name.data, CollabCloseCode.deleted)
-      await deps.store.deleteDoc(name.data)
-      res.writeHead(204).end()
       return
     }
     const raw = await body(req, res)
@@ -156,34 +199,46 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
     const to = parsed.data.name
     if (to === name.data) {
       const doc = await deps.store.getDoc(to)
-      if (doc) sendJson(res, 200, { doc } satisfies CreatedDoc)
-      else sendError(res, 404, 'not_found', `there is no document named ${to}`)
+      if (!doc) sendError(res, 404, 'not_found', `there is no document named ${to}`)
+      else if (doc.owner?.id !== userId)
+        sendError(res, 403, ApiErrorCode.forbidden, notYours('rename', to, doc.owner))
+      else sendJson(res, 200, { doc } satisfies CreatedDoc)
       return
     }
-    if (!(await deps.store.getDoc(name.data))) {
-      sendError(res, 404, 'not_found', `there is no document named ${name.data}`)
+    const result = await deps.store.renameDoc(name.data, to, userId)
+    switch (result.outcome) {
+      case 'missing':
+        sendError(res, 404, 'not_found', `there is no document named ${name.data}`)
+        return
+      case 'forbidden':
+        sendError(res, 403, ApiErrorCode.forbidden, notYours('rename', name.data, result.owner))
+        return
+      case 'taken':
+        sendError(res, 409, 'conflict', `a document named ${to} already exists`)
+        return
+      case 'renamed':
+        await deps.docGone(name.data, result.generation, {
+          kind: 'renamed',
+          to,
+          generation: result.toGeneration,
+        })
+        sendJson(res, 200, { doc: result.doc } satisfies CreatedDoc)
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, one: boolean) {
+    const session = await deps.verifyToken(tokenFromRequest(req, url))
+    if (!session.ok) {
+      sendError(res, 401, 'unauthorized', session.message)
       return
     }
-    if (await deps.store.getDoc(to)) {
-      sendError(res, 409, 'conflict', `a document named ${to} already exists`)
-      return
+    if (one) {
+      await handleOne(req, res, url.pathname.slice(DOCS_PATH.length + 1), session.user.id)
+    } else if (req.method === 'GET') {
+      await handleList(req, res, url)
+    } else {
+      await handleCreate(req, res, session.user)
     }
-    await deps.closeDoc(name.data, {
-      code: CollabCloseCode.renamed.code,
-      reason: `${CollabCloseCode.renamed.reason}${to}`,
-    })
-    const outcome = await deps.store.renameDoc(name.data, to)
-    if (outcome === 'missing') {
-      sendError(res, 404, 'not_found', `there is no document named ${name.data}`)
-      return
-    }
-    if (outcome === 'taken') {
-      sendError(res, 409, 'conflict', `a document named ${to} already exists`)
-      return
-    }
-    const doc = await deps.store.getDoc(to)
-    if (!doc) throw new Error(`document ${to} renamed but cannot be found`)
-    sendJson(res, 200, { doc } satisfies CreatedDoc)
   }
 
   return async function handleDocsRequest(
@@ -204,10 +259,26 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
       )
       return true
     }
-    const user = await authorized(req, res, url)
-    if (!user) return true
-    if (one) await handleOne(req, res, url.pathname.slice(DOCS_PATH.length + 1))
-    else await handleList(req, res, user.id)
+    try {
+      await handle(req, res, url, one)
+    } catch (error) {
+      // Nothing was changed: every write above is one transaction, and a failed one rolls back.
+      if (!isStoreUnavailable(error) || res.headersSent) throw error
+      sendUnavailable(res)
+    }
     return true
   }
+}
+
+/** 503 `unavailable` with a retry hint, in the body and as `Retry-After`. */
+function sendUnavailable(res: ServerResponse): void {
+  res.setHeader('Retry-After', String(Math.ceil(UNAVAILABLE_RETRY_MS / 1000)))
+  const body: ApiError = {
+    error: {
+      code: ApiErrorCode.unavailable,
+      message: `documents are unavailable: the database (or Redis) cannot be reached right now; nothing was changed, retry in ${UNAVAILABLE_RETRY_MS / 1000} s`,
+      retryAfterMs: UNAVAILABLE_RETRY_MS,
+    },
+  }
+  sendJson(res, 503, body)
 }

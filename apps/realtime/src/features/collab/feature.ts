@@ -63,7 +63,7 @@ export const collab = defineFeature<CollabEnv>({
     }
     return {
       connections: () => ({ yjs: yjs.connectionCount() }),
-      handleHttp: createDocsRoutes({ store, verifyToken, creation, closeDoc: yjs.closeDoc }),
+      handleHttp: createDocsRoutes({ store, verifyToken, creation, docGone: yjs.docGone }),
       upgradePrefixes: [`${COLLAB_PATH}/`],
       async stop() {
         const open = yjs.connectionCount()

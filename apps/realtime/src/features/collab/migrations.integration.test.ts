@@ -4,6 +4,7 @@ import {
   type TestDatabase,
 } from '../../shared/storage/test-database.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
 import * as Y from 'yjs'
 import {
   migrateDatabase,
@@ -46,25 +47,32 @@ describe.each(DATABASE_KINDS)('$kind collab migrations', ({ kind, skip }) => {
   })
 
   it('migrates a database made by the old 0001_initial cleanly, keeping its documents', async () => {
+    // Written with the old 0001_initial's columns only, as that version of the app did.
     const old = await openDatabase(options)
-    const before = createDocRepository(old.db.withTables<CollabTables>())
-    await before.createDoc('notes')
     const doc = new Y.Doc()
-    doc.getText('content').insert(0, 'from before')
-    await before.appendDocUpdate('notes', Y.encodeStateAsUpdate(doc))
+    doc.getText('content').insert(0, 'from before\nsecond line')
+    await sql`insert into docs (name, created_at, updated_at) values ('notes', 1, 2)`.execute(
+      old.db,
+    )
+    await sql`insert into doc_updates (doc_name, data, created_at)
+      values ('notes', ${Buffer.from(Y.encodeStateAsUpdate(doc))}, 2)`.execute(old.db)
     await old.close()
 
     expect(await migrateDatabase(options, withCollab)).toEqual([
       'collab_0001_initial',
       'collab_0002_doc_owner',
+      'collab_0003_generations',
     ])
     const database = await openDatabase(options, withCollab)
     try {
       const store = createDocRepository(database.db.withTables<CollabTables>())
-      expect((await store.listDocs()).map((d) => d.name)).toEqual(['notes'])
+      // Nobody owns it; its preview was filled in from its stored text.
+      expect(await store.listDocs({ limit: 10 })).toEqual([
+        { name: 'notes', createdAt: 1, updatedAt: 2, owner: null, preview: 'from before' },
+      ])
       const reloaded = new Y.Doc()
       for (const update of await store.loadDocUpdates('notes')) Y.applyUpdate(reloaded, update)
-      expect(reloaded.getText('content').toString()).toBe('from before')
+      expect(reloaded.getText('content').toString()).toBe('from before\nsecond line')
     } finally {
       await database.close()
     }

@@ -1,5 +1,7 @@
-import type { Kysely, Migration } from 'kysely'
+import { sql, type Kysely, type Migration } from 'kysely'
+import * as Y from 'yjs'
 import type { StorageDialect } from '../../shared/storage/database.ts'
+import { previewOfDoc } from './preview.ts'
 
 /**
  * Collab's tables. Names start with `collab_`; never edit one that has shipped, add one.
@@ -51,8 +53,52 @@ export function collabMigrations(dialect: StorageDialect): Record<string, Migrat
         await db.schema.alterTable('docs').addColumn('created_by', 'text').execute()
       },
     },
+    // Generations and tombstones, so a delete or rename is final on every instance: a write from a
+    // copy loaded before it carries an older generation and is refused (see repository.ts). The
+    // owner's display name, for the list. The preview line, stored so the list never reads
+    // document contents (backfilled once here), and an index for the list's keyset pages.
+    collab_0003_generations: {
+      async up(db: Kysely<unknown>) {
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        await db.schema
+          .alterTable('docs')
+          .addColumn('generation', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute()
+        await db.schema.alterTable('docs').addColumn('owner_name', 'text').execute()
+        await db.schema
+          .alterTable('docs')
+          .addColumn('preview', 'text', (c) => c.notNull().defaultTo(''))
+          .execute()
+        await db.schema
+          .createTable('doc_tombstones')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('generation', 'integer', (c) => c.notNull())
+          .addColumn('renamed_to', 'text')
+          .addColumn('renamed_to_generation', 'integer')
+          .addColumn('deleted_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createIndex('docs_updated_at_name')
+          .on('docs')
+          .columns(['updated_at desc', 'name'])
+          .execute()
+        const { rows: names } = await sql<{ name: string }>`select name from docs`.execute(db)
+        for (const { name } of names) {
+          const { rows } = await sql<{ data: Uint8Array }>`
+            select data from doc_updates where doc_name = ${name} order by id`.execute(db)
+          if (rows.length === 0) continue
+          const doc = new Y.Doc()
+          Y.transact(doc, () => {
+            for (const row of rows) Y.applyUpdate(doc, new Uint8Array(row.data))
+          })
+          const preview = previewOfDoc(doc)
+          doc.destroy()
+          await sql`update docs set preview = ${preview} where name = ${name}`.execute(db)
+        }
+      },
+    },
   }
 }
 
 /** Collab's tables, children first: what `retired-features.ts` drops if collab is removed. */
-export const COLLAB_TABLES = ['doc_updates', 'docs'] as const
+export const COLLAB_TABLES = ['doc_tombstones', 'doc_updates', 'docs'] as const

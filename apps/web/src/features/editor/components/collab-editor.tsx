@@ -34,7 +34,13 @@ export function CollabEditor({ docName }: { docName: string }) {
   const user = session?.user ?? { id: 'anonymous', name: 'Anonymous' }
   const collab = useCollabDoc(docName, user, onWire)
   const realtimeUrl = useRealtimeUrl()
-  const failing = collab.status !== 'open' && !collab.refusal && !collab.gone && !collab.offline
+  // A server that closed with 1013 answered: its storage is down, which says so below.
+  const failing =
+    collab.status !== 'open' &&
+    !collab.refusal &&
+    !collab.gone &&
+    !collab.offline &&
+    !collab.storeUnavailable
   const originRefusal = useOriginRefusal(realtimeUrl, failing ? collab.failedAttempts : 0)
   const detail =
     collab.status === 'open'
@@ -59,6 +65,15 @@ export function CollabEditor({ docName }: { docName: string }) {
           </div>
         </div>
         {collab.refusal && <ConnectionRefused reason={collab.refusal} onRetry={collab.retry} />}
+        {collab.status !== 'open' && !collab.gone && collab.storeUnavailable && (
+          <p
+            role="alert"
+            data-testid="doc-unavailable"
+            className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          >
+            {t('doc.unavailable')}
+          </p>
+        )}
         {originRefusal ? (
           <OriginRefused refusal={originRefusal} />
         ) : (

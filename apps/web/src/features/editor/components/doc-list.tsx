@@ -3,43 +3,91 @@
 import { DocNameSchema, type DocInfo } from '@duplex/protocol/collab'
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
+import { useTranslations } from 'next-intl'
 import { useId, useState, type FormEvent } from 'react'
 import { useOriginRefusal } from '@/shared/hooks/use-origin-refusal'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
+import { useSession } from '@/shared/hooks/use-session'
 import { OriginRefused } from '@/shared/ui/session/origin-refused'
 import { UserMenu } from '@/shared/ui/session/user-menu'
 import { SyncGuide } from './sync-guide'
-import { useRealtimeDocs, type CreateDocResult } from '@/features/editor/hooks/use-realtime-docs'
+import {
+  useRealtimeDocs,
+  type CreateDocResult,
+  type DocsProblem,
+} from '@/features/editor/hooks/use-realtime-docs'
 
 const rowButton =
   'rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
 
-/** One document: open it, or rename or delete it in place (with a confirm step for delete). */
+type Translate = ReturnType<typeof useTranslations<'editor.list'>>
+
+/** A failed request about documents, in the reader's language. */
+export function describeProblem(t: Translate, problem: DocsProblem): string {
+  switch (problem.kind) {
+    case 'unreachable':
+      return t('problem.unreachable', { url: problem.url })
+    case 'unexpected':
+      return t('problem.unexpected', { status: problem.status })
+    case 'api':
+      switch (problem.code) {
+        case 'forbidden':
+          return t('problem.forbidden')
+        case 'unavailable':
+          return t('problem.unavailable')
+        case 'conflict':
+          return t('problem.conflict')
+        case 'limit_reached':
+          return t('problem.limitReached')
+        case 'rate_limited':
+          return t('problem.rateLimited')
+        default:
+          return t('problem.other', { message: problem.message })
+      }
+  }
+}
+
+/** Whether the signed-in user may rename and delete `doc`, and if not, why, in words. */
+function permissionOf(t: Translate, doc: DocInfo, userId: string | undefined) {
+  if (doc.owner === null) return { mine: false, label: t('noOwner'), hint: t('noOwnerHint') }
+  if (doc.owner.id === userId) return { mine: true, label: '', hint: '' }
+  const owner = doc.owner.name || t('someone')
+  return { mine: false, label: t('ownerOnly', { owner }), hint: t('ownerOnlyHint', { owner }) }
+}
+
+/**
+ * One document: open it; rename or delete it in place (with a confirm step for delete) when it is
+ * yours, or see who may.
+ */
 function DocRow({
   doc,
   now,
+  userId,
   rename,
   remove,
 }: {
   doc: DocInfo
   now: number
+  userId: string | undefined
   rename: (from: string, to: string) => Promise<CreateDocResult>
-  remove: (name: string) => Promise<{ ok: true } | { ok: false; message: string }>
+  remove: (name: string) => Promise<{ ok: true } | { ok: false; problem: DocsProblem }>
 }) {
+  const t = useTranslations('editor.list')
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view')
   const [draft, setDraft] = useState(doc.name)
   const [problem, setProblem] = useState<string | null>(null)
   const inputId = useId()
+  const permission = permissionOf(t, doc, userId)
 
   const onRename = async (event: FormEvent) => {
     event.preventDefault()
     const parsed = DocNameSchema.safeParse(toDocName(draft))
     if (!parsed.success) {
-      setProblem('Use 1–64 letters, digits, _ or -, e.g. meeting-notes.')
+      setProblem(t('badName'))
       return
     }
     const result = await rename(doc.name, parsed.data)
-    if (!result.ok) setProblem(result.message)
+    if (!result.ok) setProblem(describeProblem(t, result.problem))
     else setMode('view')
   }
 
@@ -48,7 +96,7 @@ function DocRow({
       {mode === 'rename' ? (
         <form onSubmit={onRename} className="flex flex-wrap items-center gap-2">
           <label htmlFor={inputId} className="sr-only">
-            New name for {doc.name}
+            {t('newNameLabel', { name: doc.name })}
           </label>
           <input
             id={inputId}
@@ -58,10 +106,10 @@ function DocRow({
             className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
           />
           <button type="submit" className={rowButton}>
-            Save
+            {t('save')}
           </button>
           <button type="button" className={rowButton} onClick={() => setMode('view')}>
-            Cancel
+            {t('cancel')}
           </button>
         </form>
       ) : (
@@ -82,27 +130,36 @@ function DocRow({
                 className="block truncate text-xs text-slate-500 dark:text-slate-400"
                 data-testid="doc-preview"
               >
-                {doc.preview || 'Empty'}
+                {doc.preview || t('emptyPreview')}
               </span>
             </span>
             <span className="hidden shrink-0 text-xs text-slate-500 sm:inline dark:text-slate-400">
-              edited {ago(doc.updatedAt, now)}
+              {edited(t, doc.updatedAt, now)}
             </span>
           </Link>
-          {mode === 'confirm-delete' ? (
+          {!permission.mine ? (
+            <span
+              data-testid="doc-owner-only"
+              title={permission.hint}
+              className="max-w-40 shrink-0 text-right text-xs text-slate-500 dark:text-slate-400"
+            >
+              {permission.label}
+              <span className="sr-only">. {permission.hint}</span>
+            </span>
+          ) : mode === 'confirm-delete' ? (
             <>
               <button
                 type="button"
                 className={`${rowButton} text-red-700 dark:text-red-300`}
                 onClick={async () => {
                   const result = await remove(doc.name)
-                  if (!result.ok) setProblem(result.message)
+                  if (!result.ok) setProblem(describeProblem(t, result.problem))
                 }}
               >
-                Yes, delete {doc.name}
+                {t('confirmDelete', { name: doc.name })}
               </button>
               <button type="button" className={rowButton} onClick={() => setMode('view')}>
-                Keep
+                {t('keep')}
               </button>
             </>
           ) : (
@@ -110,22 +167,22 @@ function DocRow({
               <button
                 type="button"
                 className={rowButton}
-                aria-label={`Rename ${doc.name}`}
+                aria-label={t('renameLabel', { name: doc.name })}
                 onClick={() => {
                   setDraft(doc.name)
                   setProblem(null)
                   setMode('rename')
                 }}
               >
-                Rename
+                {t('rename')}
               </button>
               <button
                 type="button"
                 className={rowButton}
-                aria-label={`Delete ${doc.name}`}
+                aria-label={t('deleteLabel', { name: doc.name })}
                 onClick={() => setMode('confirm-delete')}
               >
-                Delete
+                {t('delete')}
               </button>
             </>
           )}
@@ -140,14 +197,14 @@ function DocRow({
   )
 }
 
-function ago(ts: number, now: number): string {
+function edited(t: Translate, ts: number, now: number): string {
   const seconds = Math.max(0, Math.round((now - ts) / 1000))
-  if (seconds < 45) return 'just now'
+  if (seconds < 45) return t('editedJustNow')
   const minutes = Math.round(seconds / 60)
-  if (minutes < 60) return `${minutes} min ago`
+  if (minutes < 60) return t('editedMinutes', { minutes })
   const hours = Math.round(minutes / 60)
-  if (hours < 24) return `${hours} h ago`
-  return new Date(ts).toLocaleDateString()
+  if (hours < 24) return t('editedHours', { hours })
+  return t('editedOn', { date: new Date(ts).toLocaleDateString() })
 }
 
 /** "Meeting notes" → "meeting-notes". */
@@ -160,9 +217,12 @@ function toDocName(input: string): string {
 }
 
 export function DocList() {
-  const { docs, error, create, rename, remove } = useRealtimeDocs()
+  const t = useTranslations('editor.list')
+  const { session } = useSession()
+  const { docs, problem, hasMore, loadingMore, loadMore, create, rename, remove } =
+    useRealtimeDocs()
   // A list that cannot load may be refused by origin: that is said as such, with the fix.
-  const originRefusal = useOriginRefusal(useRealtimeUrl(), error ? 1 : 0)
+  const originRefusal = useOriginRefusal(useRealtimeUrl(), problem?.kind === 'unreachable' ? 1 : 0)
   const router = useRouter()
   const [draft, setDraft] = useState('')
   const [formError, setFormError] = useState<string | null>(null)
@@ -175,7 +235,7 @@ export function DocList() {
     event.preventDefault()
     const parsed = DocNameSchema.safeParse(name)
     if (!parsed.success) {
-      setFormError('Use 1–64 letters, digits, _ or -, e.g. meeting-notes.')
+      setFormError(t('badName'))
       return
     }
     setBusy(true)
@@ -183,8 +243,8 @@ export function DocList() {
     const result = await create(parsed.data)
     setBusy(false)
     // An existing name is not a dead end: open it.
-    if (!result.ok && result.code !== 'conflict') {
-      setFormError(result.message)
+    if (!result.ok && !(result.problem.kind === 'api' && result.problem.code === 'conflict')) {
+      setFormError(describeProblem(t, result.problem))
       return
     }
     setDraft('')
@@ -199,11 +259,11 @@ export function DocList() {
       >
         <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
           <h2 id="docs-title" className="font-semibold">
-            Documents
+            {t('title')}
           </h2>
           <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2" noValidate>
             <label htmlFor={inputId} className="sr-only">
-              New document name
+              {t('newLabel')}
             </label>
             <input
               id={inputId}
@@ -219,13 +279,16 @@ export function DocList() {
               disabled={busy}
               className="rounded-md bg-ws-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-ws-700 disabled:opacity-60"
             >
-              New document
+              {t('newButton')}
             </button>
           </form>
           <div className="ml-auto">
             <UserMenu />
           </div>
         </div>
+        <p className="border-b border-slate-200 px-4 py-2 text-xs text-slate-600 dark:border-slate-800 dark:text-slate-400">
+          {t('rule')}
+        </p>
         {formError && (
           <p
             id={`${inputId}-error`}
@@ -240,19 +303,19 @@ export function DocList() {
             <OriginRefused refusal={originRefusal} />
           </div>
         ) : (
-          error && (
+          problem && (
             <p
               role="alert"
               className="border-b border-slate-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-slate-800 dark:bg-amber-950 dark:text-amber-100"
             >
-              {error}
+              {describeProblem(t, problem)}
             </p>
           )
         )}
         {docs === null ? (
           <ul
             aria-busy="true"
-            aria-label="Loading documents"
+            aria-label={t('loading')}
             className="divide-y divide-slate-100 dark:divide-slate-800"
           >
             {[0, 1, 2].map((i) => (
@@ -263,14 +326,35 @@ export function DocList() {
           </ul>
         ) : docs.length === 0 ? (
           <p className="px-4 py-10 text-center text-sm text-slate-500 dark:text-slate-400">
-            No documents yet. Create one, then open it in a second window.
+            {t('empty')}
           </p>
         ) : (
-          <ul aria-label="Documents" className="divide-y divide-slate-100 dark:divide-slate-800">
-            {docs.map((doc) => (
-              <DocRow key={doc.name} doc={doc} now={now} rename={rename} remove={remove} />
-            ))}
-          </ul>
+          <>
+            <ul aria-label={t('title')} className="divide-y divide-slate-100 dark:divide-slate-800">
+              {docs.map((doc) => (
+                <DocRow
+                  key={doc.name}
+                  doc={doc}
+                  now={now}
+                  userId={session?.user.id}
+                  rename={rename}
+                  remove={remove}
+                />
+              ))}
+            </ul>
+            {hasMore && (
+              <div className="border-t border-slate-200 px-4 py-3 text-center dark:border-slate-800">
+                <button
+                  type="button"
+                  className={rowButton}
+                  disabled={loadingMore}
+                  onClick={() => void loadMore()}
+                >
+                  {loadingMore ? t('loadingMore') : t('loadMore')}
+                </button>
+              </div>
+            )}
+          </>
         )}
       </section>
       <SyncGuide />

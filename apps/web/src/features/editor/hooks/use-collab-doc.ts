@@ -46,6 +46,11 @@ export interface CollabDocState {
   peers: CollabPeer[]
   /** Why the server refused us (`unauthorized: token expired`), when it did. */
   refusal: string | null
+  /**
+   * The server closed the last attempt with 1013 (`CollabCloseCode.unavailable`): its storage is
+   * down. y-websocket keeps retrying, and edits stay in the page meanwhile.
+   */
+  storeUnavailable: boolean
   /** The document was deleted or renamed (close codes 4404 and 4409) while this page had it open. */
   gone: { kind: 'deleted' } | { kind: 'renamed'; to: string } | null
   /** Connection attempts that failed in a row since the document was last open. */
@@ -71,7 +76,7 @@ const PROBE_EVERY_MS = 5000
  */
 async function probeSession(baseUrl: string, token: string | undefined): Promise<string | null> {
   try {
-    const response = await fetch(`${baseUrl}/api/docs`, {
+    const response = await fetch(`${baseUrl}/api/docs?limit=1`, {
       credentials: 'include',
       headers: token ? { Authorization: `Bearer ${token}` } : {},
       cache: 'no-store',
@@ -128,6 +133,7 @@ export function useCollabDoc(
   const [peers, setPeers] = useState<CollabPeer[]>([])
   const [refusal, setRefusal] = useState<string | null>(null)
   const [gone, setGone] = useState<CollabDocState['gone']>(null)
+  const [storeUnavailable, setStoreUnavailable] = useState(false)
   const [failedAttempts, setFailedAttempts] = useState(0)
   const [canUndo, setCanUndo] = useState(false)
   const [canRedo, setCanRedo] = useState(false)
@@ -203,6 +209,7 @@ export function useCollabDoc(
           setConnection(connections)
           everConnected = true
           setFailedAttempts(0)
+          setStoreUnavailable(false)
           opened = true
           setStatus('open')
           setRefusal(null)
@@ -214,8 +221,9 @@ export function useCollabDoc(
         }
       })
       p.on('sync', (isSynced: boolean) => setSynced(isSynced))
-      p.on('connection-close', () => {
+      p.on('connection-close', (event) => {
         setSynced(false)
+        if (event?.code === CollabCloseCode.unavailable.code) setStoreUnavailable(true)
         if (!opened) setFailedAttempts((n) => n + 1)
         if (opened || Date.now() - lastProbe < PROBE_EVERY_MS) return
         lastProbe = Date.now()
@@ -283,6 +291,7 @@ export function useCollabDoc(
     synced,
     peers,
     refusal,
+    storeUnavailable,
     gone,
     failedAttempts,
     canUndo,
