@@ -88,7 +88,11 @@ function createServices(): Services {
   const heartbeat = createHeartbeat(env.SSE_HEARTBEAT_MS)
   const readiness = createReadiness()
   if (redis) readiness.register('redis', redis.probe)
-  if (database) readiness.register('database', cachedProbe(() => database.pool.query('select 1')))
+  if (database)
+    readiness.register(
+      'database',
+      cachedProbe(() => database.pool.query('select 1')),
+    )
   const created = new Map<string, WebFeatureServer>()
   let draining = false
   let drained: Promise<void> | undefined
