@@ -4,6 +4,9 @@ const chat: DemoManifest = {
   name: 'chat',
   title: 'Chat (Socket.IO)',
   paths: [
+    'e2e/faults/parts/chat.ts',
+    // Kills Redis in the middle of chat's session recoveries; without chat it has nothing to drive.
+    'apps/realtime/src/process-survival.integration.test.ts',
     // Runs chat and the editor together across instances; it goes with either of them. // demo:editor
     'apps/realtime/src/cluster.integration.test.ts', // demo:editor
     'apps/web/src/features/chat',

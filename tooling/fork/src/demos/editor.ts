@@ -4,6 +4,7 @@ const editor: DemoManifest = {
   name: 'editor',
   title: 'Collaborative editor (Yjs over WebSocket)',
   paths: [
+    'e2e/faults/parts/editor.ts',
     // Runs chat and the editor together across instances; it goes with either of them. // demo:chat
     'apps/realtime/src/cluster.integration.test.ts', // demo:chat
     'apps/web/src/features/editor',

@@ -4,6 +4,7 @@ const progress: DemoManifest = {
   name: 'progress',
   title: 'Job progress (SSE)',
   paths: [
+    'e2e/faults/parts/progress.ts',
     'apps/web/src/features/progress',
     'apps/web/src/app/progress',
     'apps/web/src/app/api/jobs',

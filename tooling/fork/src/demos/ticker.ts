@@ -4,6 +4,7 @@ const ticker: DemoManifest = {
   name: 'ticker',
   title: 'Stock ticker (SSE)',
   paths: [
+    'e2e/faults/parts/ticker.ts',
     'apps/web/src/features/ticker',
     'apps/web/src/app/ticker',
     'apps/web/src/app/api/ticker',

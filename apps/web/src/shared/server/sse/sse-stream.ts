@@ -229,7 +229,7 @@ export function createSseStream(options: SseStreamOptions): {
   // A request aborted before its stream existed (the client left while the route was awaiting a
   // session or a lookup) is closed on the next microtask, not here: run now, `onClose` would come
   // before the caller had registered the stream, and the caller would then count a stream that is
-  // gone for ever (a few aborted opens would use up a user's share of /compare).
+  // gone for ever (a few aborted opens would use up a user's share of a capped stream).
   if (options.signal.aborted) queueMicrotask(onAbort)
   else options.signal.addEventListener('abort', onAbort, { once: true })
 
