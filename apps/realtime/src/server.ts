@@ -1,9 +1,10 @@
 import {
   createFileRevocationStore,
-  createRedisRevocationStore,
   loadSessionSecret,
   verifySessionToken,
+  type RevocationStore,
 } from '@duplex/auth'
+import { createClusterRevocationStore } from '@duplex/auth/cluster'
 import type { ClusterMode } from '@duplex/cluster'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
@@ -21,9 +22,10 @@ import { handleCors, sendError, sendJson } from './shared/http.ts'
 import type { Logger } from './shared/log.ts'
 import { createMetrics } from './shared/metrics.ts'
 import { createOriginPolicy } from './shared/origins.ts'
+import type { SignOuts } from './shared/session-connections.ts'
 import { createSocketIo, type SharedSocketServer } from './shared/socket-io.ts'
 import { SQLITE_FILE, openDatabase, type Database } from './shared/storage/database.ts'
-import { collectMigrations } from './shared/storage/migrations.ts'
+import { serverMigrations } from './shared/storage/migrations.ts'
 
 export interface RealtimeServerOptions {
   /** `REALTIME_PORT`; 0 picks a free port (tests). */
@@ -99,6 +101,7 @@ function safeEqual(a: string, b: string): boolean {
 interface Running {
   database: Database
   cluster?: ClusterNode
+  revocations?: RevocationStore
   io?: SharedSocketServer
   /** Attached so far, in list order. */
   attached: { name: string; feature: AttachedFeature }[]
@@ -140,7 +143,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       cluster
         ? { kind: 'postgres', url: cluster.databaseUrl, schema: cluster.databaseSchema }
         : { kind: 'sqlite', file: path.join(options.dataDir, SQLITE_FILE) },
-      (dialect) => collectMigrations(dialect, features),
+      (dialect) => serverMigrations(dialect, features),
     )
     const state: Running = { database, attached: [] }
     running = state
@@ -152,10 +155,23 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         allowed: options.allowedOrigins,
         sameHostInDev: options.dev ?? false,
       })
-      // Sign-out is written where the web app writes it: the data folder, or Redis in a cluster.
-      const revocations = node
-        ? createRedisRevocationStore(node.redis, node.keyPrefix)
+      // Sign-outs are read where the web app writes them: the data folder, or in a cluster the
+      // database (with Redis as the fast path and the broadcast). Each one closes that session's
+      // connections here, whichever instance it was made on.
+      const revocations: RevocationStore = node
+        ? createClusterRevocationStore({
+            db: database.db,
+            redis: node.redis,
+            subscriber: node.subscriber,
+            keyPrefix: node.keyPrefix,
+            log: (message) => log.warn(`[sessions] ${message}`),
+          })
         : createFileRevocationStore({ dataDir: options.dataDir })
+      state.revocations = revocations
+      const signOuts: SignOuts = {
+        onSignedOut: (listener) => revocations.onRevoked(listener),
+        isSignedOut: (tokenId) => revocations.knownRevoked(tokenId),
+      }
       const verifyToken = (token: string | undefined) =>
         verifySessionToken(token, secret, { revocations })
       const faults = createFaultRegistry(faultSettingsFrom(options.env ?? {}), verifyToken)
@@ -227,6 +243,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const io = createSocketIo(httpServer, {
         originPolicy,
         verifyToken,
+        signOuts,
         metrics,
         log,
         redis: node && { client: node.redis, keyPrefix: node.keyPrefix },
@@ -250,6 +267,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           db: database.db,
           dialect: database.dialect,
           verifyToken,
+          signOuts,
           originPolicy,
           metrics,
           log,
@@ -288,7 +306,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   }
 
   async function teardown(state: Running): Promise<void> {
-    const { httpServer, io, attached, cluster, database } = state
+    const { httpServer, io, attached, cluster, database, revocations } = state
     // New connections go to another instance (the load balancer sees the port closed).
     const listenerClosed = httpServer?.listening
       ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
@@ -311,6 +329,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       httpServer?.closeAllConnections()
     }
     await listenerClosed
+    await revocations?.close()
     if (cluster) {
       await cluster.close()
       log.info('[realtime] left the cluster and closed Redis')

@@ -16,6 +16,7 @@ import {
   readJsonBody,
   sendError,
   sendJson,
+  sendSessionRefused,
   tokenFromRequest,
 } from '../../shared/http.ts'
 import type { VerifyToken } from '../../shared/feature.ts'
@@ -64,7 +65,7 @@ async function previewOf(store: DocStore, name: string): Promise<string> {
 export function createDocsRoutes(deps: DocsRoutesDeps) {
   async function authorized(req: IncomingMessage, res: ServerResponse, url: URL) {
     const session = await deps.verifyToken(tokenFromRequest(req, url))
-    if (!session.ok) sendError(res, 401, 'unauthorized', session.message)
+    if (!session.ok) sendSessionRefused(res, session)
     return session.ok ? session.user : undefined
   }
 
