@@ -4,6 +4,7 @@ import type { ReactNode } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
 import { RealtimeUnreachable } from '@/shared/ui/session/realtime-unreachable'
+import { SessionEnded } from '@/shared/ui/session/session-ended'
 import { UserMenu } from '@/shared/ui/session/user-menu'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 import { describeConnectionError, UNREACHABLE_AFTER_ATTEMPTS } from '@/shared/lib/connection-error'
@@ -20,7 +21,12 @@ export function ChatStatusBar({ children }: { children?: ReactNode }) {
         ? (describeConnectionError(state.lastError) ?? undefined)
         : undefined
   const unreachable =
-    state.status !== 'open' && !state.refusal && state.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS
+    state.status !== 'open' &&
+    !state.refusal &&
+    !state.ended &&
+    // Refused with `unavailable` (a store is down) means the server answered, and says so.
+    !state.lastError?.startsWith('unavailable:') &&
+    state.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
@@ -43,6 +49,9 @@ export function ChatStatusBar({ children }: { children?: ReactNode }) {
         </div>
       </div>
       {unreachable && <RealtimeUnreachable url={url ?? undefined} />}
+      {state.ended && connection && (
+        <SessionEnded why={state.ended} onRetry={() => connection.retry()} />
+      )}
       {state.refusal && connection && (
         <ConnectionRefused reason={state.refusal} onRetry={() => connection.retry()} />
       )}

@@ -6,6 +6,7 @@ import { useCallback } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
 import { RealtimeUnreachable } from '@/shared/ui/session/realtime-unreachable'
+import { SessionEnded } from '@/shared/ui/session/session-ended'
 import { UserMenu } from '@/shared/ui/session/user-menu'
 import { RICH_TAGS } from '@/shared/ui/rich-text'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
@@ -54,9 +55,11 @@ export function CollabEditor({ docName }: { docName: string }) {
             <UserMenu />
           </div>
         </div>
+        {collab.ended && <SessionEnded why={collab.ended} onRetry={collab.retry} />}
         {collab.refusal && <ConnectionRefused reason={collab.refusal} onRetry={collab.retry} />}
         {collab.status !== 'open' &&
           !collab.refusal &&
+          !collab.ended &&
           !collab.gone &&
           !collab.offline &&
           collab.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS && (
