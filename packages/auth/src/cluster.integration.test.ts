@@ -21,6 +21,13 @@ import { createSessionToken, verifySessionToken } from './token.ts'
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const secret = 'a-test-secret-that-is-long-enough-for-hs256'
 
+/** One instance's network path to Redis; `cut` is a partition that closes no connection. */
+interface Link {
+  cut: boolean
+  /** GETs sent over it. */
+  gets?: number
+}
+
 /** One in-memory Redis: keys, channels, and what a restart or an outage does to its clients. */
 class FakeRedis {
   keys = new Map<string, string>()
@@ -30,24 +37,27 @@ class FakeRedis {
   held: (() => void)[] | undefined
   refusePublish = false
 
-  client(): RevocationRedis {
-    const check = () => {
+  client(link: Link = { cut: false }): RevocationRedis {
+    const check = async () => {
+      // A partition that closes nothing: the command is never answered.
+      if (link.cut) await new Promise(() => undefined)
       if (!this.up) throw new Error('Connection is closed.')
     }
     return {
       set: async (key, value) => {
-        check()
+        await check()
         this.keys.set(key, value)
       },
       get: async (key) => {
-        check()
+        link.gets = (link.gets ?? 0) + 1
+        await check()
         return this.keys.get(key) ?? null
       },
       publish: async (channel, message) => {
-        check()
+        await check()
         if (this.refusePublish) throw new Error('Connection is closed.')
         for (const subscriber of this.subscribers) {
-          if (!subscriber.channels.has(channel)) continue
+          if (!subscriber.channels.has(channel) || subscriber.link.cut) continue
           const send = () => subscriber.emit('message', channel, message)
           if (this.held) this.held.push(send)
           else queueMicrotask(send)
@@ -56,8 +66,8 @@ class FakeRedis {
     }
   }
 
-  subscriber(): FakeSubscriber {
-    const subscriber = new FakeSubscriber(this)
+  subscriber(link: Link = { cut: false }): FakeSubscriber {
+    const subscriber = new FakeSubscriber(this, link)
     this.subscribers.add(subscriber)
     return subscriber
   }
@@ -85,10 +95,14 @@ class FakeSubscriber extends EventEmitter implements RevocationSubscriber {
   status = 'ready'
   channels = new Set<string>()
   private remembered = new Set<string>()
-  constructor(private readonly redis: FakeRedis) {
+  constructor(
+    private readonly redis: FakeRedis,
+    readonly link: Link,
+  ) {
     super()
   }
   async subscribe(channel: string) {
+    if (this.link.cut) await new Promise(() => undefined)
     if (!this.redis.up) throw new Error('Connection is closed.')
     this.channels.add(channel)
     this.remembered.add(channel)
@@ -193,7 +207,9 @@ describe.skipIf(!reachable)('the cluster revocation store', () => {
       dialect: new PostgresDialect({ pool }),
       log: (event) => void queries.push(event.query.sql),
     })
-    const [web, other] = [await instance(), await instance({ db: counted })]
+    const [web, other] = [await instance(), await instance({ db: counted, resyncMs: 200 })]
+    const heard: string[] = []
+    other.onRevoked((jti) => heard.push(jti))
     const before = await createSessionToken({ id: 'u_ada', name: 'Ada' }, secret)
     const kept = await createSessionToken({ id: 'u_bob', name: 'Bob' }, secret)
     await web.revoke(before.tokenId, before.expiresAt)
@@ -205,9 +221,11 @@ describe.skipIf(!reachable)('the cluster revocation store', () => {
     const during = await createSessionToken({ id: 'u_cy', name: 'Cy' }, secret)
     await web.revoke(during.tokenId, during.expiresAt) // stored; the broadcast fails
     expect(await check(other, during.token)).toMatchObject({ reason: 'revoked' })
-    // One `other` has not asked about: only the resync after Redis is back can tell it.
+    // One `other` does not ask about: it hears of it from the table all the same, while Redis is
+    // still down (so the session's connections there close).
     const unseen = await createSessionToken({ id: 'u_di', name: 'Di' }, secret)
     await web.revoke(unseen.tokenId, unseen.expiresAt)
+    await vi.waitFor(() => expect(heard).toContain(unseen.tokenId), { timeout: 3000 })
 
     redis.start()
     expect(redis.keys.size).toBe(0)
@@ -309,6 +327,44 @@ describe.skipIf(!reachable)('the cluster revocation store', () => {
     await web.revoke(first.tokenId, first.expiresAt)
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(heard).toEqual([first.tokenId, second.tokenId])
+  })
+
+  it('an instance cut off from Redis without noticing asks the database, and still hears sign-outs', async () => {
+    newRedis()
+    const web = await instance()
+    const link: Link = { cut: false }
+    const cutOff = createClusterRevocationStore({
+      db,
+      redis: redis.client(link),
+      subscriber: redis.subscriber(link),
+      keyPrefix: prefix,
+      log: () => {},
+      resyncMs: 200,
+      redisTimeoutMs: 300,
+    })
+    stores.push(cutOff)
+    await cutOff.ready()
+    const heard: string[] = []
+    cutOff.onRevoked((jti) => heard.push(jti))
+
+    link.cut = true
+    const session = await createSessionToken({ id: 'u_ada', name: 'Ada' }, secret)
+    const other = await createSessionToken({ id: 'u_bob', name: 'Bob' }, secret)
+    await web.revoke(session.tokenId, session.expiresAt)
+    // Its subscriber was told nothing; its first GET times out, and the database answers.
+    expect(await check(cutOff, other.token)).toMatchObject({ ok: true })
+    expect(cutOff.mode()).toBe('database')
+    // Later checks go straight to the database instead of waiting for Redis each time.
+    const gets = link.gets
+    expect(await check(cutOff, other.token)).toMatchObject({ ok: true })
+    expect(link.gets).toBe(gets)
+    // The sign-out made elsewhere reaches its listeners through the table, unasked (so its
+    // connections close), and its checks refuse the token.
+    await vi.waitFor(() => expect(heard).toEqual([session.tokenId]), { timeout: 3000 })
+    expect(await check(cutOff, session.token)).toMatchObject({ reason: 'revoked' })
+
+    link.cut = false
+    await vi.waitFor(() => expect(cutOff.mode()).toBe('live'), { timeout: 3000 })
   })
 
   it('drops entries whose token has expired, from memory and from the table', async () => {
