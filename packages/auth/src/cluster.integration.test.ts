@@ -43,7 +43,12 @@ class FakeRedis {
       if (link.cut) await new Promise(() => undefined)
       if (!this.up) throw new Error('Connection is closed.')
     }
+    // What ioredis knows: a restart closes the connection, a silent partition does not.
+    const isUp = () => this.up
     return {
+      get status() {
+        return isUp() ? 'ready' : 'reconnecting'
+      },
       set: async (key, value) => {
         await check()
         this.keys.set(key, value)

@@ -59,6 +59,8 @@ export const SESSION_MIGRATIONS: Record<string, Migration> = {
 
 /** The Redis commands the store sends; an ioredis client fits as it is. */
 export interface RevocationRedis {
+  /** ioredis' connection state: anything but `ready` skips Redis at once instead of queueing. */
+  readonly status?: string
   set(key: string, value: string, mode: 'PX', ms: number): Promise<unknown>
   get(key: string): Promise<string | null>
   publish(channel: string, message: string): Promise<unknown>
@@ -371,6 +373,8 @@ export function createClusterRevocationStore(
     async isRevoked(jti) {
       const expiresAt = known.get(jti)
       if (expiresAt !== undefined && expiresAt > now()) return true
+      // A command connection that knows it is down would queue the GET until the timeout.
+      if (live && redis.status !== undefined && redis.status !== 'ready') lostRedis()
       if (live) {
         try {
           const value = await within(redis.get(keyOf(jti)), redisTimeoutMs, 'Redis')
