@@ -189,11 +189,61 @@ test('a session that expires while connected ends every connection, and the page
   }
   // …and cut off, with the reason, once it expires (the servers time it, not the page).
   for (const page of pages) {
-    await expect(page.getByTestId('connection-refused')).toContainText(
-      'unauthorized: token expired',
-      { timeout: 90_000 },
-    )
+    const ended = page.getByTestId('session-ended')
+    await expect(ended).toHaveAttribute('data-reason', 'session_expired', { timeout: 90_000 })
+    await expect(ended).toContainText('Your session expired')
     await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'closed')
   }
   await ada.context.close()
+})
+
+test('signing out in one tab closes the chat and the editor in another within 2 s, saying why', async ({
+  browser,
+}) => {
+  const ada = await openUser(browser, 'Ada')
+  const pages = await openSessionPages(ada, 'signout')
+  for (const page of pages) {
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+  }
+  // Another user's connection on the same server is not touched by Ada's sign-out.
+  const bob = await openUser(browser, 'Bob')
+  await bob.page.goto(sessionPage(0)(freshName('signout-bob')))
+  await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+
+  // A third tab of Ada's signs out.
+  const tab = await ada.context.newPage()
+  await tab.goto(sessionPage(0)(freshName('signout-here')))
+  const signedOut = tab.waitForResponse(
+    (response) =>
+      response.url().endsWith('/api/session') && response.request().method() === 'DELETE',
+  )
+  await tab.getByRole('button', { name: 'Sign out' }).click()
+  expect((await signedOut).status()).toBe(204)
+  await expect(tab.getByLabel('Display name')).toBeVisible()
+
+  // Every other tab of hers is closed by the server within 2 s of the answer, and says why.
+  await Promise.all(
+    pages.map((page) =>
+      expect(page.getByTestId('session-ended')).toHaveAttribute('data-reason', 'signed_out', {
+        timeout: 2_000,
+      }),
+    ),
+  )
+  for (const page of pages) {
+    await expect(page.getByTestId('session-ended')).toContainText('You signed out')
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'closed')
+  }
+  // No reconnect loop: a while later they are still closed, and still say why.
+  await tab.waitForTimeout(3000)
+  for (const page of pages) {
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'closed')
+    await expect(page.getByTestId('session-ended')).toBeVisible()
+  }
+  await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
+
+  // "Sign in again" brings the name form back (the sign-out cleared the cookie of every tab).
+  const first = pages[0] ?? tab
+  await first.getByRole('button', { name: 'Sign in again' }).click()
+  await expect(first.getByLabel('Display name')).toBeVisible()
+  await Promise.all([ada.context.close(), bob.context.close()])
 })

@@ -4,7 +4,10 @@ import type {
   Member,
   ServerToClientEvents,
 } from '@duplex/protocol/chat'
+import { createSessionToken } from '@duplex/auth'
+import { createClusterRevocationStore } from '@duplex/auth/cluster'
 import { COLLAB_TEXT_KEY } from '@duplex/protocol/collab'
+import { DISCONNECT_REASON_EVENT, DisconnectReasonSchema } from '@duplex/protocol/realtime'
 import type { SessionUser } from '@duplex/protocol/session'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -17,6 +20,7 @@ import {
 } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { Redis } from 'ioredis'
 import pg from 'pg'
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -33,6 +37,7 @@ import {
 import { sleep, waitFor } from '@duplex/testing/wait'
 import { sessionToken, TEST_SESSION_SECRET } from '@duplex/testing/session'
 import { openDocs } from './features/collab/test-docs.ts'
+import { openDatabase } from './shared/storage/database.ts'
 
 // Several realtime instances as separate processes (the Yjs server library keeps its documents in
 // module globals, so one process can hold one instance), sharing one PostgreSQL schema and one
@@ -369,6 +374,93 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
     }
   })
 
+  it('signing out on one instance closes that session on every instance within 2 s, saying why', async () => {
+    const ada = await createSessionToken(users.ada, TEST_SESSION_SECRET)
+    const bob = await createSessionToken(users.bob, TEST_SESSION_SECRET)
+    /** A Socket.IO client that records the reason it is given, and a raw Yjs socket. */
+    const socketOf = async (url: string, token: string) => {
+      const client = connectClient(url, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        auth: { token },
+      })
+      clients.push(client as Client)
+      const seen: { reason?: string; disconnect?: string } = {}
+      client.on(DISCONNECT_REASON_EVENT, (payload: unknown) => {
+        seen.reason = DisconnectReasonSchema.parse(payload).code
+      })
+      client.on('disconnect', (why) => {
+        seen.disconnect = why
+      })
+      await new Promise<void>((resolve, reject) => {
+        client.once('connect', () => resolve())
+        client.once('connect_error', reject)
+      })
+      return { client, seen }
+    }
+    const yjsOf = async (url: string, token: string, doc: string) => {
+      const ws = new WebSocket(`${url.replace('http', 'ws')}/yjs/${doc}?token=${token}`)
+      const seen: { close?: { code: number; reason: string } } = {}
+      ws.on('close', (code, reason) => {
+        seen.close = { code, reason: reason.toString() }
+      })
+      ws.on('error', () => undefined)
+      await new Promise((resolve) => ws.once('open', resolve))
+      return { ws, seen }
+    }
+    const adas = {
+      sockets: [await socketOf(a.url, ada.token), await socketOf(b.url, ada.token)],
+      docs: [await yjsOf(a.url, ada.token, 'signout'), await yjsOf(b.url, ada.token, 'signout')],
+    }
+    const bobs = {
+      sockets: [await socketOf(a.url, bob.token), await socketOf(b.url, bob.token)],
+      docs: [await yjsOf(a.url, bob.token, 'signout'), await yjsOf(b.url, bob.token, 'signout')],
+    }
+
+    // The web app's `DELETE /api/session`, on yet another instance: the table, then Redis.
+    const database = await openDatabase({
+      kind: 'postgres',
+      url: services.databaseUrl,
+      schema: schema.name,
+    })
+    const commands = new Redis(services.redisUrl)
+    const subscriber = new Redis(services.redisUrl)
+    const web = createClusterRevocationStore({
+      db: database.db,
+      redis: commands,
+      subscriber,
+      keyPrefix: redis.prefix,
+      log: () => undefined,
+    })
+    try {
+      await web.revoke(ada.tokenId, ada.expiresAt)
+      const signedOutAt = Date.now()
+      await waitFor(
+        () =>
+          adas.sockets.every(({ seen }) => seen.disconnect) &&
+          adas.docs.every(({ seen }) => seen.close),
+        { message: "Ada's connections on A and B to close", timeoutMs: 10_000 },
+      )
+      expect(Date.now() - signedOutAt).toBeLessThanOrEqual(2000)
+      for (const { seen } of adas.sockets) {
+        expect(seen).toEqual({ reason: 'signed_out', disconnect: 'io server disconnect' })
+      }
+      for (const { seen } of adas.docs)
+        expect(seen.close).toEqual({ code: 4401, reason: 'Signed out' })
+      // Bob, on the same instances and the same document, is not signed out with her.
+      for (const { client } of bobs.sockets) expect(client.connected).toBe(true)
+      for (const { ws } of bobs.docs) expect(ws.readyState).toBe(WebSocket.OPEN)
+      for (const { client } of bobs.sockets) client.disconnect()
+      for (const { ws } of bobs.docs) ws.close()
+    } finally {
+      await web.close()
+      commands.disconnect()
+      subscriber.disconnect()
+      await database.close()
+    }
+  })
+
   it('on SIGTERM, lets its clients reconnect to a survivor and recover, and exits in time', async () => {
     const viaProxy = await failoverProxy([a.port, c.port])
     const ada = await connect(viaProxy, users.ada, true)
@@ -529,6 +621,8 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
           'collab_0001_initial',
           'collab_0002_doc_owner',
           'collab_0003_generations',
+          // Shared with the web app (signed-out sessions), from @duplex/auth.
+          'session_0001_revocations',
         ])
       } finally {
         await client.end()

@@ -9,7 +9,7 @@ import {
   migrateDatabase,
   type DatabaseOptions,
 } from './shared/storage/database.ts'
-import { collectMigrations } from './shared/storage/migrations.ts'
+import { serverMigrations } from './shared/storage/migrations.ts'
 
 // `pnpm db:migrate`: applies pending migrations and exits. An entry file, like index.ts: it reads
 // process.env and exits. The server applies pending migrations on start too; this is for
@@ -28,7 +28,7 @@ try {
     options.kind === 'postgres'
       ? `PostgreSQL ${redactUrl(options.url)}, schema ${options.schema ?? DEFAULT_SCHEMA}`
       : `SQLite ${options.file}`
-  const applied = await migrateDatabase(options, (dialect) => collectMigrations(dialect, features))
+  const applied = await migrateDatabase(options, (dialect) => serverMigrations(dialect, features))
   console.info(
     applied.length === 0
       ? `[migrate] ${where}: already up to date`

@@ -1,9 +1,10 @@
 import {
   createFileRevocationStore,
-  createRedisRevocationStore,
   loadSessionSecret,
   verifySessionToken,
+  type RevocationStore,
 } from '@duplex/auth'
+import { createClusterRevocationStore } from '@duplex/auth/cluster'
 import {
   NO_TRUSTED_PROXIES,
   cachedProbe,
@@ -32,9 +33,10 @@ import { handleCors, sendError, sendJson, sendOriginCheck } from './shared/http.
 import type { Logger } from './shared/log.ts'
 import { createMetrics } from './shared/metrics.ts'
 import { createOriginPolicy } from './shared/origins.ts'
+import type { SignOuts } from './shared/session-connections.ts'
 import { createSocketIo, type SharedSocketServer } from './shared/socket-io.ts'
 import { SQLITE_FILE, openDatabase, type Database } from './shared/storage/database.ts'
-import { collectMigrations } from './shared/storage/migrations.ts'
+import { serverMigrations } from './shared/storage/migrations.ts'
 
 export interface RealtimeServerOptions {
   /** `REALTIME_PORT`; 0 picks a free port (tests). */
@@ -127,6 +129,7 @@ function safeEqual(a: string, b: string): boolean {
 interface Running {
   database: Database
   cluster?: ClusterNode
+  revocations?: RevocationStore
   io?: SharedSocketServer
   /** Attached so far, in list order. */
   attached: { name: string; feature: AttachedFeature }[]
@@ -177,7 +180,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       cluster
         ? { kind: 'postgres', url: cluster.databaseUrl, schema: cluster.databaseSchema }
         : { kind: 'sqlite', file: path.join(options.dataDir, SQLITE_FILE) },
-      (dialect) => collectMigrations(dialect, features),
+      (dialect) => serverMigrations(dialect, features),
     )
     const state: Running = { database, attached: [], unregister: [] }
     running = state
@@ -200,10 +203,23 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         sameHostInDev: options.dev ?? false,
       })
       const proxyTrust = options.trustedProxies ?? NO_TRUSTED_PROXIES
-      // Sign-out is written where the web app writes it: the data folder, or Redis in a cluster.
-      const revocations = node
-        ? createRedisRevocationStore(node.redis, node.keyPrefix)
+      // Sign-outs are read where the web app writes them: the data folder, or in a cluster the
+      // database (with Redis as the fast path and the broadcast). Each one closes that session's
+      // connections here, whichever instance it was made on.
+      const revocations: RevocationStore = node
+        ? createClusterRevocationStore({
+            db: database.db,
+            redis: node.redis,
+            subscriber: node.subscriber,
+            keyPrefix: node.keyPrefix,
+            log: (message) => log.warn(`[sessions] ${message}`),
+          })
         : createFileRevocationStore({ dataDir: options.dataDir })
+      state.revocations = revocations
+      const signOuts: SignOuts = {
+        onSignedOut: (listener) => revocations.onRevoked(listener),
+        isSignedOut: (tokenId) => revocations.knownRevoked(tokenId),
+      }
       const verifyToken = (token: string | undefined) =>
         verifySessionToken(token, secret, { revocations })
       const faults = createFaultRegistry(faultSettingsFrom(options.env ?? {}), verifyToken)
@@ -293,6 +309,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         originPolicy,
         proxyTrust,
         verifyToken,
+        signOuts,
         metrics,
         log,
         redis: node && { client: node.redis, keyPrefix: node.keyPrefix },
@@ -316,6 +333,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
           db: database.db,
           dialect: database.dialect,
           verifyToken,
+          signOuts,
           originPolicy,
           proxyTrust,
           metrics,
@@ -356,7 +374,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   }
 
   async function teardown(state: Running): Promise<void> {
-    const { httpServer, io, attached, cluster, database } = state
+    const { httpServer, io, attached, cluster, database, revocations } = state
     for (const unregister of state.unregister.splice(0)) unregister()
     // New connections go to another instance (the load balancer sees the port closed).
     const listenerClosed = httpServer?.listening
@@ -380,6 +398,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       httpServer?.closeAllConnections()
     }
     await listenerClosed
+    await revocations?.close()
     if (cluster) {
       await cluster.close()
       log.info('[realtime] left the cluster and closed Redis')

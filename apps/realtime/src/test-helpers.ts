@@ -1,3 +1,4 @@
+import { DEFAULT_KEY_PREFIX } from '@duplex/cluster'
 import type { SessionUser } from '@duplex/protocol/session'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -43,6 +44,8 @@ export interface TestServer {
   dataDir: string
   /** Where this server keeps its data, for opening it from the test. */
   storageOptions: DatabaseOptions
+  /** Cluster mode: the Redis and key prefix it uses, for writing where it reads (sign-outs). */
+  redis?: { url: string; keyPrefix: string }
   server: RealtimeServer
   token(user: SessionUser, ttlSeconds?: number): Promise<string>
   /** Stops the server; the data folder stays until {@link TestServer.cleanup}. */
@@ -83,6 +86,15 @@ export async function startTestServer(
       instanceTimeoutMs: 2000,
     }
   }
+  // A cluster the caller made (a private Redis or PostgreSQL) is where its data lives.
+  if (serverOptions.cluster) {
+    cluster = serverOptions.cluster
+    storageOptions = {
+      kind: 'postgres',
+      url: cluster.databaseUrl,
+      schema: cluster.databaseSchema,
+    }
+  }
   const server = createRealtimeServer({
     port: 0,
     host: '127.0.0.1',
@@ -119,6 +131,9 @@ export async function startTestServer(
     url: `http://127.0.0.1:${port}`,
     dataDir,
     storageOptions,
+    ...(cluster && {
+      redis: { url: cluster.redisUrl, keyPrefix: cluster.keyPrefix ?? DEFAULT_KEY_PREFIX },
+    }),
     server,
     token: (user, ttlSeconds) => sessionToken(user, { ttlSeconds }),
     stop: () => server.stop(),

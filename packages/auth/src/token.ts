@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { SESSION_TTL_SECONDS, SessionUserSchema, type SessionUser } from '@duplex/protocol/session'
 import { SignJWT, errors, jwtVerify } from 'jose'
 import { z } from 'zod'
-import type { RevocationStore } from './revocation.ts'
+import { RevocationsUnavailableError, type RevocationStore } from './revocation.ts'
 
 const ISSUER = 'duplex'
 const AUDIENCE = 'duplex'
@@ -18,13 +18,24 @@ export const SessionErrorReason = {
   revoked: 'revoked',
   /** Bad signature, malformed, wrong algorithm or issuer, or claims that are not a user. */
   invalid: 'invalid',
+  /**
+   * Genuine and unexpired, but whether it was signed out cannot be told right now (the store is
+   * down). Not the client's fault: answer "try again" (503), never "sign in again".
+   */
+  unavailable: 'unavailable',
 } as const
 export type SessionErrorReason = (typeof SessionErrorReason)[keyof typeof SessionErrorReason]
 
 /** Outcome of {@link verifySessionToken}. `message` is short and safe to show to the client. */
 export type VerifySessionResult =
   | { ok: true; user: SessionUser; expiresAt: number; tokenId: string }
-  | { ok: false; reason: SessionErrorReason; message: string }
+  | {
+      ok: false
+      reason: SessionErrorReason
+      message: string
+      /** With `unavailable`: when a retry may succeed. */
+      retryAfterMs?: number
+    }
 
 export interface CreateSessionTokenOptions {
   /** Lifetime of the token. Defaults to {@link SESSION_TTL_SECONDS}. */
@@ -93,6 +104,8 @@ export async function createSessionToken(
 /**
  * Checks a session token and returns its user, or why it was refused. Never throws for a bad
  * token, so callers can map `reason` to their own answer (401, `connect_error`, close code).
+ * When the revocation store cannot answer, the reason is `unavailable` with `retryAfterMs` (a 503,
+ * not a sign-in prompt); any other failure of the store is a bug and is thrown.
  *
  * @example
  * const result = await verifySessionToken(readSessionCookie(req.headers.cookie), secret)
@@ -106,33 +119,44 @@ export async function verifySessionToken(
   if (token === undefined || token === null || token === '') {
     return { ok: false, reason: 'missing', message: 'no session token' }
   }
+  let payload: unknown
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), {
+    ;({ payload } = await jwtVerify(token, keyOf(secret), {
       // Pinning the algorithm keeps a token signed some other way (or `none`) out.
       algorithms: [ALGORITHM],
       issuer: ISSUER,
       audience: AUDIENCE,
       requiredClaims: ['exp', 'sub', 'jti'],
-    })
-    const claims = ClaimsSchema.safeParse(payload)
-    if (!claims.success) return { ok: false, reason: 'invalid', message: 'invalid token' }
-    const user = SessionUserSchema.safeParse({ id: claims.data.sub, name: claims.data.name })
-    if (!user.success) return { ok: false, reason: 'invalid', message: 'invalid token' }
-    // Checked after the signature, so a forged token cannot make us read the store.
-    if (await options.revocations?.isRevoked(claims.data.jti)) {
-      return { ok: false, reason: 'revoked', message: 'signed out' }
-    }
-    return {
-      ok: true,
-      user: user.data,
-      expiresAt: claims.data.exp * 1000,
-      tokenId: claims.data.jti,
-    }
+    }))
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
       return { ok: false, reason: 'expired', message: 'token expired' }
     }
     return { ok: false, reason: 'invalid', message: 'invalid token' }
+  }
+  const claims = ClaimsSchema.safeParse(payload)
+  if (!claims.success) return { ok: false, reason: 'invalid', message: 'invalid token' }
+  const user = SessionUserSchema.safeParse({ id: claims.data.sub, name: claims.data.name })
+  if (!user.success) return { ok: false, reason: 'invalid', message: 'invalid token' }
+  // Checked after the signature, so a forged token cannot make us read the store.
+  try {
+    if (await options.revocations?.isRevoked(claims.data.jti)) {
+      return { ok: false, reason: 'revoked', message: 'signed out' }
+    }
+  } catch (error) {
+    if (!(error instanceof RevocationsUnavailableError)) throw error
+    return {
+      ok: false,
+      reason: 'unavailable',
+      message: `sessions cannot be checked right now (${error.what} is unavailable); try again shortly`,
+      retryAfterMs: error.retryAfterMs,
+    }
+  }
+  return {
+    ok: true,
+    user: user.data,
+    expiresAt: claims.data.exp * 1000,
+    tokenId: claims.data.jti,
   }
 }
 

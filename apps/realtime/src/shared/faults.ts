@@ -10,7 +10,14 @@ import type { Socket } from 'socket.io'
 import type { WebSocket } from 'ws'
 import { z } from 'zod'
 import { FaultsEnvShape, type EnvSource } from './env.ts'
-import { BodyError, readJsonBody, sendError, sendJson, tokenFromRequest } from './http.ts'
+import {
+  BodyError,
+  readJsonBody,
+  sendError,
+  sendJson,
+  sendSessionRefused,
+  tokenFromRequest,
+} from './http.ts'
 import type { VerifyToken } from './feature.ts'
 
 /*
@@ -93,7 +100,7 @@ export function createFaultRegistry(
       }
       const session = await verifyToken(tokenFromRequest(req, url))
       if (!session.ok) {
-        sendError(res, 401, 'unauthorized', `Not signed in: ${session.message}`)
+        sendSessionRefused(res, session, 'Not signed in: ')
         return true
       }
       let body: unknown

@@ -10,6 +10,7 @@ import type { FaultRegistry } from './faults.ts'
 import type { Logger } from './log.ts'
 import type { Metrics } from './metrics.ts'
 import type { OriginPolicy } from './origins.ts'
+import type { SignOuts } from './session-connections.ts'
 import type { SharedSocketServer } from './socket-io.ts'
 import type { StorageDialect } from './storage/database.ts'
 
@@ -52,6 +53,12 @@ export interface FeatureContext<Config = unknown> {
   db: Kysely<unknown>
   dialect: StorageDialect
   verifyToken: VerifyToken
+  /**
+   * Sign-outs, made in any tab and on any instance. A feature with connections of its own (not
+   * Socket.IO, which the server handles) closes a session's connections on it, best through
+   * `createSessionConnections`, which also ends them when the session expires.
+   */
+  signOuts: SignOuts
   originPolicy: OriginPolicy
   /**
    * `TRUSTED_PROXIES`: whom a per-IP limit counts. For a socket, `clientAddressOf(socket,

@@ -27,6 +27,32 @@ export function sendError(
   sendJson(res, status, body)
 }
 
+/**
+ * 503 `unavailable` with `Retry-After` (whole seconds) and `retryAfterMs`: a store the request
+ * needs is down, nothing was changed, the same request works later.
+ */
+export function sendUnavailable(res: ServerResponse, message: string, retryAfterMs: number): void {
+  const body: ApiError = { error: { code: 'unavailable', message, retryAfterMs } }
+  res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))))
+  sendJson(res, 503, body)
+}
+
+/**
+ * Answers a request whose session was refused: 401 `unauthorized` with the reason, or 503
+ * `unavailable` when whether it was signed out cannot be told right now (retry, do not sign in).
+ */
+export function sendSessionRefused(
+  res: ServerResponse,
+  session: { reason: string; message: string; retryAfterMs?: number },
+  prefix = '',
+): void {
+  if (session.reason === 'unavailable') {
+    sendUnavailable(res, session.message, session.retryAfterMs ?? 2000)
+  } else {
+    sendError(res, 401, 'unauthorized', `${prefix}${session.message}`)
+  }
+}
+
 /** Thrown by {@link readJsonBody}; `status` is what to answer. */
 export class BodyError extends Error {
   constructor(

@@ -13,6 +13,12 @@ import { Server, type ServerOptions, type Socket } from 'socket.io'
 import type { Logger } from './log.ts'
 import type { Metrics } from './metrics.ts'
 import type { OriginPolicy } from './origins.ts'
+import {
+  createSessionConnections,
+  type ConnectionSession,
+  type SessionEnd,
+  type SignOuts,
+} from './session-connections.ts'
 
 /** What the handshake leaves on every socket. */
 export interface SharedSocketData {
@@ -42,6 +48,8 @@ export interface SocketIoDeps {
   /** `TRUSTED_PROXIES`, for naming a client in the logs; none trusted when undefined. */
   proxyTrust?: ProxyTrust | undefined
   verifyToken: (token: string | undefined) => Promise<VerifySessionResult>
+  /** Sign-outs heard of, here or on any instance: that session's sockets are disconnected. */
+  signOuts: SignOuts
   metrics: Metrics
   log: Logger
   /** Cluster mode: rooms, broadcasts and recovery sessions go through Redis. */
@@ -55,10 +63,23 @@ export interface SocketIoDeps {
   maxBufferedBytes?: number | undefined
 }
 
+/** What a disconnected client is told when its session ends; it must not reconnect with it. */
+const SESSION_ENDED: Record<SessionEnd, DisconnectReason> = {
+  signed_out: {
+    code: DisconnectReasonCode.signedOut,
+    message: 'this session was signed out; sign in again to reconnect',
+  },
+  session_expired: {
+    code: DisconnectReasonCode.sessionExpired,
+    message: 'this session expired; sign in again to reconnect',
+  },
+}
+
 /**
  * The Socket.IO server on `httpServer`: checks the origin of every transport, authenticates every
  * handshake (the `auth.token` or the `duplex_session` cookie), disconnects a socket when its
- * session expires, and counts connections and events per socket. The features add the events,
+ * session expires or is signed out (anywhere) saying why (`DISCONNECT_REASON_EVENT`), and counts
+ * connections and events per socket. The features add the events,
  * best with {@link onEverySocket}: one listener per server, none per socket.
  *
  * @example
@@ -66,7 +87,7 @@ export interface SocketIoDeps {
  */
 export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): SharedSocketServer {
   const { originPolicy, metrics, log } = deps
-  metrics.declare('socketio')
+  metrics.declare('socketio', ['unavailable'])
   const io: SharedSocketServer = new Server(httpServer, {
     serveClient: false,
     // Browsers skip CORS for WebSockets, so origins are checked for every transport here…
@@ -97,7 +118,7 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
     }),
     ...deps.options,
   })
-  const sessionExpiry = new WeakMap<SharedSocket, number>()
+  const sessionOf = new WeakMap<SharedSocket, ConnectionSession>()
 
   io.use(async (socket, next) => {
     try {
@@ -107,6 +128,14 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
           ? fromAuth
           : readSessionCookie(socket.handshake.headers.cookie)
       const result = await deps.verifyToken(token)
+      if (!result.ok && result.reason === 'unavailable') {
+        metrics.rejected.inc({ transport: 'socketio', code: 'unavailable' })
+        // Not the client's fault, and not final: the page connects again after `retryAfterMs`.
+        const error = Object.assign(new Error(`unavailable: ${result.message}`), {
+          data: { code: 'unavailable', retryAfterMs: result.retryAfterMs },
+        })
+        return next(error)
+      }
       if (!result.ok) {
         metrics.rejected.inc({ transport: 'socketio', code: 'unauthorized' })
         // socket.io-client surfaces this as `connect_error` with exactly this message.
@@ -116,7 +145,7 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
         return next(error)
       }
       socket.data.user = result.user
-      sessionExpiry.set(socket, result.expiresAt)
+      sessionOf.set(socket, { tokenId: result.tokenId, expiresAt: result.expiresAt })
       // Checked; the socket has no use for it any more (a reconnect sends it again), and it is
       // the largest string an idle socket would keep.
       if (typeof fromAuth === 'string') delete (socket.handshake.auth as { token?: unknown }).token
@@ -138,10 +167,12 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
     if (listener) dispatchLater(this, listener, args)
   }
   const countOut = () => metrics.messagesOut.inc({ transport: 'socketio' })
-  const expiries = createExpiryTimers()
+  const sessions = createSessionConnections<SharedSocket>(deps.signOuts, (socket, why) =>
+    tellAndDisconnect(socket, SESSION_ENDED[why]),
+  )
   function onDisconnect(this: SharedSocket): void {
     metrics.connections.dec({ transport: 'socketio' })
-    expiries.remove(this)
+    sessions.remove(this)
   }
   const capOutbound =
     deps.maxBufferedBytes === undefined
@@ -160,10 +191,10 @@ export function createSocketIo(httpServer: HttpServer, deps: SocketIoDeps): Shar
     listenToAll(socket, onIncoming, countOut)
     socket.on('disconnect', onDisconnect)
     capOutbound?.(socket)
-    const expiresAt = sessionExpiry.get(socket)
-    if (expiresAt !== undefined) {
-      sessionExpiry.delete(socket)
-      expiries.add(socket, expiresAt)
+    const session = sessionOf.get(socket)
+    if (session !== undefined) {
+      sessionOf.delete(socket)
+      sessions.add(socket, session)
     }
   })
 
@@ -185,6 +216,22 @@ export function clientAddressOf(
     peer: socket.handshake.address,
     forwardedFor: socket.handshake.headers['x-forwarded-for'],
   })
+}
+
+/**
+ * Sends `reason` (`DISCONNECT_REASON_EVENT`) to one socket, then disconnects it
+ * (`io server disconnect`: the client does not reconnect by itself). With connection state
+ * recovery on (cluster mode), `socket.emit` goes through the adapter's stream to store an offset,
+ * a Redis round trip, and would arrive after the disconnect: a local emit to the socket's own
+ * room is written at once, ahead of the disconnect packet.
+ */
+function tellAndDisconnect(socket: SharedSocket, reason: DisconnectReason): void {
+  // The shared server has no event map of its own (see SharedSocketServer).
+  const toSocket = socket.nsp.local.to(socket.id) as unknown as {
+    emit(event: string, payload: DisconnectReason): boolean
+  }
+  toSocket.emit(DISCONNECT_REASON_EVENT, reason)
+  socket.disconnect(true)
 }
 
 /** A listener of one event, shared by every socket: Socket.IO's arguments, the socket as `this`. */
@@ -311,12 +358,7 @@ function createOutboundCap(
     }
     // Not from inside the packet being created: emitting here would re-enter this listener.
     queueMicrotask(() => {
-      // The shared server has no event map of its own (see SharedSocketServer).
-      ;(socket as unknown as { emit(event: string, payload: DisconnectReason): boolean }).emit(
-        DISCONNECT_REASON_EVENT,
-        reason,
-      )
-      socket.disconnect(true)
+      tellAndDisconnect(socket, reason)
       setTimeout(() => {
         if (conn.readyState === 'closed') return
         const raw = (conn.transport as { socket?: { terminate?: () => void } }).socket
@@ -331,55 +373,5 @@ function createOutboundCap(
     counters.set(conn, { socket, queued: 0, exceeded: false })
     conn.on('flush', onFlush)
     conn.on('packetCreate', onPacketCreate)
-  }
-}
-
-/** setTimeout's ceiling (~24.8 days); a longer delay would fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1
-
-/** The sockets whose sessions end at one instant, and the one timer that disconnects them. */
-interface Due {
-  at: number
-  timer: ReturnType<typeof setTimeout>
-  sockets: Set<SharedSocket>
-}
-
-/**
- * Disconnects each socket when its session expires, so a long-lived connection cannot outlive its
- * token. The client's automatic reconnect then meets the handshake and gets `unauthorized`.
- * Sockets due at the same millisecond (a user's tabs, which share a session) share one timer.
- */
-function createExpiryTimers() {
-  const due = new Map<number, Due>()
-  // The entry itself, not its instant: a millisecond timestamp would be a heap number per socket.
-  const dueOf = new WeakMap<SharedSocket, Due>()
-  return {
-    add(socket: SharedSocket, expiresAt: number): void {
-      const now = Date.now()
-      const delay = Math.min(Math.max(expiresAt - now, 0), MAX_TIMER_MS)
-      const at = now + delay
-      let entry = due.get(at)
-      if (!entry) {
-        const sockets = new Set<SharedSocket>()
-        const timer = setTimeout(() => {
-          due.delete(at)
-          for (const expired of sockets) expired.disconnect(true)
-        }, delay)
-        timer.unref()
-        due.set(at, (entry = { at, timer, sockets }))
-      }
-      entry.sockets.add(socket)
-      dueOf.set(socket, entry)
-    },
-    /** On disconnect: the socket no longer holds its timer (nor the timer the socket). */
-    remove(socket: SharedSocket): void {
-      const entry = dueOf.get(socket)
-      if (entry === undefined) return
-      dueOf.delete(socket)
-      entry.sockets.delete(socket)
-      if (entry.sockets.size > 0 || due.get(entry.at) !== entry) return
-      clearTimeout(entry.timer)
-      due.delete(entry.at)
-    },
   }
 }

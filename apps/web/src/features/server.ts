@@ -1,3 +1,4 @@
+import { SESSION_MIGRATIONS } from '@duplex/auth/cluster'
 import type { DependencyState, ReadinessReport } from '@duplex/cluster'
 import { startServices } from '@/shared/server/lifecycle'
 import { services, type WebFeature } from '@/shared/server/services'
@@ -16,9 +17,13 @@ const FEATURES: readonly WebFeature[] = [
   compare, // demo:compare
 ]
 
-/** Called once from instrumentation.ts, before the server takes requests. */
+/**
+ * Called once from instrumentation.ts, before the server takes requests. The shared migrations
+ * are tables more than one owner uses: the signed-out sessions (the realtime server lists them
+ * too).
+ */
 export function start(): Promise<void> {
-  return startServices(FEATURES)
+  return startServices(FEATURES, SESSION_MIGRATIONS)
 }
 
 /**

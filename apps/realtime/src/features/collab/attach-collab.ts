@@ -18,6 +18,11 @@ import type { VerifyToken } from '../../shared/feature.ts'
 import type { Logger } from '../../shared/log.ts'
 import type { Metrics } from '../../shared/metrics.ts'
 import type { OriginPolicy } from '../../shared/origins.ts'
+import {
+  createSessionConnections,
+  type ConnectionSession,
+  type SignOuts,
+} from '../../shared/session-connections.ts'
 import type { DocGone, DocStore } from './repository.ts'
 import { createDocCopies, type DocCopy } from './doc-copies.ts'
 import type { DocRelay } from './doc-relay.ts'
@@ -30,6 +35,8 @@ export interface CollabDeps {
   store: DocStore
   /** Checks a session token (see `verifySessionToken` in @duplex/auth). */
   verifyToken: VerifyToken
+  /** Sign-outs heard of: that session's editors are closed with `CollabCloseCode.signedOut`. */
+  signOuts: SignOuts
   originPolicy: OriginPolicy
   /** `YJS_COMPACT_AFTER`: merge a document's stored updates into one after this many new ones. */
   compactAfter: number
@@ -146,6 +153,12 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
   /** Upgrades that hold a copy (waiting for it to load, or completing the handshake). */
   const waiting = new Map<WSSharedDoc, number>()
   const retiring = new WeakMap<DocCopy, Promise<void>>()
+  /** Closes a connection at its session's expiry, or as soon as its session is signed out. */
+  const sessions = createSessionConnections<WebSocket>(deps.signOuts, (ws, why) =>
+    endSession.get(ws)?.(why),
+  )
+  /** How each connection closes when its session ends (set in `connect`). */
+  const endSession = new WeakMap<WebSocket, (why: 'signed_out' | 'session_expired') => void>()
   let stopping = false
   let stopped: Promise<void> | undefined
 
@@ -351,6 +364,13 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
       return refuse(socket, 403, 'Forbidden')
     }
     const session = await deps.verifyToken(tokenFromRequest(req, url))
+    if (!session.ok && session.reason === 'unavailable') {
+      // Whether the session was signed out cannot be told right now: try again, not sign in.
+      metrics.rejected.inc({ transport: 'yjs', code: 'unavailable' })
+      return refuse(socket, 503, 'Service Unavailable', {
+        'Retry-After': String(Math.max(1, Math.ceil((session.retryAfterMs ?? 1000) / 1000))),
+      })
+    }
     if (!session.ok) {
       metrics.rejected.inc({ transport: 'yjs', code: 'unauthorized' })
       return refuse(socket, 401, 'Unauthorized')
@@ -404,7 +424,10 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     socket.once('close', gaveUp)
     wss.handleUpgrade(req, socket, head, (ws) => {
       socket.off('close', gaveUp)
-      connect(ws, socket, req, name.data, session.user, session.expiresAt)
+      connect(ws, socket, req, name.data, session.user, {
+        tokenId: session.tokenId,
+        expiresAt: session.expiresAt,
+      })
       unhold(held)
     })
   }
@@ -415,7 +438,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     req: IncomingMessage,
     docName: string,
     user: SessionUser,
-    expiresAt: number,
+    session: ConnectionSession,
   ) {
     connections.add(ws)
     docOf.set(ws, docName)
@@ -423,10 +446,10 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     metrics.connections.inc({ transport: 'yjs' })
     let closing = false
     /** Closes this connection once, logs why once, and cuts it if the close is not answered. */
-    const closeWith = (close: CollabCloseCode, code: string, detail: string) => {
+    const closeWith = (close: CollabCloseCode, code: string | undefined, detail: string) => {
       if (closing) return
       closing = true
-      metrics.rejected.inc({ transport: 'yjs', code })
+      if (code !== undefined) metrics.rejected.inc({ transport: 'yjs', code })
       log.warn(
         `[collab] ${user.id} on ${docName}: closed ${close.code} (${close.reason}): ${detail}`,
       )
@@ -478,11 +501,12 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     }) as WebSocket['emit']
     // The library listens for 'close' only; an unhandled 'error' (bad frame, too large) would crash.
     ws.on('error', (error) => log.warn(`[collab] ${docName}: ${error.message}`))
-    const expiry = setTimeout(
-      () => ws.close(CollabCloseCode.unauthorized.code, CollabCloseCode.unauthorized.reason),
-      Math.min(Math.max(expiresAt - Date.now(), 0), 2 ** 31 - 1),
+    // 4401 with its reason: y-websocket stops reconnecting, and the page says why.
+    endSession.set(ws, (why) =>
+      why === 'signed_out'
+        ? closeWith(CollabCloseCode.signedOut, undefined, 'the session was signed out')
+        : closeWith(CollabCloseCode.sessionExpired, undefined, 'the session expired'),
     )
-    expiry.unref()
     const faultName = FaultConnectionIdSchema.safeParse(
       new URL(req.url ?? '/', 'http://localhost').searchParams.get(FaultConnectionParam.yjs),
     )
@@ -496,13 +520,14 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
         : () => undefined
     ws.on('close', () => {
       unregisterFaults()
-      clearTimeout(expiry)
+      sessions.remove(ws)
       connections.delete(ws)
       docOf.delete(ws)
       metrics.connections.dec({ transport: 'yjs' })
     })
     log.info(`[collab] ${user.name} (${user.id}) opened ${docName}`)
     setupWSConnection(ws, req, { docName, gc: true })
+    sessions.add(ws, session)
   }
 
   httpServer.on('upgrade', onUpgrade)
@@ -522,6 +547,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     }
     await copies.drain()
     await relay?.close()
+    sessions.close()
     wss.close()
     setPersistence(null)
     attached = false

@@ -18,6 +18,7 @@ import {
   readJsonBody,
   sendError,
   sendJson,
+  sendSessionRefused,
   tokenFromRequest,
 } from '../../shared/http.ts'
 import type { VerifyToken } from '../../shared/feature.ts'
@@ -229,7 +230,8 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL, one: boolean) {
     const session = await deps.verifyToken(tokenFromRequest(req, url))
     if (!session.ok) {
-      sendError(res, 401, 'unauthorized', session.message)
+      // 401, or 503 `unavailable` when whether it was signed out cannot be told right now.
+      sendSessionRefused(res, session)
       return
     }
     if (one) {

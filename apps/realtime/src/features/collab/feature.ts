@@ -17,7 +17,9 @@ export const collab = defineFeature<CollabEnv>({
   env: CollabEnvSchema,
   migrations: collabMigrations,
 
-  attach({ config, httpServer, db, verifyToken, originPolicy, metrics, log, cluster, faults }) {
+  attach(context) {
+    const { config, httpServer, db, verifyToken, signOuts, originPolicy, metrics, log } = context
+    const { cluster, faults } = context
     const store = createDocRepository(db.withTables<CollabTables>())
     metrics.declare('yjs', COLLAB_REJECTION_CODES)
     const creation = createDocCreation(
@@ -42,6 +44,7 @@ export const collab = defineFeature<CollabEnv>({
     const yjs = attachCollab(httpServer, {
       store,
       verifyToken,
+      signOuts,
       originPolicy,
       compactAfter: config.YJS_COMPACT_AFTER,
       limits: {

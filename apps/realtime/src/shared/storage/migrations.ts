@@ -1,3 +1,4 @@
+import { SESSION_MIGRATIONS } from '@duplex/auth/cluster'
 import type { Kysely, Migration } from 'kysely'
 import type { StorageDialect } from './database.ts'
 import { RETIRED_FEATURES, type RetiredFeature } from './retired-features.ts'
@@ -36,8 +37,9 @@ export function collectMigrations(
   dialect: StorageDialect,
   features: readonly MigratingFeature[],
   retired: readonly RetiredFeature[] = RETIRED_FEATURES,
+  shared: Record<string, Migration> = {},
 ): Record<string, Migration> {
-  const all: Record<string, Migration> = { ...SHARED_MIGRATIONS }
+  const all: Record<string, Migration> = { ...SHARED_MIGRATIONS, ...shared }
   const add = (owner: string, name: string, migration: Migration) => {
     if (!name.startsWith(`${owner}_`)) {
       throw new Error(`migration ${name} of ${owner} must be named ${owner}_<nnnn>_<what>`)
@@ -71,4 +73,23 @@ function dropTables(tables: readonly string[]): Migration {
       for (const table of tables) await db.schema.dropTable(table).ifExists().execute()
     },
   }
+}
+
+/**
+ * What the server and `pnpm db:migrate` run: {@link collectMigrations} of the features, plus in
+ * PostgreSQL (cluster mode) the tables this server shares with the web app: the signed-out
+ * sessions (`session_0001_revocations`, from @duplex/auth). The web app's migrator lists them too,
+ * since either app may start first; they are written with IF NOT EXISTS, and both apps take the
+ * same lock. In SQLite (single mode) sign-outs live in a file of the data folder instead.
+ */
+export function serverMigrations(
+  dialect: StorageDialect,
+  features: readonly MigratingFeature[],
+): Record<string, Migration> {
+  return collectMigrations(
+    dialect,
+    features,
+    RETIRED_FEATURES,
+    dialect === 'postgres' ? SESSION_MIGRATIONS : {},
+  )
 }

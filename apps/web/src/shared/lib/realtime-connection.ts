@@ -1,4 +1,8 @@
-import { DISCONNECT_REASON_EVENT, DisconnectReasonSchema } from '@duplex/protocol/realtime'
+import {
+  DISCONNECT_REASON_EVENT,
+  DisconnectReasonCode,
+  DisconnectReasonSchema,
+} from '@duplex/protocol/realtime'
 import { io, type Socket } from 'socket.io-client'
 import type { ConnectionStatus } from '@/shared/lib/connection-status'
 import { realtimeAuthToken } from './realtime-auth'
@@ -13,13 +17,22 @@ import {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the same constraint Socket.IO uses
 type EventsMap = Record<string, any>
 
+/** Why a session ended while the page had it: the page says so and does not reconnect. */
+export type SessionEnd = 'signed_out' | 'session_expired'
+
 export interface RealtimeConnectionState {
   status: ConnectionStatus
   /**
-   * Why the server refused the connection (`unauthorized: token expired`), when it did. A refusal
-   * is final: socket.io-client does not retry until told to.
+   * Why the server refused the connection (`unauthorized: no session token`), when it did. A
+   * refusal is final: socket.io-client does not retry until told to.
    */
   refusal: string | null
+  /**
+   * The session was signed out (in this tab or another, on any instance) or expired: the server
+   * closed the connection saying so, or refused the handshake for that reason. Final, like a
+   * refusal; the page offers to sign in again.
+   */
+  ended: SessionEnd | null
   /** The last transient failure (server down, network), shown while reconnecting. */
   lastError: string | null
   /** Round trip of the latest acked request, in ms. */
@@ -65,6 +78,24 @@ const PROBE_INTERVAL_MS = 10_000
 /** How long after a (re)connect the first probe waits for the page's own requests to measure. */
 const FIRST_PROBE_DELAY_MS = 3_000
 
+/** When the server said `unavailable` without saying for how long. */
+const UNAVAILABLE_RETRY_MS = 2000
+
+/** What the server's `connect_error` carries (see the handshake in the realtime server). */
+interface HandshakeRefusal {
+  code?: unknown
+  reason?: unknown
+  retryAfterMs?: unknown
+}
+
+/** The session reasons of a refused handshake that mean "it ended", not "something is wrong". */
+function endedBy(data: HandshakeRefusal | undefined): SessionEnd | null {
+  if (data?.code !== 'unauthorized') return null
+  if (data.reason === 'revoked') return 'signed_out'
+  if (data.reason === 'expired') return 'session_expired'
+  return null
+}
+
 /**
  * Where io() must connect for a realtime base URL. A path in the URL (a proxy serving the server
  * under `/realtime`) is a prefix of the Socket.IO path, not a namespace, which is what io() would
@@ -104,6 +135,7 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
   let state: RealtimeConnectionState = {
     status: 'connecting',
     refusal: null,
+    ended: null,
     lastError: null,
     latencyMs: null,
     transport: null,
@@ -156,6 +188,7 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
     set({
       status: 'open',
       refusal: null,
+      ended: null,
       lastError: null,
       recovered: socket.recovered,
       connects: state.connects + 1,
@@ -164,30 +197,40 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
     })
   })
   let serverKicks = 0
-  // The server says why right before it hangs up on purpose (e.g. `slow_consumer`).
-  let announced: string | null = null
+  // The server says why right before it hangs up on purpose (`slow_consumer`, `signed_out`…).
+  let announced: { code: string; message: string } | null = null
   socket.on(DISCONNECT_REASON_EVENT, (payload: unknown) => {
     const parsed = DisconnectReasonSchema.safeParse(payload)
-    if (parsed.success) announced = `${parsed.data.code}: ${parsed.data.message}`
+    if (parsed.success) announced = parsed.data
   })
   socket.on('disconnect', (reason) => {
-    const why = reason === 'io server disconnect' && announced ? announced : reason
+    const told = reason === 'io server disconnect' ? announced : null
     announced = null
+    const ended: SessionEnd | null =
+      told?.code === DisconnectReasonCode.signedOut
+        ? 'signed_out'
+        : told?.code === DisconnectReasonCode.sessionExpired
+          ? 'session_expired'
+          : null
     // `io client disconnect` is us; transport losses are retried by socket.io-client on its own.
     // The last round trip says nothing about a connection that is gone.
     set({
       status: socket.active ? 'reconnecting' : 'closed',
-      lastError: why,
+      lastError: told ? `${told.code}: ${told.message}` : reason,
       transport: null,
       latencyMs: null,
+      ...(ended && { ended }),
     })
-    // The server hangs up on purpose when the session expires, and socket.io-client then stays
-    // down. Knock once: the handshake's answer (`unauthorized: token expired`) is what to show.
+    // The session is over: reconnecting would be refused, and a loop would hide why.
+    if (ended) return
+    // Another server hang-up on purpose leaves socket.io-client down. Knock once: the handshake's
+    // answer is what to show.
     if (reason === 'io server disconnect' && serverKicks++ < 3) {
       set({ status: 'reconnecting' })
       socket.connect()
     }
   })
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
   socket.on('connect_error', (error) => {
     if (socket.active) {
       // A transport failure (server down, network gone): socket.io-client keeps retrying.
@@ -196,10 +239,25 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
         lastError: error.message,
         failedAttempts: state.failedAttempts + 1,
       })
-    } else {
-      // The server's middleware said no: `unauthorized: …`. Retrying would only be refused again.
-      set({ status: 'closed', refusal: error.message })
+      return
     }
+    const data = (error as Error & { data?: HandshakeRefusal }).data
+    if (data?.code === 'unavailable') {
+      // The server could not check the session (a store is down): not final, try again then.
+      const wait = typeof data.retryAfterMs === 'number' ? data.retryAfterMs : UNAVAILABLE_RETRY_MS
+      set({
+        status: state.connects > 0 ? 'reconnecting' : 'connecting',
+        lastError: error.message,
+        failedAttempts: state.failedAttempts + 1,
+      })
+      clearTimeout(retryTimer)
+      // Jittered, so the pages of many users do not come back in step.
+      retryTimer = setTimeout(() => socket.connect(), wait * (1 + Math.random() / 2))
+      return
+    }
+    const ended = endedBy(data)
+    // The server's middleware said no: `unauthorized: …`. Retrying would only be refused again.
+    set({ status: 'closed', refusal: ended ? null : error.message, ...(ended && { ended }) })
   })
 
   let measuredAt = -Infinity
@@ -240,12 +298,13 @@ export function createRealtimeConnection<S extends EventsMap, C extends EventsMa
     retry() {
       if (socket.connected) return
       serverKicks = 0
-      set({ status: 'connecting', refusal: null })
+      set({ status: 'connecting', refusal: null, ended: null })
       socket.connect()
     },
     close() {
       clearInterval(probeTimer)
       clearTimeout(firstProbe)
+      clearTimeout(retryTimer)
       socket.removeAllListeners()
       socket.disconnect()
     },

@@ -16,13 +16,19 @@ export interface ClientSession {
 
 export type SignInResult = { ok: true } | { ok: false; message: string }
 
+/**
+ * `unavailable`: the server could not record the sign-out (503); `unreachable`: no answer. The
+ * visitor is still signed in either way, and the page must say so.
+ */
+export type SignOutResult = { ok: true } | { ok: false; problem: 'unavailable' | 'unreachable' }
+
 export interface RealtimeContextValue {
   config: RealtimeConfig
   session: ClientSession | null
   /** Why there is no session, when the server said so (e.g. `token expired`). */
   signedOutReason: string | null
   signIn(name: string): Promise<SignInResult>
-  signOut(): Promise<void>
+  signOut(): Promise<SignOutResult>
   /** Asks the web app again who is signed in, e.g. after the realtime server refused a connection. */
   refresh(): Promise<ClientSession | null>
 }

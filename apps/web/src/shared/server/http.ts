@@ -17,6 +17,22 @@ export function invalid(error: z.ZodError, what = 'request'): Response {
   return jsonError(400, 'invalid', `Invalid ${what}: ${describeZodError(error)}`, zodIssues(error))
 }
 
+/**
+ * 503 `unavailable`: a store this request needs is down, nothing was changed, and the same
+ * request will work later. `Retry-After` in whole seconds (at least 1) and `retryAfterMs` in the
+ * body say when.
+ */
+export function unavailable(message: string, retryAfterMs: number): Response {
+  const body: ApiError = { error: { code: 'unavailable', message, retryAfterMs } }
+  return Response.json(body, {
+    status: 503,
+    headers: {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+      'Cache-Control': 'no-store',
+    },
+  })
+}
+
 export function notFound(message: string): Response {
   return jsonError(404, 'not_found', message)
 }

@@ -3,6 +3,7 @@ import { env } from '@/shared/env'
 import type { Kysely, Migration } from 'kysely'
 import { RETIRED_WEB_FEATURES, type RetiredWebFeature } from './cluster/retired-features.ts'
 import { services, type WebFeature } from './services.ts'
+import { revocations } from './session.ts'
 
 // The web app's entry is `next start`; this is the one place that installs signal handlers or
 // exits, called once from instrumentation.ts before the server takes requests.
@@ -43,6 +44,9 @@ export async function startServices(
       const applied = await app.database.migrate(collectWebMigrations(features, sharedMigrations))
       if (applied.length > 0) console.info(`[web] database: applied ${applied.join(', ')}`)
     }
+    // Signed-out sessions: in cluster mode it subscribes and loads now, so the first requests
+    // are checked from memory and Redis rather than each asking the database.
+    revocations()
     await Promise.all(features.map((feature) => app.use(feature).ready))
   })()
   let timer: ReturnType<typeof setTimeout> | undefined

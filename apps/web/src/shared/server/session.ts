@@ -1,8 +1,8 @@
 import {
+  REVOCATIONS_RETRY_AFTER_MS,
   SESSION_COOKIE,
   SESSION_TTL_SECONDS,
   createFileRevocationStore,
-  createRedisRevocationStore,
   loadSessionSecret,
   readSessionCookie,
   resolveDataDir,
@@ -10,10 +10,11 @@ import {
   type RevocationStore,
   type SessionErrorReason,
 } from '@duplex/auth'
+import { createClusterRevocationStore } from '@duplex/auth/cluster'
 import type { SessionUser } from '@duplex/protocol/session'
 import { cookies } from 'next/headers'
 import { env } from '@/shared/env'
-import { jsonError } from './http.ts'
+import { jsonError, unavailable } from './http.ts'
 import { services } from './services.ts'
 
 /*
@@ -39,15 +40,23 @@ export function sessionSecret(): Promise<string> {
 let revocationStore: RevocationStore | undefined
 
 /**
- * Signed-out sessions, where the realtime server reads them too: the data folder in single mode,
- * Redis in cluster mode (so every instance refuses a token signed out on any of them).
+ * Signed-out sessions, where the realtime server reads them too: the data folder in single mode;
+ * in cluster mode PostgreSQL (so a Redis restart forgets none), with Redis as the fast path and
+ * the broadcast that closes the session's connections on every realtime instance.
  */
 export function revocations(): RevocationStore {
   if (!revocationStore) {
-    const { redis } = services()
-    revocationStore = redis
-      ? createRedisRevocationStore(redis.command, env.REDIS_KEY_PREFIX)
-      : createFileRevocationStore({ dataDir: resolveDataDir({ dataDir: env.DUPLEX_DATA_DIR }) })
+    const { redis, database } = services()
+    revocationStore =
+      redis && database
+        ? createClusterRevocationStore({
+            db: database.db,
+            redis: redis.command,
+            subscriber: redis.subscriber,
+            keyPrefix: env.REDIS_KEY_PREFIX,
+            log: (message) => console.warn(`[web] [sessions] ${message}`),
+          })
+        : createFileRevocationStore({ dataDir: resolveDataDir({ dataDir: env.DUPLEX_DATA_DIR }) })
   }
   return revocationStore
 }
@@ -60,14 +69,26 @@ export interface ServerSession {
 }
 
 export type SessionLookup =
-  { ok: true; session: ServerSession } | { ok: false; reason: SessionErrorReason; message: string }
+  | { ok: true; session: ServerSession }
+  | { ok: false; reason: SessionErrorReason; message: string; retryAfterMs?: number }
 
-/** Verifies a raw token (signature, expiry, not signed out). */
+/**
+ * Verifies a raw token (signature, expiry, not signed out). `unavailable` means it could not be
+ * told whether the session was signed out (the store is down): answer with
+ * {@link unavailableSession}, not a sign-in prompt.
+ */
 export async function lookupSession(token: string | undefined): Promise<SessionLookup> {
   const result = await verifySessionToken(token, await sessionSecret(), {
     revocations: revocations(),
   })
-  if (!result.ok) return { ok: false, reason: result.reason, message: result.message }
+  if (!result.ok) {
+    return {
+      ok: false,
+      reason: result.reason,
+      message: result.message,
+      ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }),
+    }
+  }
   return {
     ok: true,
     session: { user: result.user, expiresAt: result.expiresAt, tokenId: result.tokenId },
@@ -82,15 +103,24 @@ export function requestToken(request: Request): string | undefined {
   return query === null || query === '' ? undefined : query
 }
 
+/** The 503 of a session that could not be checked: the client retries, it does not sign in again. */
+export function unavailableSession(lookup: { message: string; retryAfterMs?: number }): Response {
+  return unavailable(
+    `Your session cannot be checked right now: ${lookup.message}`,
+    lookup.retryAfterMs ?? REVOCATIONS_RETRY_AFTER_MS,
+  )
+}
+
 /**
  * The user behind a request to an owned resource (streams, jobs), or the 401 JSON that the pages
- * turn into the sign-in card.
+ * turn into the sign-in card (503 `unavailable` when the session could not be checked).
  */
 export async function requireUser(
   request: Request,
 ): Promise<{ ok: true; user: SessionUser } | { ok: false; response: Response }> {
   const lookup = await lookupSession(requestToken(request))
   if (lookup.ok) return { ok: true, user: lookup.session.user }
+  if (lookup.reason === 'unavailable') return { ok: false, response: unavailableSession(lookup) }
   const response = jsonError(401, 'unauthorized', `Sign in first: ${lookup.message}`)
   response.headers.set('Cache-Control', 'no-store')
   return { ok: false, response }

@@ -38,12 +38,14 @@ export function ChatFaults({ outbox }: { outbox: number }) {
   useEffect(() => {
     const before = seen.current
     seen.current = { status: state.status, connects: state.connects, outbox }
-    if (before.status === 'open' && state.status !== 'open')
-      note(t('timeline.disconnected', { reason: state.lastError ?? t('timeline.transportLost') }))
+    if (before.status === 'open' && state.status !== 'open') {
+      const reason = state.lastError ?? t('timeline.transportLost')
+      note(t(state.ended ? 'timeline.sessionEnded' : 'timeline.disconnected', { reason }))
+    }
     if (state.connects > before.connects && before.connects > 0)
       note(state.recovered ? t('timeline.recovered') : t('timeline.notRecovered'))
     if (before.outbox > 0 && outbox === 0) note(t('timeline.drained'))
-  }, [state.status, state.connects, state.recovered, state.lastError, outbox, note, t])
+  }, [state.status, state.connects, state.recovered, state.lastError, state.ended, outbox, note, t])
 
   const socketId = state.status === 'open' ? (connection?.socket.id ?? null) : null
   return (

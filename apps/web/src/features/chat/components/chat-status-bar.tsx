@@ -5,6 +5,7 @@ import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
 import { OriginRefused } from '@/shared/ui/session/origin-refused'
 import { RealtimeUnreachable } from '@/shared/ui/session/realtime-unreachable'
+import { SessionEnded } from '@/shared/ui/session/session-ended'
 import { UserMenu } from '@/shared/ui/session/user-menu'
 import { useOriginRefusal } from '@/shared/hooks/use-origin-refusal'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
@@ -21,7 +22,12 @@ export function ChatStatusBar({ children }: { children?: ReactNode }) {
       : state.status === 'reconnecting'
         ? (describeConnectionError(state.lastError) ?? undefined)
         : undefined
-  const failing = state.status !== 'open' && !state.refusal
+  const failing =
+    state.status !== 'open' &&
+    !state.refusal &&
+    !state.ended &&
+    // Refused with `unavailable` (a store is down) means the server answered, and says so.
+    !state.lastError?.startsWith('unavailable:')
   const originRefusal = useOriginRefusal(url, failing ? state.failedAttempts : 0)
   const unreachable = failing && state.failedAttempts >= UNREACHABLE_AFTER_ATTEMPTS
   return (
@@ -49,6 +55,9 @@ export function ChatStatusBar({ children }: { children?: ReactNode }) {
         <OriginRefused refusal={originRefusal} />
       ) : (
         unreachable && <RealtimeUnreachable url={url ?? undefined} />
+      )}
+      {state.ended && connection && (
+        <SessionEnded why={state.ended} onRetry={() => connection.retry()} />
       )}
       {state.refusal && connection && (
         <ConnectionRefused reason={state.refusal} onRetry={() => connection.retry()} />

@@ -8,6 +8,7 @@ const idle = () => () => {}
 const NO_STATE: ChatConnectionState = {
   status: 'connecting',
   refusal: null,
+  ended: null,
   lastError: null,
   latencyMs: null,
   transport: null,

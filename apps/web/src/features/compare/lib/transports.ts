@@ -3,6 +3,7 @@ import {
   type CompareClientToServerEvents,
   type CompareSocketEchoAck,
 } from '@duplex/protocol/compare'
+import { DISCONNECT_REASON_EVENT, DisconnectReasonSchema } from '@duplex/protocol/realtime'
 import type { Socket } from 'socket.io-client'
 import { realtimeAuthToken } from '@/shared/lib/realtime-auth'
 import { socketEndpoint } from '@/shared/lib/realtime-connection'
@@ -150,6 +151,18 @@ export async function runSocketIo(setup: LegSetup, progress: LegProgress): Promi
     let done = 0
     let refused: string | undefined
     const wake = waker()
+    // The server hanging up (the session signed out or expired mid-run) ends the leg with its
+    // reason, instead of waiting for acks that cannot come.
+    let told: string | undefined
+    // Compare's event map lists what it sends; this one is the server's own, to every socket.
+    ;(socket as unknown as Socket).on(DISCONNECT_REASON_EVENT, (payload: unknown) => {
+      const parsed = DisconnectReasonSchema.safeParse(payload)
+      if (parsed.success) told = `${parsed.data.code}: ${parsed.data.message}`
+    })
+    socket.on('disconnect', (reason) => {
+      refused ??= told ?? reason
+      wake.notify()
+    })
     const onAck = (ack: CompareSocketEchoAck) => {
       if (!ack.ok) {
         // A refused echo (rate limit, bad payload) ends the leg with the server's reason.
@@ -175,6 +188,7 @@ export async function runSocketIo(setup: LegSetup, progress: LegProgress): Promi
     )
     if (refused !== undefined) throw new Error(refused)
   } finally {
+    socket.off('disconnect')
     socket.disconnect()
   }
 }

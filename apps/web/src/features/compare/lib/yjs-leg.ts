@@ -34,6 +34,15 @@ export async function runYjs(setup: LegSetup, progress: LegProgress): Promise<vo
     const seen = new Uint8Array(setup.messages)
     let done = 0
     const wake = waker()
+    // A close the provider will not retry (4401: the session signed out or expired mid-run) ends
+    // the leg with its reason, instead of waiting for updates that cannot come.
+    let stopped: string | undefined
+    for (const p of providers) {
+      p.on('closed', ({ code, reason }) => {
+        stopped ??= `closed ${code} ${reason}`
+        wake.notify()
+      })
+    }
     const remote = b.getMap<[number, number]>('bench')
     remote.observe(() => {
       const value = remote.get('m')
@@ -51,9 +60,10 @@ export async function runYjs(setup: LegSetup, progress: LegProgress): Promise<vo
       IN_FLIGHT,
       progress.signal,
       (seq) => local.set('m', [seq, performance.now()]),
-      () => done,
+      () => (stopped === undefined ? done : setup.messages),
       wake,
     )
+    if (stopped !== undefined) throw new Error(stopped)
   } finally {
     for (const p of providers) p.destroy()
     a.destroy()

@@ -7,6 +7,7 @@ import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
 import { OriginRefused } from '@/shared/ui/session/origin-refused'
 import { RealtimeUnreachable } from '@/shared/ui/session/realtime-unreachable'
+import { SessionEnded } from '@/shared/ui/session/session-ended'
 import { UserMenu } from '@/shared/ui/session/user-menu'
 import { RICH_TAGS } from '@/shared/ui/rich-text'
 import { useOriginRefusal } from '@/shared/hooks/use-origin-refusal'
@@ -38,6 +39,7 @@ export function CollabEditor({ docName }: { docName: string }) {
   const failing =
     collab.status !== 'open' &&
     !collab.refusal &&
+    !collab.ended &&
     !collab.gone &&
     !collab.offline &&
     !collab.storeUnavailable
@@ -64,6 +66,7 @@ export function CollabEditor({ docName }: { docName: string }) {
             <UserMenu />
           </div>
         </div>
+        {collab.ended && <SessionEnded why={collab.ended} onRetry={collab.retry} />}
         {collab.refusal && <ConnectionRefused reason={collab.refusal} onRetry={collab.retry} />}
         {collab.status !== 'open' && !collab.gone && collab.storeUnavailable && (
           <p

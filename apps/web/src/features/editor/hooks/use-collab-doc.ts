@@ -13,6 +13,7 @@ import { FaultConnectionParam } from '@duplex/protocol/faults'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import type { ConnectionStatus } from '@/shared/lib/connection-status'
+import type { SessionEnd } from '@/shared/lib/realtime-connection'
 import { realtimeAuthToken } from '@/shared/lib/realtime-auth'
 import { userColor } from '@/shared/lib/realtime-colors'
 import { toWebSocketUrl } from '@/shared/lib/realtime-url'
@@ -44,13 +45,18 @@ export interface CollabDocState {
   /** True once the server's state has been merged in (sync step 2 received). */
   synced: boolean
   peers: CollabPeer[]
-  /** Why the server refused us (`unauthorized: token expired`), when it did. */
+  /** Why the server refused us (`unauthorized: no session token`), when it did. */
   refusal: string | null
   /**
    * The server closed the last attempt with 1013 (`CollabCloseCode.unavailable`): its storage is
    * down. y-websocket keeps retrying, and edits stay in the page meanwhile.
    */
   storeUnavailable: boolean
+  /**
+   * The session was signed out (anywhere) or expired while the document was open: the server
+   * closed it with 4401 and that reason, and y-websocket does not reconnect.
+   */
+  ended: SessionEnd | null
   /** The document was deleted or renamed (close codes 4404 and 4409) while this page had it open. */
   gone: { kind: 'deleted' } | { kind: 'renamed'; to: string } | null
   /** Connection attempts that failed in a row since the document was last open. */
@@ -70,11 +76,19 @@ export interface CollabDocState {
 /** A refused upgrade is a bare 1006 to the browser; ask the server why at most this often. */
 const PROBE_EVERY_MS = 5000
 
+/** What {@link probeSession} found wrong with the session. */
+type SessionProblem = { ended: SessionEnd } | { refusal: string }
+
 /**
  * Asks the realtime server whether our session is good, because a refused WebSocket upgrade
- * (HTTP 401) reaches the page only as "connection closed". Returns the reason when it is not.
+ * (HTTP 401) reaches the page only as "connection closed". Returns what is wrong when it is not:
+ * the session ended (signed out, expired), or another refusal. A 503 (the server cannot check
+ * sessions right now) is not a refusal: y-websocket keeps retrying.
  */
-async function probeSession(baseUrl: string, token: string | undefined): Promise<string | null> {
+async function probeSession(
+  baseUrl: string,
+  token: string | undefined,
+): Promise<SessionProblem | null> {
   try {
     const response = await fetch(`${baseUrl}/api/docs?limit=1`, {
       credentials: 'include',
@@ -83,7 +97,11 @@ async function probeSession(baseUrl: string, token: string | undefined): Promise
     })
     if (response.status !== 401) return null
     const body = ApiErrorSchema.safeParse(await response.json().catch(() => null))
-    return `unauthorized: ${body.success ? body.data.error.message : 'no valid session'}`
+    const message = body.success ? body.data.error.message : 'no valid session'
+    // The realtime server's words for a revoked and an expired token (see verifySessionToken).
+    if (message === 'signed out') return { ended: 'signed_out' }
+    if (message === 'token expired') return { ended: 'session_expired' }
+    return { refusal: `unauthorized: ${message}` }
   } catch {
     // Server unreachable: a network problem, not a refusal. Keep retrying.
     return null
@@ -132,6 +150,7 @@ export function useCollabDoc(
   const [synced, setSynced] = useState(false)
   const [peers, setPeers] = useState<CollabPeer[]>([])
   const [refusal, setRefusal] = useState<string | null>(null)
+  const [ended, setEnded] = useState<SessionEnd | null>(null)
   const [gone, setGone] = useState<CollabDocState['gone']>(null)
   const [storeUnavailable, setStoreUnavailable] = useState(false)
   const [failedAttempts, setFailedAttempts] = useState(0)
@@ -160,6 +179,7 @@ export function useCollabDoc(
     setStatus('connecting')
     setSynced(false)
     setRefusal(null)
+    setEnded(null)
 
     // y-websocket takes a WebSocket class; this one reports every frame before passing it on.
     class TappedWebSocket extends WebSocket {
@@ -227,11 +247,12 @@ export function useCollabDoc(
         if (!opened) setFailedAttempts((n) => n + 1)
         if (opened || Date.now() - lastProbe < PROBE_EVERY_MS) return
         lastProbe = Date.now()
-        void probeSession(url, token).then((reason) => {
-          if (disposed || !reason) return
+        void probeSession(url, token).then((problem) => {
+          if (disposed || !problem) return
           // Retrying cannot fix a refused session; stop until the user has a new one.
           p.disconnect()
-          setRefusal(reason)
+          if ('ended' in problem) setEnded(problem.ended)
+          else setRefusal(problem.refusal)
           setStatus('closed')
         })
       })
@@ -251,10 +272,22 @@ export function useCollabDoc(
           return
         }
         // 4401: the session ended while connected, and y-websocket stopped reconnecting by itself.
-        // The close frame only says "Unauthorized"; the server's HTTP API says why.
+        if (reason === CollabCloseCode.signedOut.reason) {
+          setEnded('signed_out')
+          return
+        }
+        if (reason === CollabCloseCode.sessionExpired.reason) {
+          setEnded('session_expired')
+          return
+        }
+        // A bare "Unauthorized": the server's HTTP API says why.
         setRefusal('unauthorized: session ended')
-        void probeSession(url, token).then((why) => {
-          if (!disposed && why) setRefusal(why)
+        void probeSession(url, token).then((problem) => {
+          if (disposed || !problem) return
+          if ('ended' in problem) {
+            setRefusal(null)
+            setEnded(problem.ended)
+          } else setRefusal(problem.refusal)
         })
       })
       p.awareness.on('change', () => setPeers(readPeers(p)))
@@ -292,6 +325,7 @@ export function useCollabDoc(
     peers,
     refusal,
     storeUnavailable,
+    ended,
     gone,
     failedAttempts,
     canUndo,

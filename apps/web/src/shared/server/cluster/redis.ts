@@ -14,6 +14,12 @@ export interface RedisClientsOptions {
 export interface RedisClients {
   /** Commands and scripts. */
   command: Redis
+  /**
+   * The one subscriber connection, for code outside the web app that takes an ioredis subscriber
+   * and listens to its own channel only (the signed-out sessions of @duplex/auth). Everything
+   * else subscribes with {@link RedisClients.subscribe}.
+   */
+  subscriber: Redis
   /** Listens on `channel`; the one subscriber connection is shared. Returns the unsubscribe function. */
   subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>
   /** Called after the subscriber connection came back: messages sent meanwhile are lost, resync. */
@@ -69,6 +75,7 @@ export function createRedisClients(options: RedisClientsOptions): RedisClients {
   let closing: Promise<void> | undefined
   return {
     command,
+    subscriber,
     async subscribe(channel, handler) {
       let set = handlers.get(channel)
       if (!set) {

@@ -2,7 +2,7 @@ import { FaultRequestSchema, type FaultSettings } from '@duplex/protocol/faults'
 import { readJsonBody } from '../edge.ts'
 import { invalid, jsonError } from '../http.ts'
 import { faultRegistry } from '../faults/faults.ts'
-import { currentSession } from '../session.ts'
+import { currentSession, unavailableSession } from '../session.ts'
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
@@ -21,6 +21,7 @@ export function GET() {
  */
 export async function POST(request: Request) {
   const session = await currentSession()
+  if (!session.ok && session.reason === 'unavailable') return unavailableSession(session)
   if (!session.ok) return jsonError(401, 'unauthorized', `Not signed in: ${session.message}`)
   // The edge guard refuses another site (403: a page on another port of this host counts as the
   // same site to SameSite cookies), a non-JSON body (415) and an oversize one (413).

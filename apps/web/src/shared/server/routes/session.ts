@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto'
-import { SESSION_COOKIE, createSessionToken, readSessionCookie } from '@duplex/auth'
+import {
+  SESSION_COOKIE,
+  RevocationsUnavailableError,
+  createSessionToken,
+  readSessionCookie,
+} from '@duplex/auth'
 import { CreateSessionSchema, type Session, type SessionUser } from '@duplex/protocol/session'
 import { NextResponse } from 'next/server'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import { env } from '@/shared/env'
 import { readJsonBody, refuseCrossSite } from '../edge.ts'
-import { invalid, jsonError } from '../http.ts'
+import { invalid, jsonError, unavailable } from '../http.ts'
 import { clientIp, tooMany } from '../limits.ts'
 import { services } from '../services.ts'
-import { lookupSession, revocations, sessionCookieOptions, sessionSecret } from '../session.ts'
+import {
+  lookupSession,
+  revocations,
+  sessionCookieOptions,
+  sessionSecret,
+  unavailableSession,
+} from '../session.ts'
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
@@ -90,9 +101,14 @@ export async function POST(request: Request) {
   }
 
   const previous = await lookupSession(readSessionCookie(request.headers.get('cookie')))
+  // Whether the old session may be kept (its user id) cannot be told: no new token either.
+  if (!previous.ok && previous.reason === 'unavailable') return unavailableSession(previous)
   const user = { id: previous.ok ? previous.session.user.id : randomUUID(), name: parsed.data.name }
   // A rename is a new token; the old one is signed out so only one of them stays usable.
-  if (previous.ok) await revocations().revoke(previous.session.tokenId, previous.session.expiresAt)
+  if (previous.ok) {
+    const refused = await signOut(previous.session.tokenId, previous.session.expiresAt)
+    if (refused) return refused
+  }
   const { token, expiresAt, tokenId } = await createSessionToken(user, await sessionSecret())
 
   const response = NextResponse.json(await sessionAnswer(request, user, expiresAt, tokenId), {
@@ -102,9 +118,31 @@ export async function POST(request: Request) {
   return response
 }
 
-/** `GET /api/session`: who is signed in, or 401 saying why not (missing, expired, signed out…). */
+/**
+ * Revokes a session; answers the 503 to send instead when the sign-out could not be stored (the
+ * database is down): nothing was signed out then, and the client must not be told otherwise.
+ */
+async function signOut(tokenId: string, expiresAt: number): Promise<Response | undefined> {
+  try {
+    await revocations().revoke(tokenId, expiresAt)
+    return undefined
+  } catch (error) {
+    if (!(error instanceof RevocationsUnavailableError)) throw error
+    return unavailable(
+      `Could not sign out: ${error.what} is unavailable, so the sign-out could not be stored. ` +
+        'You are still signed in; try again in a moment.',
+      error.retryAfterMs,
+    )
+  }
+}
+
+/**
+ * `GET /api/session`: who is signed in, or 401 saying why not (missing, expired, signed out…), or
+ * 503 `unavailable` when that cannot be told right now (try again, do not sign in again).
+ */
 export async function GET(request: Request) {
   const result = await lookupSession(readSessionCookie(request.headers.get('cookie')))
+  if (!result.ok && result.reason === 'unavailable') return unavailableSession(result)
   if (result.ok) {
     const { user, expiresAt, tokenId } = result.session
     return NextResponse.json(await sessionAnswer(request, user, expiresAt, tokenId), {
@@ -118,13 +156,22 @@ export async function GET(request: Request) {
 
 /**
  * `DELETE /api/session`: signs out. The token is revoked (the web app and the realtime server
- * refuse it from now on, wherever it was copied to) and the cookie expired. Twice is fine.
+ * refuse it from now on, wherever it was copied to, and the realtime server closes its open
+ * connections on every instance) and the cookie expired. Twice is fine.
+ *
+ * When the sign-out cannot be stored (the database is down): 503 `unavailable` with
+ * `Retry-After`, and the cookie is left alone. Clearing it would look like a sign-out while the
+ * token, copied anywhere, stayed good.
  */
 export async function DELETE(request: Request) {
   const crossSite = refuseCrossSite(request)
   if (crossSite) return crossSite
   const current = await lookupSession(readSessionCookie(request.headers.get('cookie')))
-  if (current.ok) await revocations().revoke(current.session.tokenId, current.session.expiresAt)
+  if (!current.ok && current.reason === 'unavailable') return unavailableSession(current)
+  if (current.ok) {
+    const refused = await signOut(current.session.tokenId, current.session.expiresAt)
+    if (refused) return refused
+  }
   const response = new NextResponse(null, { status: 204, headers: NO_STORE })
   response.cookies.set(SESSION_COOKIE, '', sessionCookieOptions(request, 0))
   return response

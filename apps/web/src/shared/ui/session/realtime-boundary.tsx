@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import { env } from '@/shared/env'
 import { currentSession } from '@/shared/server/session'
 import { RealtimeProvider } from './realtime-provider'
+import { SessionUnavailable } from './session-unavailable'
 
 /**
  * Server half of the realtime pages: reads the session from the cookie and the realtime server's
@@ -10,6 +11,11 @@ import { RealtimeProvider } from './realtime-provider'
  */
 export async function RealtimeBoundary({ children }: { children: ReactNode }) {
   const lookup = await currentSession()
+  // Whether the session is still good cannot be told (a store is down): say so, do not ask for a
+  // name (signing in would be refused for the same reason).
+  if (!lookup.ok && lookup.reason === 'unavailable') {
+    return <SessionUnavailable detail={lookup.message} />
+  }
   const session = lookup.ok
     ? { user: lookup.session.user, expiresAt: lookup.session.expiresAt }
     : null

@@ -9,6 +9,7 @@ import {
   type ClientSession,
   type RealtimeContextValue,
   type SignInResult,
+  type SignOutResult,
 } from '@/shared/lib/realtime-context'
 
 /**
@@ -60,10 +61,19 @@ export function RealtimeProvider({
     return { ok: true }
   }, [])
 
-  const signOut = useCallback(async () => {
-    await fetch('/api/session', { method: 'DELETE' }).catch(() => undefined)
+  const signOut = useCallback(async (): Promise<SignOutResult> => {
+    let response: Response
+    try {
+      response = await fetch('/api/session', { method: 'DELETE' })
+    } catch {
+      return { ok: false, problem: 'unreachable' }
+    }
+    // 503: the sign-out could not be stored, so the session still works everywhere; the page
+    // must not pretend otherwise.
+    if (!response.ok) return { ok: false, problem: 'unavailable' }
     setSession(null)
     setSignedOutReason(null)
+    return { ok: true }
   }, [])
 
   const refresh = useCallback(async () => {
