@@ -22,8 +22,8 @@ export function invalid(error: z.ZodError, what = 'request'): Response {
  * request will work later. `Retry-After` in whole seconds (at least 1) and `retryAfterMs` in the
  * body say when.
  */
-export function unavailable(message: string, retryAfterMs: number): Response {
-  const body: ApiError = { error: { code: 'unavailable', message, retryAfterMs } }
+export function unavailable(message: string, retryAfterMs = 2000): Response {
+  const body: ApiError = { error: { code: ApiErrorCode.unavailable, message, retryAfterMs } }
   return Response.json(body, {
     status: 503,
     headers: {
@@ -35,17 +35,6 @@ export function unavailable(message: string, retryAfterMs: number): Response {
 
 export function notFound(message: string): Response {
   return jsonError(404, 'not_found', message)
-}
-
-/**
- * 503 `unavailable`: a store this request needs (PostgreSQL, Redis) is down and nothing was
- * changed. `retryAfterMs` goes in the body and, in whole seconds (at least 1), in `Retry-After`.
- */
-export function unavailable(message: string, retryAfterMs = 2000): Response {
-  const body: ApiError = { error: { code: ApiErrorCode.unavailable, message, retryAfterMs } }
-  const response = Response.json(body, { status: 503 })
-  response.headers.set('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))))
-  return response
 }
 
 /** `Last-Event-ID` from the header EventSource sends, or the query parameter for clients that cannot set headers. */
