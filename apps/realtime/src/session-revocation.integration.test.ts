@@ -5,7 +5,7 @@ import {
   type RevocationStore,
 } from '@duplex/auth'
 import { createClusterRevocationStore } from '@duplex/auth/cluster'
-import { COLLAB_PATH } from '@duplex/protocol/collab'
+import { COLLAB_PATH } from '@duplex/protocol/collab' // demo:editor
 import { DISCONNECT_REASON_EVENT, DisconnectReasonSchema } from '@duplex/protocol/realtime'
 import type { SessionUser } from '@duplex/protocol/session'
 import {
@@ -21,7 +21,7 @@ import { waitFor } from '@duplex/testing/wait'
 import { Redis } from 'ioredis'
 import { io as connectClient, type Socket } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import { WebSocket } from 'ws'
+import { WebSocket } from 'ws' // demo:editor
 import { openDatabase } from './shared/storage/database.ts'
 import { makeDataDir, startTestServer, testModes, type TestServer } from './test-helpers.ts'
 
@@ -76,6 +76,7 @@ function openSocket(server: TestServer, token: string) {
   return { socket, seen, connected }
 }
 
+// demo:editor:start
 /** A Yjs connection of one session that records its close code and reason. */
 function openYjs(server: TestServer, token: string, doc: string) {
   const ws = new WebSocket(
@@ -105,6 +106,7 @@ function openYjs(server: TestServer, token: string, doc: string) {
   })
   return { ws, seen, opened }
 }
+// demo:editor:end
 
 /** `connect`, or the server's `connect_error` message and data. */
 async function handshake(server: TestServer, token: string) {
@@ -166,50 +168,47 @@ describe.each(await testModes())('signing out ($mode)', ({ mode, skip }) => {
       // The short-lived token a realtime server on another host gets shares the session's jti.
       const short = await signIn(ada, 60, session.tokenId)
       const other = await signIn(bob)
-      const adas = instances.flatMap((server, i) => [
+      const adaSockets = instances.flatMap((server) => [
         openSocket(server, session.token),
         openSocket(server, short.token),
-        openYjs(server, session.token, `notes-${i}`),
       ])
-      const bobs = instances.flatMap((server, i) => [
-        openSocket(server, other.token),
-        openYjs(server, other.token, `notes-${i}`),
-      ])
-      for (const c of [...adas, ...bobs]) {
-        if ('connected' in c) await c.connected
-        else expect(await c.opened).toBe(true)
-      }
+      const bobSockets = instances.map((server) => openSocket(server, other.token))
+      for (const c of [...adaSockets, ...bobSockets]) await c.connected
+      /** Whether each of Ada's connections has closed yet. */
+      const closed = adaSockets.map((c) => () => c.seen.disconnect !== undefined)
+      // demo:editor:start
+      const adaDocs = instances.map((server, i) => openYjs(server, session.token, `notes-${i}`))
+      const bobDocs = instances.map((server, i) => openYjs(server, other.token, `notes-${i}`))
+      for (const c of [...adaDocs, ...bobDocs]) expect(await c.opened).toBe(true)
+      closed.push(...adaDocs.map((c) => () => c.seen.close !== undefined))
+      // demo:editor:end
 
       const store = await webSignOuts(instances[0] as TestServer)
       const signedOutAt = await signOut(store, session)
-      await waitFor(
-        () =>
-          adas.every((c) =>
-            'socket' in c ? c.seen.disconnect !== undefined : c.seen.close !== undefined,
-          ),
-        { timeoutMs: 10_000, message: "every connection of Ada's session to close" },
-      )
+      await waitFor(() => closed.every((isClosed) => isClosed()), {
+        timeoutMs: 10_000,
+        message: "every connection of Ada's session to close",
+      })
       expect(Date.now() - signedOutAt).toBeLessThanOrEqual(CLOSE_WITHIN_MS)
-      for (const c of adas) {
-        if ('socket' in c) {
-          // Told why, then closed by the server: socket.io-client does not reconnect by itself.
-          expect(c.seen).toEqual({ reason: 'signed_out', disconnect: 'io server disconnect' })
-        } else {
-          expect(c.seen.close).toEqual({ code: 4401, reason: 'Signed out' })
-        }
+      // Told why, then closed by the server: socket.io-client does not reconnect by itself.
+      for (const c of adaSockets) {
+        expect(c.seen).toEqual({ reason: 'signed_out', disconnect: 'io server disconnect' })
       }
       // Bob's session is untouched, and Ada's token is refused from now on.
-      for (const c of bobs) {
-        if ('socket' in c) expect(c.socket.connected).toBe(true)
-        else expect(c.ws.readyState).toBe(WebSocket.OPEN)
-      }
+      for (const c of bobSockets) expect(c.socket.connected).toBe(true)
       for (const server of instances) {
         expect((await handshake(server, session.token)).message).toBe('unauthorized: signed out')
         expect((await handshake(server, short.token)).message).toBe('unauthorized: signed out')
+      }
+      // demo:editor:start
+      for (const c of adaDocs) expect(c.seen.close).toEqual({ code: 4401, reason: 'Signed out' })
+      for (const c of bobDocs) expect(c.ws.readyState).toBe(WebSocket.OPEN)
+      for (const server of instances) {
         const yjs = openYjs(server, session.token, 'notes-again')
         expect(await yjs.opened).toBe(false)
         expect(yjs.seen.status).toBe(401)
       }
+      // demo:editor:end
     },
   )
 })
@@ -220,15 +219,18 @@ describe('session expiry', () => {
     cleanups.push(() => server.cleanup())
     const brief = await signIn(ada, 2)
     const socket = openSocket(server, brief.token)
-    const yjs = openYjs(server, brief.token, 'brief')
     await socket.connected
+    // demo:editor:start
+    const yjs = openYjs(server, brief.token, 'brief')
     expect(await yjs.opened).toBe(true)
-    await waitFor(() => socket.seen.disconnect && yjs.seen.close, {
+    await waitFor(() => yjs.seen.close, { timeoutMs: 10_000, message: 'the editor to be closed' })
+    expect(yjs.seen.close).toEqual({ code: 4401, reason: 'Session expired' })
+    // demo:editor:end
+    await waitFor(() => socket.seen.disconnect, {
       timeoutMs: 10_000,
       message: 'the expired session to be closed',
     })
     expect(socket.seen).toEqual({ reason: 'session_expired', disconnect: 'io server disconnect' })
-    expect(yjs.seen.close).toEqual({ code: 4401, reason: 'Session expired' })
     expect((await handshake(server, brief.token)).message).toBe('unauthorized: token expired')
   })
 })
@@ -273,10 +275,12 @@ describe.skipIf(noPrivate !== undefined || !services.ok)(
       expect((await handshake(server, signedOut.token)).message).toBe('unauthorized: signed out')
 
       await redis.stop()
-      // Redis is away: the database answers.
+      // Redis is away: the database answers (for the editor's upgrades; sockets reconnect later).
+      // demo:editor:start
       const during = openYjs(server, signedOut.token, 'during')
       expect(await during.opened).toBe(false)
       expect(during.seen.status).toBe(401)
+      // demo:editor:end
       await redis.start()
 
       await waitFor(async () => (await handshake(server, kept.token)).message === 'connect', {
@@ -284,9 +288,11 @@ describe.skipIf(noPrivate !== undefined || !services.ok)(
         message: 'the server to take connections again after the Redis restart',
       })
       expect((await handshake(server, signedOut.token)).message).toBe('unauthorized: signed out')
+      // demo:editor:start
       const after = openYjs(server, signedOut.token, 'after')
       expect(await after.opened).toBe(false)
       expect(after.seen.status).toBe(401)
+      // demo:editor:end
 
       // An instance that remembers nothing (restarted, or new): only the database knows.
       await server.stop()
@@ -309,6 +315,7 @@ describe.skipIf(noPrivate !== undefined || !services.ok)(
       const refused = await handshake(server, session.token)
       expect(refused.message).toMatch(/^unavailable: sessions cannot be checked right now/)
       expect(refused.data).toMatchObject({ code: 'unavailable', retryAfterMs: 2000 })
+      // demo:editor:start
       const yjs = openYjs(server, session.token, 'down')
       expect(await yjs.opened).toBe(false)
       expect(yjs.seen).toMatchObject({ status: 503, retryAfter: '2' })
@@ -317,6 +324,7 @@ describe.skipIf(noPrivate !== undefined || !services.ok)(
       })
       expect(docs.status).toBe(503)
       expect(await docs.json()).toMatchObject({ error: { code: 'unavailable' } })
+      // demo:editor:end
       // The server itself stays up.
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
 
