@@ -254,4 +254,34 @@ describe.skipIf(!services.ok)('documents across instances', { timeout: 120_000 }
     expect(await stored('unheard')).toBeUndefined()
     expect(await listedOn(b)).not.toContain('unheard')
   })
+
+  it('gives each side the edits made while one instance was cut off from Redis, both ways', async () => {
+    const onA = await openDoc(a, ada, 'apart')
+    const onB = await openDoc(b, bob, 'apart')
+    onA.text.insert(0, 'a0 ')
+    await waitFor(() => onB.text.toString() === 'a0 ', 'the first edit on B')
+
+    bToRedis.cut()
+    try {
+      // Each side keeps editing; neither can hear the other.
+      onA.text.insert(onA.text.length, 'a1 ')
+      onB.text.insert(onB.text.length, 'b1 ')
+      await sleep(1500)
+      expect(onA.text.toString()).not.toContain('b1')
+    } finally {
+      bToRedis.restore()
+    }
+    // Once B is back, both hold both edits: B asked for A's, and A was asked back for B's.
+    for (const [side, text] of [
+      ['A', onA.text],
+      ['B', onB.text],
+    ] as const) {
+      await waitFor(() => ['a0', 'a1', 'b1'].every((edit) => text.toString().includes(edit)), {
+        timeoutMs: 15_000,
+        message: () => `every edit on ${side}, which has "${text.toString()}"`,
+      })
+    }
+    expect(onA.text.toString()).toBe(onB.text.toString())
+    await everyoneLeaves()
+  })
 })

@@ -18,11 +18,30 @@ const MessageType = {
   update: 0,
   /** An awareness update (cursors) of the sending instance's clients. */
   awareness: 1,
-  /** "I just opened this document with this state vector; send me what I lack." */
+  /**
+   * "I just opened this document (or my link to Redis is back) with this state vector: send me
+   * what I lack, and ask me for what you lack" (each receiver answers with an update and a
+   * `syncAnswer` of its own vector).
+   */
   syncRequest: 2,
   /** The document was deleted or renamed (JSON {@link GoneNotice}): close your copy. */
   gone: 3,
+  /**
+   * The answer's half of a sync: "send me what I lack", and nothing back. Without it only the
+   * asker would catch up: an instance cut off from Redis could not publish its clients' edits
+   * while away, and the others would never learn of them.
+   */
+  syncAnswer: 4,
 } as const
+
+/**
+ * After the subscriber comes back, every open document is synced now and again after these
+ * delays: ioredis reports `ready` before its re-subscriptions are answered, and the other
+ * instances may still be reconnecting themselves (a restarted Redis drops everyone at once), so
+ * a single exchange can fall into a moment when nobody listens. Yjs updates are idempotent, so
+ * repeats cost bytes, never correctness.
+ */
+const RESYNC_AFTER_MS = [0, 1500, 5000] as const
 
 /** What travels with a `gone` message. */
 const GoneNoticeSchema = z.object({
@@ -119,6 +138,9 @@ export function createDocRelay(options: DocRelayOptions): DocRelay {
   const relayed = new Map<string, Relayed>()
   const ignored = new Set(options.ignoreOrigins)
   let everReady = subscriber.status === 'ready'
+  /** Whether publishing is failing (Redis away): logged once per outage, not once per keystroke. */
+  let publishFailing = false
+  const resyncTimers = new Set<ReturnType<typeof setTimeout>>()
   const goneListeners: ((name: string, generation: number, gone: DocGone) => void)[] = []
   const resubscribedListeners: (() => void)[] = []
 
@@ -127,9 +149,23 @@ export function createDocRelay(options: DocRelayOptions): DocRelay {
     encoding.writeVarUint(encoder, type)
     encoding.writeVarString(encoder, instanceId)
     encoding.writeVarUint8Array(encoder, payload)
-    redis
-      .publish(`${channelPrefix}${name}`, Buffer.from(encoding.toUint8Array(encoder)))
-      .catch((error: unknown) => log.error(`[collab] relaying ${name} failed`, error))
+    redis.publish(`${channelPrefix}${name}`, Buffer.from(encoding.toUint8Array(encoder))).then(
+      () => {
+        if (!publishFailing) return
+        publishFailing = false
+        log.info('[collab] relaying works again')
+      },
+      (error: unknown) => {
+        // The edit itself is safe (applied here and stored by this instance); the others get it
+        // from the sync exchange once Redis is back.
+        if (publishFailing) return
+        publishFailing = true
+        log.warn(
+          `[collab] relaying ${name} failed; other instances catch up once Redis is back`,
+          error,
+        )
+      },
+    )
   }
 
   /** Awareness states of the clients connected to this instance (not relayed ones). */
@@ -161,11 +197,15 @@ export function createDocRelay(options: DocRelayOptions): DocRelay {
           for (const id of awarenessClientIds(payload)) entry.owners.set(id, sender)
           awarenessProtocol.applyAwarenessUpdate(entry.doc.awareness, payload, FROM_RELAY)
           break
-        case MessageType.syncRequest: {
+        case MessageType.syncRequest:
+        case MessageType.syncAnswer: {
           const missing = Y.encodeStateAsUpdate(entry.doc, payload)
           // An empty update is two zero bytes: nothing the requester lacks.
           if (missing.length > 2) publish(name, MessageType.update, missing)
-          publishLocalAwareness(name, entry)
+          if (type === MessageType.syncRequest) {
+            publishLocalAwareness(name, entry)
+            publish(name, MessageType.syncAnswer, Y.encodeStateVector(entry.doc))
+          }
           break
         }
         case MessageType.gone: {
@@ -189,7 +229,14 @@ export function createDocRelay(options: DocRelayOptions): DocRelay {
       return
     }
     log.warn('[collab] Redis subscriber reconnected; syncing every open document again')
-    for (const [name, entry] of relayed) requestSync(name, entry.doc)
+    for (const delay of RESYNC_AFTER_MS) {
+      const timer = setTimeout(() => {
+        resyncTimers.delete(timer)
+        for (const [name, entry] of relayed) requestSync(name, entry.doc)
+      }, delay)
+      timer.unref()
+      resyncTimers.add(timer)
+    }
     for (const listener of resubscribedListeners) listener()
   }
   subscriber.on('ready', onReady)
@@ -271,6 +318,8 @@ export function createDocRelay(options: DocRelayOptions): DocRelay {
     },
 
     async close() {
+      for (const timer of resyncTimers) clearTimeout(timer)
+      resyncTimers.clear()
       subscriber.off('messageBuffer', onMessage)
       subscriber.off('ready', onReady)
       for (const [name, { doc }] of [...relayed]) detach(name, doc)
