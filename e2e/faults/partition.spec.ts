@@ -6,6 +6,7 @@ import {
   expectAlwaysLive,
   expectPromisesKept,
   leaveWorld,
+  readyAgainAfter,
   saidDown,
   setUpWorld,
   watchHealth,
@@ -27,8 +28,12 @@ test('one instance cut off from Redis: it says so, serves its own, and catches u
   await act(world, 5000, 'cut-off')
   expect(await sessionStatus(cluster.web[1].url, mallory)).toBe(401)
   faults.redisLink.heal()
+  const backAt = Date.now()
   await act(world, 3000, 'joined')
   const samples = await health.stop()
+  console.info(
+    `every instance ready again ${readyAgainAfter(samples, backAt)} ms after the store came back`,
+  )
 
   expect(saidDown(samples, 'realtime1', 'redis'), 'realtime 1 unready while cut off').toBe(true)
   expect(saidDown(samples, 'web1', 'redis'), 'web 1 unready while cut off').toBe(true)

@@ -5,6 +5,7 @@ import {
   expectAlwaysLive,
   expectPromisesKept,
   leaveWorld,
+  readyAgainAfter,
   saidDown,
   setUpWorld,
   watchHealth,
@@ -21,8 +22,12 @@ test('PostgreSQL stopped and started: refused as unavailable meanwhile, nothing 
   await faults.postgres.stop()
   await act(world, 6000, 'pg-down')
   await faults.postgres.start()
+  const backAt = Date.now()
   await act(world, 3000, 'pg-back')
   const samples = await health.stop()
+  console.info(
+    `every instance ready again ${readyAgainAfter(samples, backAt)} ms after the store came back`,
+  )
 
   for (const name of ['realtime0', 'realtime1', 'web0', 'web1']) {
     expect(saidDown(samples, name, 'database'), `${name} readiness named the database`).toBe(true)

@@ -5,6 +5,7 @@ import {
   expectAlwaysLive,
   expectPromisesKept,
   leaveWorld,
+  readyAgainAfter,
   saidDown,
   setUpWorld,
   watchHealth,
@@ -22,8 +23,12 @@ test('Redis restarted empty: every promise kept, every request answered, readine
   const restarted = faults.redis.restart(6000)
   await act(world, 7000, 'redis-down')
   await restarted
+  const backAt = Date.now()
   await act(world, 3000, 'redis-back')
   const samples = await health.stop()
+  console.info(
+    `every instance ready again ${readyAgainAfter(samples, backAt)} ms after the store came back`,
+  )
 
   for (const name of ['realtime0', 'realtime1', 'web0', 'web1']) {
     expect(saidDown(samples, name, 'redis'), `${name} readiness named Redis`).toBe(true)
