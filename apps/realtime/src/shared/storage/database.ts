@@ -1,4 +1,4 @@
-import { redactUrl } from '@duplex/cluster'
+import { DEFAULT_SCHEMA, createPostgresPool, withAdvisoryLock } from '@duplex/cluster'
 import SQLite from 'better-sqlite3'
 import {
   CamelCasePlugin,
@@ -13,7 +13,6 @@ import {
 } from 'kysely'
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import path from 'node:path'
-import pg from 'pg'
 
 /** SQL dialects the migrations know how to spell column types for. */
 export type StorageDialect = 'sqlite' | 'postgres'
@@ -50,7 +49,7 @@ export interface Database {
 }
 
 /** PostgreSQL schema used when none is given. */
-export const DEFAULT_SCHEMA = 'public'
+export { DEFAULT_SCHEMA }
 
 /** File name of the SQLite database inside the data folder. */
 export const SQLITE_FILE = 'duplex.sqlite'
@@ -170,32 +169,19 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
  */
 export const POSTGRES_CONNECT_TIMEOUT_MS = 3000
 
-/** pg's type id of `int8`/`bigint`: our ms timestamps and `count(*)`. */
-const INT8_OID = 20
-
 function connectPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>): Connection {
   const schema = options.schema ?? DEFAULT_SCHEMA
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    // At least two: migrate() holds its lock on one connection while the migrator uses another.
-    max: Math.max(2, options.maxConnections ?? 10),
-    // Every connection resolves unqualified table names in our schema.
-    options: `-c search_path=${schema}`,
-    // pg waits for a connection (a new one, or a free one from a busy pool) for ever by default:
-    // with PostgreSQL unreachable behind a silent network, every request would hang with it.
-    // Bounded, the query fails with "timeout exceeded when trying to connect", which callers
-    // answer as `unavailable` (see `isStoreUnavailable`). A stopped server refuses at once anyway.
-    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
-    types: {
-      // pg returns int8 as a string because it can exceed 2^53; ms timestamps and counts cannot.
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID && format !== 'binary'
-          ? (value: string) => Number(value)
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
+  // The recipe both apps share (`createPostgresPool`): our schema on every connection, bigint as
+  // numbers, and a bounded wait for a connection, so that with PostgreSQL unreachable behind a
+  // silent network a query fails ("timeout exceeded when trying to connect") and its caller
+  // answers `unavailable` (see `isStoreUnavailable`) instead of hanging. At least two
+  // connections: migrate() holds its lock on one while the migrator uses another.
+  const pool = createPostgresPool({
+    url: options.url,
+    schema,
+    max: options.maxConnections,
+    connectTimeoutMs: POSTGRES_CONNECT_TIMEOUT_MS,
   })
-  // An idle client whose server went away emits 'error' on the pool; unhandled, it would crash.
-  pool.on('error', () => undefined)
   const db = new Kysely<unknown>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
@@ -208,21 +194,10 @@ function connectPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>
       const migrator = createMigrator(db, migrations('postgres'), schema)
       // Kysely's own advisory lock only covers running the migrations, not creating its tables
       // and our schema before that; instances starting together queue here for the whole of it.
-      const lock = await pool.connect().catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error)
-        throw new Error(`cannot connect to PostgreSQL at ${redactUrl(options.url)}: ${reason}`, {
-          cause: error,
-        })
-      })
       // The web app takes the same lock for its own migrations (some tables both apps create).
-      const key = `duplex:migrate:${schema}`
-      try {
-        await lock.query('select pg_advisory_lock(hashtext($1))', [key])
-        return await migrate(migrator)
-      } finally {
-        await lock.query('select pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined)
-        lock.release()
-      }
+      return withAdvisoryLock(pool, options.url, `duplex:migrate:${schema}`, () =>
+        migrate(migrator),
+      )
     },
   }
 }
