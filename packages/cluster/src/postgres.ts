@@ -79,3 +79,36 @@ export async function withAdvisoryLock<T>(
     lock.release()
   }
 }
+
+/** What `migrator.migrateToLatest()` of Kysely needs to be; a Kysely `Migrator` fits. */
+export interface LatestMigrator {
+  migrateToLatest(): Promise<{
+    error?: unknown
+    results?: readonly { migrationName: string; status: 'Success' | 'Error' | 'NotExecuted' }[]
+  }>
+}
+
+/**
+ * Applies every pending migration and resolves with the names applied; fails naming the migration
+ * that failed and why.
+ *
+ * Kysely finds its own bookkeeping tables by listing every table of the database, and a schema
+ * another client drops at that moment (tests drop theirs all the time; so may an operator) fails
+ * the listing with "schema … does not exist" (SQLSTATE 3F000) though nothing of ours is wrong.
+ * That is tried again, twice; an error about our own schema is not.
+ */
+export async function migrateToLatest(migrator: LatestMigrator, schema: string): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest()
+    if (error === undefined) {
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+    }
+    const code = (error as { code?: unknown }).code
+    const message = error instanceof Error ? error.message : String(error)
+    if (attempt < 3 && code === '3F000' && !message.includes(`"${schema}"`)) continue
+    const failed = results?.find((result) => result.status === 'Error')
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${message}`, {
+      cause: error,
+    })
+  }
+}

@@ -1,4 +1,9 @@
-import { DEFAULT_SCHEMA, createPostgresPool, withAdvisoryLock } from '@duplex/cluster'
+import {
+  DEFAULT_SCHEMA,
+  createPostgresPool,
+  migrateToLatest,
+  withAdvisoryLock,
+} from '@duplex/cluster'
 import SQLite from 'better-sqlite3'
 import {
   CamelCasePlugin,
@@ -7,7 +12,6 @@ import {
   PostgresDialect,
   SqliteDialect,
   type Migration,
-  type MigrationResult,
   type SqliteDatabase,
   type SqliteStatement,
 } from 'kysely'
@@ -129,7 +133,7 @@ function connect(options: DatabaseOptions): Connection {
   return {
     db,
     dialect: 'sqlite',
-    migrate: (migrations) => migrate(createMigrator(db, migrations('sqlite'))),
+    migrate: (migrations) => migrateToLatest(createMigrator(db, migrations('sqlite')), 'main'),
   }
 }
 
@@ -196,7 +200,7 @@ function connectPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>
       // and our schema before that; instances starting together queue here for the whole of it.
       // The web app takes the same lock for its own migrations (some tables both apps create).
       return withAdvisoryLock(pool, options.url, `duplex:migrate:${schema}`, () =>
-        migrate(migrator),
+        migrateToLatest(migrator, schema),
       )
     },
   }
@@ -215,18 +219,4 @@ function createMigrator(
     allowUnorderedMigrations: true,
     ...(migrationTableSchema !== undefined && { migrationTableSchema }),
   })
-}
-
-async function migrate(migrator: Migrator): Promise<string[]> {
-  const { error, results } = await migrator.migrateToLatest()
-  const failed = results?.find((result) => result.status === 'Error')
-  if (error !== undefined) {
-    const cause = error instanceof Error ? error.message : String(error)
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause}`, {
-      cause: error,
-    })
-  }
-  return (results ?? [])
-    .filter((result: MigrationResult) => result.status === 'Success')
-    .map((result) => result.migrationName)
 }

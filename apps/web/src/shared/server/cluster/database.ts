@@ -1,4 +1,9 @@
-import { DEFAULT_SCHEMA, createPostgresPool, withAdvisoryLock } from '@duplex/cluster'
+import {
+  DEFAULT_SCHEMA,
+  createPostgresPool,
+  migrateToLatest,
+  withAdvisoryLock,
+} from '@duplex/cluster'
 import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, type Migration } from 'kysely'
 import type pg from 'pg'
 
@@ -62,17 +67,7 @@ export function createWebDatabase(options: WebDatabaseOptions): WebDatabase {
           // Each owner numbers its migrations on its own (`<owner>_0001_…`).
           allowUnorderedMigrations: true,
         })
-        const { error, results } = await migrator.migrateToLatest()
-        if (error !== undefined) {
-          const failed = results?.find((result) => result.status === 'Error')
-          const cause = error instanceof Error ? error.message : String(error)
-          throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause}`, {
-            cause: error,
-          })
-        }
-        return (results ?? [])
-          .filter((result) => result.status === 'Success')
-          .map((result) => result.migrationName)
+        return migrateToLatest(migrator, schema)
       })
     },
     close() {
