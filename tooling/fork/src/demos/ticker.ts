@@ -15,7 +15,6 @@ const ticker: DemoManifest = {
     'e2e/tests/ticker-api.spec.ts',
     'e2e/tests/ticker-faults.spec.ts',
     'e2e/tests/ticker-faults-off.spec.ts',
-    // Only the ticker's spec cuts a stream mid-flight through it.
     'e2e/cluster/ticker.spec.ts',
     'bench/src/scenarios/ticker',
     'docs/screenshots/ticker.png',
