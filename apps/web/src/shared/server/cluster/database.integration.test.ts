@@ -58,8 +58,9 @@ describe.skipIf(!services.ok)('the web app database (cluster mode)', () => {
     const schema = createTestSchema(TEST_DATABASE_URL, 'web_db')
     drops.push(schema.drop)
     const database = open(schema.name)
+    // Retired lists are given explicitly: the app's own list changes with each removed demo.
     await database.migrate(
-      collectWebMigrations([{ name: 'notes', migrations: { notes_0001_initial: notes } }]),
+      collectWebMigrations([{ name: 'notes', migrations: { notes_0001_initial: notes } }], {}, []),
     )
     // `pnpm remove-demo notes`: the feature is gone, its entry is in retired-features.ts.
     const retired = [
@@ -89,9 +90,11 @@ describe('collectWebMigrations', () => {
   it('keeps shared migrations and each feature’s own', () => {
     expect(
       Object.keys(
-        collectWebMigrations([{ name: 'progress', migrations: { progress_0001_jobs: notes } }], {
-          session_0001_revocations: notes,
-        }),
+        collectWebMigrations(
+          [{ name: 'progress', migrations: { progress_0001_jobs: notes } }],
+          { session_0001_revocations: notes },
+          [],
+        ),
       ),
     ).toEqual(['session_0001_revocations', 'progress_0001_jobs'])
   })
@@ -109,7 +112,7 @@ describe('collectWebMigrations', () => {
 
   it('refuses a feature migration that does not carry its name', () => {
     expect(() =>
-      collectWebMigrations([{ name: 'progress', migrations: { jobs_0001: notes } }]),
+      collectWebMigrations([{ name: 'progress', migrations: { jobs_0001: notes } }], {}, []),
     ).toThrow(/must be named progress_<nnnn>_<what>/)
   })
 })
