@@ -25,6 +25,8 @@ const chat: DemoManifest = {
     'tooling/fork/src/demos/chat.ts',
   ],
   exports: { 'packages/protocol/package.json': ['./chat'] },
+  // The Lighthouse run opens a room over Socket.IO; nothing else there does.
+  dependencies: { 'tooling/lighthouse/package.json': ['socket.io-client'] },
   realtimeFeatures: ['apps/realtime/src/features/chat'],
   traces: [
     segment('/chat'),

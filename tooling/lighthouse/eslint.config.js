@@ -1,0 +1,3 @@
+import baseConfig from '@duplex/eslint-config/base'
+
+export default [...baseConfig]
