@@ -22,14 +22,7 @@ async function texts(page: Page): Promise<string[]> {
 }
 
 async function openRoom(page: Page, room: string) {
-  await page.goto(`/chat/${room}`)
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-  await expect(
-    page
-      .getByRole('region', { name: 'Message history' })
-      .getByText(/No messages yet|Beginning of the room|#\d+/)
-      .first(),
-  ).toBeVisible()
+  await openChatRoom(page, room)
 }
 
 async function send(page: Page, text: string) {
