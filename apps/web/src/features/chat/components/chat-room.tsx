@@ -83,7 +83,7 @@ export function ChatRoom({ roomId }: { roomId: string }) {
           tabIndex={-1}
           aria-label={t('room.region', { name })}
           data-testid="chat-room"
-          className="flex h-[calc(100dvh-20rem)] min-h-80 flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm outline-none focus-visible:ring-2 focus-visible:ring-ws-500 sm:h-[min(calc(100dvh-19rem),42rem)] sm:min-h-96 dark:border-slate-800 dark:bg-slate-900"
+          className="flex h-[calc(100dvh-20rem)] min-h-80 flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm outline-none focus-visible:ring-2 focus-visible:ring-ws-500 sm:h-[min(calc(100dvh-21.5rem),42rem)] sm:min-h-96 dark:border-slate-800 dark:bg-slate-900"
         >
           {chat.notice && <Notice notice={chat.notice} onDismiss={chat.dismissNotice} />}
           <MessageList
