@@ -1,6 +1,7 @@
 import { freshName } from '@duplex/testing/names'
 import type { Page } from '@playwright/test'
 import { expect, test, type Cluster } from './fixtures/cluster.ts'
+import { openChatRoom } from '../fixtures/chat-client.ts'
 import { DURABLE } from '../fixtures/projects.ts'
 import { openUser } from './fixtures/users.ts'
 
