@@ -4,7 +4,7 @@ import { connectChat, openChatRoom } from '../fixtures/chat-client.ts'
 import { startNetworkSwitch } from '../fixtures/network-switch.ts'
 import { expect, test } from '../fixtures/realtime.ts'
 import { connected, createSession } from '../fixtures/socket-client.ts'
-import { openUser } from '../fixtures/users.ts'
+import { expectNoSeriousA11yViolations, openUser } from '../fixtures/users.ts'
 
 // Issue 19 on the chat pages: room names as typed, unknown rooms offered instead of created,
 // per-room numbers, right-to-left text, the composer at 1440×900, honest statuses, focus.
@@ -47,6 +47,7 @@ test('visiting an unknown room offers to create it, and only the button does', a
   const prompt = ada.page.getByTestId('unknown-room')
   await expect(prompt).toContainText(`There is no room “${room}” yet`)
   expect(await roomIds()).not.toContain(room)
+  await expectNoSeriousA11yViolations(ada.page)
 
   await prompt.getByRole('button', { name: `Create “${room}”` }).click()
   await expect(ada.page.getByText('No messages yet. Say hello!')).toBeVisible()
