@@ -100,6 +100,21 @@ test('a room keeps the name typed, in any script, under a URL slug of its own', 
   await ada.context.close()
 })
 
+test('an address with a room name that is no slug offers that name, then moves to its slug', async ({
+  browser,
+}) => {
+  const ada = await openUser(browser, 'Ada')
+  const name = `设计评审 ${freshName('')}`
+  await ada.page.goto(`/chat/${encodeURIComponent(name)}`)
+  const prompt = ada.page.getByTestId('unknown-room')
+  await expect(prompt).toContainText(`There is no room “${name}” yet`)
+  await prompt.getByRole('button', { name: `Create “${name}”` }).click()
+  await expect(ada.page).toHaveURL(/\/chat\/[a-z0-9-]+$/)
+  await expect(ada.page.getByRole('heading', { level: 1 })).toHaveText(`#${name}`)
+  await expect(composer(ada.page)).toBeFocused()
+  await ada.context.close()
+})
+
 test('Arabic and Hebrew messages are laid out right to left, names isolated', async ({
   browser,
 }) => {
@@ -115,6 +130,10 @@ test('Arabic and Hebrew messages are laid out right to left, names isolated', as
   await expect(text).toHaveAttribute('dir', 'auto')
   expect(await text.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl')
   await expect(shown.getByTestId('message-author')).toHaveJSProperty('tagName', 'BDI')
+  const hebrew = 'שלום לכולם, מה שלומכם היום?'
+  await send(bob.page, hebrew)
+  const hebrewText = message(ada.page, hebrew).getByTestId('message-text')
+  expect(await hebrewText.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl')
   await send(bob.page, 'Latin stays left to right')
   const latin = message(ada.page, 'Latin stays left to right').getByTestId('message-text')
   expect(await latin.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr')
