@@ -32,7 +32,14 @@ export function ChatStatusBar({ children }: { children?: ReactNode }) {
       ? t('detail.notAnswering')
       : (described ?? undefined)
   }
-  const detail = state.status === 'open' ? (state.transport ?? undefined) : reason()
+  // Engine.IO names its transports `websocket` and `polling`; the page says what they are.
+  const transport =
+    state.transport === 'polling'
+      ? t('polling')
+      : state.transport === 'websocket'
+        ? 'WebSocket'
+        : (state.transport ?? undefined)
+  const detail = state.status === 'open' ? transport : reason()
   const failing =
     !offline &&
     state.status !== 'open' &&
