@@ -5,9 +5,11 @@ export interface Column {
 }
 
 /** The header row every table on /compare shares, so they read as one set. */
-export function TableHead({ columns }: { columns: Column[] }) {
+export function TableHead({ columns, className = '' }: { columns: Column[]; className?: string }) {
   return (
-    <thead className="bg-slate-50 text-xs text-slate-600 uppercase dark:bg-slate-900 dark:text-slate-400">
+    <thead
+      className={`bg-slate-50 text-xs text-slate-600 uppercase dark:bg-slate-900 dark:text-slate-400 ${className}`}
+    >
       <tr>
         {columns.map((column) => (
           <th
