@@ -20,7 +20,8 @@ export function PriceCard({
 }) {
   const t = useTranslations('ticker.price')
   const format = useFormatter()
-  const money = (x: number) => format.number(x, { style: 'currency', currency: 'USD' })
+  const money = (x: number) =>
+    format.number(x, { style: 'currency', currency: 'USD', currencyDisplay: 'narrowSymbol' })
   const fixed = (x: number) =>
     format.number(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
   const previous = useRef<number | undefined>(undefined)

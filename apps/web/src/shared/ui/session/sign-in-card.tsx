@@ -15,7 +15,7 @@ export function SignInCard({
 }: {
   purpose: string
   /**
-   * Whether the name field takes focus on load. A card far down a page (/compare) says `false`:
+   * Whether the name field takes focus on load. A card far down a long page says `false`:
    * focusing it would scroll the page's title and intro out of view.
    */
   autoFocus?: boolean
