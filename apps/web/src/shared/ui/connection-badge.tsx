@@ -34,10 +34,10 @@ export function ConnectionBadge({
       role="status"
       data-testid="connection-status"
       data-status={status}
-      className={`inline-flex items-center gap-2 rounded-full border border-slate-200 bg-white px-3 py-1 text-sm font-medium dark:border-slate-700 dark:bg-slate-900 ${look.text}`}
+      className={`inline-flex items-center gap-2 border ${detail ? 'rounded-2xl' : 'rounded-full'} border-slate-200 bg-white px-3 py-1 text-sm font-medium dark:border-slate-700 dark:bg-slate-900 ${look.text}`}
     >
       <span aria-hidden className={`size-2 rounded-full ${look.dot}`} />
-      {label ?? look.label}
+      <span className="whitespace-nowrap">{label ?? look.label}</span>
       {detail && <span className="font-normal text-slate-500 dark:text-slate-400">· {detail}</span>}
     </span>
   )

@@ -46,6 +46,9 @@ export const PRICE_CHART_OPTIONS = {
   },
 } as const
 
+/** Half the width of a time label ("19:31:38" at 10 px), in CSS pixels. */
+const LABEL_HALF_WIDTH = 26
+
 /** A price series chart (TradingView's lightweight-charts): history from the server, then live. */
 export function PriceChart({
   symbol,
@@ -95,7 +98,11 @@ export function PriceChart({
       timeScale: {
         ...PRICE_CHART_OPTIONS.timeScale,
         // Every label in one format, the reader's 24-hour clock (a `Time` here is UTC seconds).
-        tickMarkFormatter: (time: UTCTimestamp) => clock.current(time),
+        // A label centred on a mark by the left edge would be cut in half ("9:31:38"): skip it.
+        tickMarkFormatter: (time: UTCTimestamp) => {
+          const x = chart.current?.timeScale().timeToCoordinate(time) ?? null
+          return x !== null && x < LABEL_HALF_WIDTH ? '' : clock.current(time)
+        },
       },
       localization: { timeFormatter: (time: UTCTimestamp) => clock.current(time) },
       handleScroll: false,
