@@ -127,9 +127,7 @@ test('with every symbol removed, the status and the log agree: closed until a sy
   await expect(status).not.toContainText('No symbols')
 })
 
-test('the price chart holds its height before its data arrives', async ({
-  page,
-}) => {
+test('the price chart holds its height before its data arrives', async ({ page }) => {
   await page.goto('/ticker?symbols=AAPL')
   const chart = page.locator('[data-symbol="AAPL"] [data-testid="price-chart"]')
   const before = await chart.boundingBox()
