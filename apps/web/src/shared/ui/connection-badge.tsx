@@ -15,29 +15,18 @@ const LOOK: Record<ConnectionStatus, { dot: string; text: string; label: string 
   closed: { dot: 'bg-slate-400', text: 'text-slate-700 dark:text-slate-300', label: 'Closed' },
 }
 
-/**
- * Connection state as a pill; `data-status` lets tests and screen readers read the raw value.
- * `label` is the status in the reader's language (a page passes it from its messages).
- */
-export function ConnectionBadge({
-  status,
-  detail,
-  label,
-}: {
-  status: ConnectionStatus
-  detail?: string | undefined
-  label?: string | undefined
-}) {
+/** Connection state as a pill; `data-status` lets tests and screen readers read the raw value. */
+export function ConnectionBadge({ status, detail }: { status: ConnectionStatus; detail?: string }) {
   const look = LOOK[status]
   return (
     <span
       role="status"
       data-testid="connection-status"
       data-status={status}
-      className={`inline-flex items-center gap-2 border ${detail ? 'rounded-2xl' : 'rounded-full'} border-slate-200 bg-white px-3 py-1 text-sm font-medium dark:border-slate-700 dark:bg-slate-900 ${look.text}`}
+      className={`inline-flex items-center gap-2 rounded-full border border-slate-200 bg-white px-3 py-1 text-sm font-medium dark:border-slate-700 dark:bg-slate-900 ${look.text}`}
     >
       <span aria-hidden className={`size-2 rounded-full ${look.dot}`} />
-      <span className="whitespace-nowrap">{label ?? look.label}</span>
+      {look.label}
       {detail && <span className="font-normal text-slate-500 dark:text-slate-400">· {detail}</span>}
     </span>
   )

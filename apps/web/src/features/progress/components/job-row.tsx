@@ -70,9 +70,7 @@ export function JobRow({
           <span className={`text-sm font-semibold ${look.text}`} data-testid="job-status">
             {t(`job.statuses.${job.status}`)}
           </span>
-          {job.status === 'running' && (
-            <ConnectionBadge status={status} label={t(`status.${status}`)} />
-          )}
+          {job.status === 'running' && <ConnectionBadge status={status} />}
           {job.status === 'running' && (
             <button
               type="button"

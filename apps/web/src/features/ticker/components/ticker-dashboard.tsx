@@ -177,7 +177,6 @@ export function TickerDashboard() {
         <div className="flex flex-wrap items-center gap-3 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
           <ConnectionBadge
             status={stream.status}
-            label={t(`status.${stream.status}`)}
             // An empty watchlist closes the stream on purpose: say so, and how to reopen it, rather
             // than a bare "Closed" that reads like a failure.
             detail={emptied ? t('dashboard.noSymbols') : undefined}
