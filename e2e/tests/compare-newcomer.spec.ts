@@ -48,3 +48,42 @@ test('in Chinese, the summary and every missed goal read in Chinese', async ({
     await expect(goal.locator('p').nth(1)).not.toHaveText(/^实测值与目标见下方表格/)
   }
 })
+
+test('/compare opens at the top: the name field does not take focus and scroll the title away', async ({
+  page,
+}) => {
+  await page.goto('/compare')
+  await expect(page.getByRole('heading', { name: /Pick a name to run/ })).toBeVisible()
+  await page.waitForLoadState('load')
+  expect(await page.evaluate(() => window.scrollY)).toBe(0)
+  await expect(page.getByRole('heading', { level: 1 })).toBeInViewport()
+})
+
+test('on a phone /compare is short and its live table shows Done, Time, p50 and p99 on screen', async ({
+  page,
+}) => {
+  expect((await page.request.post('/api/session', { data: { name: 'Ada' } })).status()).toBe(200)
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto('/compare')
+  const table = page.getByTestId('live-totals')
+  await expect(table).toBeVisible()
+  for (const column of ['done', 'time', 'p50', 'p99']) {
+    for (const transport of ['sse', 'socketio']) {
+      const cell = table.locator(`tr[data-transport="${transport}"] [data-column="${column}"]`)
+      await expect(cell).toBeVisible()
+      const box = await cell.boundingBox()
+      expect(box, `${transport} ${column}`).not.toBeNull()
+      expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390)
+    }
+  }
+  // Nothing on the page is wider than the phone.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+  // The secondary sections fold away behind buttons that open them.
+  const height = await page.evaluate(() => document.documentElement.scrollHeight)
+  expect(height).toBeLessThan(7000)
+  const more = page.getByRole('button', { name: /benchmark/i }).first()
+  await expect(more).toHaveAttribute('aria-expanded', 'false')
+  await more.click()
+  await expect(more).toHaveAttribute('aria-expanded', 'true')
+  await expect(page.getByTestId('committed-goals')).toBeVisible()
+})

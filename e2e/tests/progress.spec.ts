@@ -137,3 +137,19 @@ test('the browser’s own EventSource stops on a finished job after one 204', as
   expect(result.state).toBe(2) // CLOSED: the 204 ended it
   expect(statuses).toEqual([200, 204])
 })
+
+test('on a phone a job’s name is not cut by its buttons', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto('/progress')
+  const job = await startJob(page, 'Resize photos', 20)
+  const title = job.getByRole('heading', { level: 2 })
+  await expect(job.getByRole('button', { name: /^Cancel/ })).toBeVisible()
+  // The whole name fits its line: the buttons sit under it, not beside it.
+  const { scrollWidth, clientWidth } = await title.evaluate((el) => ({
+    scrollWidth: el.scrollWidth,
+    clientWidth: el.clientWidth,
+  }))
+  expect(scrollWidth).toBeLessThanOrEqual(clientWidth)
+  await job.getByRole('button', { name: /^Cancel/ }).click()
+  await expect(job.getByTestId('job-status')).toHaveText('Cancelled')
+})

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import { freshName } from '@duplex/testing/names'
 import { E2E } from '../fixtures/ports.ts'
 import { DURABLE } from '../fixtures/projects.ts'
 import { expectNoSeriousA11yViolations, openUser } from '../fixtures/users.ts'
@@ -151,4 +152,40 @@ test("faults are bound to the session: a visitor signs in first, and nobody brea
   await expect(panel.getByTestId('fault-gaps')).toHaveText('0')
   await visitor.close()
   await mallory.context.close()
+})
+
+test('too many faults: the panel counts down to when the server takes the next one', async ({
+  browser,
+}) => {
+  const { page, context } = await openUser(browser, freshName('countdown'))
+  const panel = await openTicker(page)
+  // The server's refusal once a session has used its budget (FAULTS_RATE_POINTS a minute),
+  // answered here so the test need not spend a minute of faults to get it.
+  await page.route('**/api/faults', (route) =>
+    route.request().method() === 'POST'
+      ? route.fulfill({
+          status: 429,
+          headers: { 'Retry-After': '6' },
+          json: {
+            error: {
+              code: 'rate_limited',
+              message: 'Too many faults: 10 per 60 s. Try again in 6 s.',
+            },
+          },
+        })
+      : route.continue(),
+  )
+  const drop = panel.getByTestId('fault-drop')
+  await drop.click()
+  const retry = panel.getByTestId('fault-retry')
+  await expect(retry).toContainText(/takes the next one in \d s/)
+  await expect(drop).toBeDisabled()
+  const seconds = async () => Number(/(\d+) s/.exec((await retry.textContent()) ?? '')?.[1])
+  const first = await seconds()
+  expect(first).toBeGreaterThan(1)
+  // It counts down, not a figure frozen at the moment of the refusal, and then lets go.
+  await expect.poll(seconds, { timeout: 5_000 }).toBeLessThan(first)
+  await expect(retry).toBeHidden({ timeout: 10_000 })
+  await expect(drop).toBeEnabled()
+  await context.close()
 })

@@ -96,3 +96,44 @@ test('an empty watchlist reads zero, and re-adding a symbol needs no dead connec
   await expect(page.getByTestId('message-rate')).not.toHaveText('0.0 msg/s')
   expect(failed).toEqual([])
 })
+
+test('with every symbol removed, the status and the log agree: closed until a symbol is added', async ({
+  page,
+}) => {
+  await page.goto('/ticker?symbols=AAPL')
+  const status = page.getByTestId('connection-status')
+  await expect(status).toHaveAttribute('data-status', 'open')
+  const streams: string[] = []
+  page.on('request', (r) => {
+    if (r.url().includes('/api/ticker/stream')) streams.push(r.url())
+  })
+
+  await page.getByRole('button', { name: 'Remove AAPL from the watchlist' }).click()
+  await expect(status).toHaveAttribute('data-status', 'closed')
+  // The badge says why it is closed and how to reopen it, and the log says the same thing: no
+  // "reconnecting on its own" for a stream the page closed on purpose.
+  await expect(status).toContainText('No symbols')
+  await expect(status).toContainText('add one to reopen')
+  const timeline = page.getByTestId('fault-timeline')
+  await expect(timeline).toContainText('No symbols left: the page closed the stream')
+  await expect(timeline).not.toContainText('reconnecting')
+  // And it really does not reconnect while the watchlist is empty.
+  await expect(page.getByRole('button', { name: 'Add', exact: true })).toBeEnabled()
+  expect(streams).toEqual([])
+
+  await page.getByLabel('Symbol to add').selectOption('MSFT')
+  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await expect(status).toHaveAttribute('data-status', 'open')
+  await expect(status).not.toContainText('No symbols')
+})
+
+test('the price chart holds its height before its data arrives', async ({ page }) => {
+  await page.goto('/ticker?symbols=AAPL')
+  const chart = page.locator('[data-symbol="AAPL"] [data-testid="price-chart"]')
+  const before = await chart.boundingBox()
+  await expect(chart).toHaveAttribute('data-history', 'loaded')
+  await expect(page.locator('[data-symbol="AAPL"] [data-testid="seq"]')).not.toHaveText(/#0$/)
+  const after = await chart.boundingBox()
+  expect(before?.height).toBeGreaterThan(100)
+  expect(after?.height).toBe(before?.height)
+})

@@ -102,6 +102,9 @@ export function FaultPanel({
   const [message, setMessage] = useState<string | null>(null)
   const [needsSignIn, setNeedsSignIn] = useState(false)
   const [busy, setBusy] = useState(false)
+  // A refusal for too many faults says when to try again; the panel counts that down.
+  const [retryAt, setRetryAt] = useState<number | null>(null)
+  const [now, setNow] = useState(() => Date.now())
   const onInjectedRef = useRef(onInjected)
   onInjectedRef.current = onInjected
 
@@ -116,6 +119,16 @@ export function FaultPanel({
       live = false
     }
   }, [baseUrl])
+
+  useEffect(() => {
+    if (retryAt === null) return
+    const timer = setInterval(() => {
+      setNow(Date.now())
+      if (Date.now() >= retryAt) setRetryAt(null)
+    }, 250)
+    return () => clearInterval(timer)
+  }, [retryAt])
+  const retryIn = retryAt === null ? 0 : Math.max(0, Math.ceil((retryAt - now) / 1000))
 
   const inject = async (fault: FaultKind) => {
     if (baseUrl === null || connectionId === null) return
@@ -136,6 +149,12 @@ export function FaultPanel({
         return
       }
       const body = (await response.json().catch(() => null)) as ApiError | null
+      const retryAfter = Number(response.headers.get('Retry-After'))
+      if (response.status === 429 && retryAfter > 0) {
+        setNow(Date.now())
+        setRetryAt(Date.now() + retryAfter * 1000)
+        return
+      }
       setNeedsSignIn(response.status === 401)
       setMessage(body?.error.message ?? t('serverAnswered', { status: String(response.status) }))
     } catch {
@@ -150,7 +169,7 @@ export function FaultPanel({
     ? t('stallFor', { seconds: String(Math.round(settings.stallMs / 100) / 10) })
     : null
   const chosenOption = faults.find((f) => f.kind === chosen)
-  const blocked = disabled || busy || connectionId === null || baseUrl === null
+  const blocked = disabled || busy || retryIn > 0 || connectionId === null || baseUrl === null
 
   return (
     <section
@@ -187,6 +206,15 @@ export function FaultPanel({
         )}
         {!disabled && unavailable && (
           <p className="text-xs text-slate-500 dark:text-slate-400">{unavailable}</p>
+        )}
+        {retryIn > 0 && (
+          <p
+            role="status"
+            data-testid="fault-retry"
+            className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          >
+            {t('tooMany', { seconds: retryIn })}
+          </p>
         )}
         {message && (
           <p

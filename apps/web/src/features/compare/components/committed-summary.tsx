@@ -1,5 +1,7 @@
 import { useMessages, useTranslations } from 'next-intl'
 import type { BenchRun } from '@/features/compare/server/bench-results'
+import { useBenchWords } from './committed-results'
+import { PhoneDisclosure } from './phone-disclosure'
 
 /** Goals grouped by id: met when every measurement of it met its target. */
 function groupGoals(goals: BenchRun['goals']) {
@@ -21,9 +23,10 @@ function groupGoals(goals: BenchRun['goals']) {
  */
 export function CommittedSummary({ run }: { run: BenchRun }) {
   const t = useTranslations('compare.summary')
-  const words = useMessages().compare.summary
-  const names: Record<string, string> = words.goals
-  const reasons: Record<string, string> = words.missed
+  const words = useBenchWords()
+  const summary = useMessages().compare.summary
+  const names: Record<string, string> = summary.goals
+  const reasons: Record<string, string> = summary.missed
   const goals = groupGoals(run.goals).map((goal) => ({
     ...goal,
     text: names[goal.id] ?? goal.text,
@@ -43,7 +46,7 @@ export function CommittedSummary({ run }: { run: BenchRun }) {
       <p className="mt-2 text-slate-700 dark:text-slate-300">
         {t.rich('compared', {
           strong: (chunks) => <strong>{chunks}</strong>,
-          stacks: stacks.join(', '),
+          stacks: stacks.map(words.stack).join(t('separator')),
           cores: run.machine.cores,
           cpu: run.machine.cpuModel,
         })}
@@ -52,33 +55,39 @@ export function CommittedSummary({ run }: { run: BenchRun }) {
         {t('score', { met: met.length, total: goals.length })}{' '}
         <span className="font-normal text-slate-600 dark:text-slate-400">{t('scoreNote')}</span>
       </p>
-      {missed.length > 0 && (
-        <ul className="mt-3 grid gap-2" aria-label={t('missedList')}>
-          {missed.map((goal) => (
-            <li
-              key={goal.id}
-              data-goal={goal.id}
-              className="rounded-lg border-l-4 border-amber-400 bg-amber-50/60 px-3 py-2 dark:border-amber-600 dark:bg-amber-950/30"
-            >
-              <p className="font-medium text-slate-900 dark:text-slate-100">
-                {goal.text}{' '}
-                <span className="font-normal text-slate-500 dark:text-slate-400">
-                  {t('missedAt', { bases: goal.bases.join('; ') })}
-                </span>
-              </p>
-              <p className="mt-0.5 text-slate-700 dark:text-slate-300">
-                {reasons[goal.id] ?? t('noExplanation')}
-              </p>
-            </li>
-          ))}
-        </ul>
-      )}
-      {met.length > 0 && (
-        <p className="mt-3 text-slate-600 dark:text-slate-400">
-          <strong className="text-emerald-700 dark:text-emerald-400">{t('met')}</strong>{' '}
-          {met.map((g) => g.text).join(' · ')}
-        </p>
-      )}
+      <div className="mt-3 grid gap-3">
+        <PhoneDisclosure show={t('show', { count: missed.length })} hide={t('hide')}>
+          {missed.length > 0 && (
+            <ul className="grid gap-2" aria-label={t('missedList')}>
+              {missed.map((goal) => (
+                <li
+                  key={goal.id}
+                  data-goal={goal.id}
+                  className="rounded-lg border-l-4 border-amber-400 bg-amber-50/60 px-3 py-2 dark:border-amber-600 dark:bg-amber-950/30"
+                >
+                  <p className="font-medium text-slate-900 dark:text-slate-100">
+                    {goal.text}{' '}
+                    <span className="font-normal text-slate-500 dark:text-slate-400">
+                      {t('missedAt', {
+                        bases: goal.bases.map(words.basis).join(t('basesSeparator')),
+                      })}
+                    </span>
+                  </p>
+                  <p className="mt-0.5 text-slate-700 dark:text-slate-300">
+                    {reasons[goal.id] ?? t('noExplanation')}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          )}
+          {met.length > 0 && (
+            <p className="mt-3 text-slate-600 dark:text-slate-400">
+              <strong className="text-emerald-700 dark:text-emerald-400">{t('met')}</strong>{' '}
+              {met.map((g) => g.text).join(' · ')}
+            </p>
+          )}
+        </PhoneDisclosure>
+      </div>
     </section>
   )
 }

@@ -15,6 +15,7 @@ export async function compareMetadata(): Promise<Metadata> {
 
 export function ComparePage() {
   const t = useTranslations('compare.page')
+  const tCompare = useTranslations('compare')
   const latest = latestBenchRun()
   return (
     <>
@@ -37,7 +38,10 @@ export function ComparePage() {
           <CommittedResults run={latest.run} file={latest.file} />
         ) : (
           <p className="rounded-lg border border-slate-200 p-4 text-sm dark:border-slate-800">
-            {latest.reason}
+            {tCompare.rich(`unavailable.${latest.reason}`, {
+              code: (chunks) => <code>{chunks}</code>,
+              file: latest.reason === 'shape' ? latest.file : '',
+            })}
           </p>
         )}
       </div>

@@ -1,6 +1,7 @@
 'use client'
 
 import { useEffect, useRef } from 'react'
+import { useFormatter, useTranslations } from 'next-intl'
 import {
   ColorType,
   LineSeries,
@@ -32,6 +33,17 @@ export function LiveChart({
   pick: (s: Sample) => number | undefined
   unit: string
 }) {
+  const t = useTranslations('compare.live.chart')
+  const format = useFormatter()
+  // The chart's formatters are set once per chart; they read the current words through a ref.
+  const words = {
+    share: (time: number) => format.number(time / AXIS, { style: 'percent' }),
+    ofRun: (share: string) => t('ofRun', { share }),
+    value: (value: number) =>
+      `${format.number(value, { maximumFractionDigits: value >= 100 ? 0 : 1, minimumFractionDigits: value >= 100 ? 0 : 1 })}${unit}`,
+  }
+  const wordsRef = useRef(words)
+  wordsRef.current = words
   const container = useRef<HTMLDivElement>(null)
   const chart = useRef<IChartApi | null>(null)
   const series = useRef<Partial<Record<TransportId, ISeriesApi<'Line'>>>>({})
@@ -39,7 +51,6 @@ export function LiveChart({
   useEffect(() => {
     const el = container.current
     if (!el) return
-    const share = (time: number) => `${Math.round((time / AXIS) * 100)} %`
     const c = createChart(el, {
       autoSize: true,
       layout: {
@@ -49,14 +60,20 @@ export function LiveChart({
         fontSize: 11,
       },
       grid: { vertLines: { visible: false }, horzLines: { color: 'rgba(100,116,139,0.15)' } },
-      rightPriceScale: { borderVisible: false },
+      // Whole labels only, off the edges, all of one weight (see the ticker's PriceChart).
+      rightPriceScale: {
+        borderVisible: false,
+        entireTextOnly: true,
+        scaleMargins: { top: 0.12, bottom: 0.08 },
+      },
       timeScale: {
         borderVisible: false,
-        tickMarkFormatter: (time: UTCTimestamp) => share(time),
+        allowBoldLabels: false,
+        tickMarkFormatter: (time: UTCTimestamp) => wordsRef.current.share(time),
       },
       localization: {
-        timeFormatter: (time: UTCTimestamp) => `${share(time)} of its run`,
-        priceFormatter: (value: number) => `${value.toFixed(value >= 100 ? 0 : 1)}${unit}`,
+        timeFormatter: (time: UTCTimestamp) => wordsRef.current.ofRun(wordsRef.current.share(time)),
+        priceFormatter: (value: number) => wordsRef.current.value(value),
       },
       handleScroll: false,
       handleScale: false,
@@ -99,28 +116,41 @@ export function LiveChart({
       <figcaption className="mb-1 text-sm font-medium text-slate-700 dark:text-slate-300">
         {label}
       </figcaption>
-      <div ref={container} className="h-56 w-full" role="img" aria-label={label} />
-      <ul aria-label="Legend" className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs">
-        {TRANSPORTS.map((t) => {
-          const seconds = (samples[t.id].length * SAMPLE_MS) / 1000
+      <div ref={container} className="h-44 w-full sm:h-56" role="img" aria-label={label} />
+      {/* Room for two lines, so the run times that arrive later never push the page down. */}
+      <ul
+        aria-label={t('legend')}
+        className="mt-2 flex min-h-9 flex-wrap content-start gap-x-4 gap-y-1 text-xs"
+      >
+        {TRANSPORTS.map((transport) => {
+          const seconds = (samples[transport.id].length * SAMPLE_MS) / 1000
           return (
-            <li key={t.id} className="flex items-center gap-1.5 text-slate-700 dark:text-slate-300">
+            <li
+              key={transport.id}
+              className="flex items-center gap-1.5 text-slate-700 dark:text-slate-300"
+            >
               <span
                 aria-hidden
                 className="h-0.5 w-4 rounded"
-                style={{ backgroundColor: t.color }}
+                style={{ backgroundColor: transport.color }}
               />
-              {t.label}
+              {transport.label}
               {seconds > 0 && (
-                <span className="text-slate-500 dark:text-slate-400">· {seconds.toFixed(1)} s</span>
+                <span className="text-slate-500 dark:text-slate-400">
+                  ·{' '}
+                  {t('seconds', {
+                    seconds: format.number(seconds, {
+                      minimumFractionDigits: 1,
+                      maximumFractionDigits: 1,
+                    }),
+                  })}
+                </span>
               )}
             </li>
           )
         })}
       </ul>
-      <p className="mt-1 text-[11px] text-slate-500 dark:text-slate-400">
-        x: share of each transport’s own run, so short and long runs span the same width.
-      </p>
+      <p className="mt-1 text-[11px] text-slate-500 dark:text-slate-400">{t('axisNote')}</p>
     </figure>
   )
 }

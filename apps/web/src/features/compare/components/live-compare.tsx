@@ -1,6 +1,7 @@
 'use client'
 
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
+import { useFormatter, useTranslations } from 'next-intl'
 import { TransportTag } from '@/shared/ui/transport-tag'
 import { SignInCard } from '@/shared/ui/session/sign-in-card'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
@@ -8,6 +9,8 @@ import { useSession } from '@/shared/hooks/use-session'
 import { LiveChart } from './live-chart'
 import { LEGS } from '../lib/legs'
 import { IN_FLIGHT, SAMPLE_MS, TRANSPORTS, type Sample, type TransportId } from '../lib/transports'
+import { STACKED } from '../lib/stacked-table'
+import { PhoneDisclosure } from './phone-disclosure'
 import { TableHead } from './table-head'
 
 interface Total {
@@ -38,6 +41,8 @@ const pickLatency = (s: Sample) => s.latencyMs
  */
 export function LiveCompare() {
   const { session } = useSession()
+  const t = useTranslations('compare.live')
+  const format = useFormatter()
   const realtimeUrl = useRealtimeUrl()
   const [messages, setMessages] = useState<number>(1000)
   // The controls stay disabled until React has hydrated them: a choice made before that would be
@@ -114,30 +119,39 @@ export function LiveCompare() {
     abort.current = null
   }, [messages, realtimeUrl])
 
-  if (!session) return <SignInCard purpose="run the live comparison" />
+  if (!session) return <SignInCard purpose={t('signInPurpose')} autoFocus={false} />
+
+  const number = (x: number, digits = 0) =>
+    format.number(x, { minimumFractionDigits: digits, maximumFractionDigits: digits })
+  const columns = {
+    done: t('columns.done'),
+    time: t('columns.time'),
+    rate: t('columns.rate'),
+    p50: t('columns.p50'),
+    p99: t('columns.p99'),
+    dup: t('columns.dup'),
+  }
+  const cell = `px-3 py-2 text-right tabular-nums ${STACKED.cell}`
 
   return (
     <section aria-labelledby="live-title" className="grid gap-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <div>
+        <div className="grid gap-1">
           <h2 id="live-title" className="text-lg font-semibold">
-            Live: this browser → the servers → this browser
+            {t('title')}
           </h2>
-          <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">
-            Each transport carries the same number of messages, {IN_FLIGHT} in flight at a time, one
-            transport after the other. Latency is the round trip measured by this page.
+          <p className="max-w-3xl text-sm text-slate-600 dark:text-slate-300">
+            {t('intro', { inFlight: IN_FLIGHT })}
           </p>
-          <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">
-            Why the SSE leg takes longest: SSE only streams from the server, so every message from
-            this page goes up as its own HTTP <code>POST</code> (headers, routing, a response),
-            while a WebSocket sends a small frame on a socket that is already open. That is the
-            guide&apos;s decision tree in numbers: mostly server → client, choose SSE; much client →
-            server traffic, choose a WebSocket.
-          </p>
+          <PhoneDisclosure show={t('whyShow')} hide={t('whyHide')}>
+            <p className="max-w-3xl text-sm text-slate-600 dark:text-slate-300">
+              {t.rich('why', { code: (chunks) => <code>{chunks}</code> })}
+            </p>
+          </PhoneDisclosure>
         </div>
         <div className="flex items-end gap-2">
           <label htmlFor={sizeId} className="grid gap-1 text-sm font-medium">
-            Message count
+            {t('count')}
             <select
               id={sizeId}
               value={messages}
@@ -147,7 +161,7 @@ export function LiveCompare() {
             >
               {SIZES.map((n) => (
                 <option key={n} value={n}>
-                  {n.toLocaleString('en-US')}
+                  {number(n)}
                 </option>
               ))}
             </select>
@@ -159,7 +173,7 @@ export function LiveCompare() {
               disabled={!hydrated || !realtimeUrl}
               className="rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-50 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-white"
             >
-              Run comparison
+              {t('run')}
             </button>
           ) : (
             <button
@@ -167,7 +181,7 @@ export function LiveCompare() {
               onClick={() => abort.current?.abort()}
               className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
             >
-              Stop
+              {t('stop')}
             </button>
           )}
         </div>
@@ -175,87 +189,89 @@ export function LiveCompare() {
 
       <p role="status" aria-live="polite" className="text-sm text-slate-600 dark:text-slate-300">
         {running
-          ? `Running ${TRANSPORTS.find((t) => t.id === running)?.label}…`
+          ? t('running', { transport: TRANSPORTS.find((x) => x.id === running)?.label ?? '' })
           : Object.keys(totals).length > 0
-            ? 'Run finished.'
-            : 'Press “Run comparison” to start.'}
+            ? t('finished')
+            : t('idle')}
       </p>
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <LiveChart label="Messages per second" samples={samples} pick={pickRate} unit="/s" />
-        <LiveChart
-          label="Round-trip latency (ms)"
-          samples={samples}
-          pick={pickLatency}
-          unit=" ms"
-        />
+        <LiveChart label={t('chart.rate')} samples={samples} pick={pickRate} unit="/s" />
+        <LiveChart label={t('chart.latency')} samples={samples} pick={pickLatency} unit=" ms" />
       </div>
 
-      <div className="scroll-hint overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-        <table className="w-full text-left text-sm" data-testid="live-totals">
-          <caption className="sr-only">Totals of the live run</caption>
+      <div className="scroll-hint overflow-x-auto rounded-lg border border-slate-200 max-sm:overflow-visible dark:border-slate-800">
+        <table className={`w-full text-left text-sm ${STACKED.table}`} data-testid="live-totals">
+          <caption className="sr-only">{t('caption')}</caption>
           <TableHead
+            className={STACKED.head}
             columns={[
-              { label: 'Transport' },
-              { label: 'Path' },
-              { label: 'Done', numeric: true },
-              { label: 'Time', numeric: true },
-              { label: 'msgs/s', numeric: true },
-              { label: 'p50', numeric: true },
-              { label: 'p99', numeric: true },
-              { label: 'Dup', numeric: true },
+              { label: t('columns.transport') },
+              { label: t('columns.path') },
+              { label: columns.done, numeric: true },
+              { label: columns.time, numeric: true },
+              { label: columns.rate, numeric: true },
+              { label: columns.p50, numeric: true },
+              { label: columns.p99, numeric: true },
+              { label: columns.dup, numeric: true },
             ]}
           />
-          <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-            {TRANSPORTS.map((t) => {
-              const total = totals[t.id]
+          <tbody className={`divide-y divide-slate-200 dark:divide-slate-800 ${STACKED.body}`}>
+            {TRANSPORTS.map((transport) => {
+              const total = totals[transport.id]
+              // Every cell is there before a run too ("—"), so a phone's card keeps its shape.
+              const pending = running === transport.id ? t('rowRunning') : '—'
               return (
-                <tr key={t.id} data-transport={t.id}>
-                  <th scope="row" className="px-3 py-2 font-medium whitespace-nowrap">
+                <tr key={transport.id} data-transport={transport.id} className={STACKED.row}>
+                  <th
+                    scope="row"
+                    className={`px-3 py-2 font-medium whitespace-nowrap ${STACKED.wide}`}
+                  >
                     <span className="flex items-center gap-2">
                       <span
                         aria-hidden
                         className="size-2.5 rounded-full"
-                        style={{ background: t.color }}
+                        style={{ background: transport.color }}
                       />
-                      {t.label}
-                      <TransportTag transport={t.id === 'sse' ? 'sse' : 'ws'} compact />
+                      {transport.label}
+                      <TransportTag transport={transport.id === 'sse' ? 'sse' : 'ws'} compact />
                     </span>
                   </th>
-                  <td className="px-3 py-2 text-slate-600 dark:text-slate-300">{t.path}</td>
-                  {total ? (
-                    <>
-                      <td className="px-3 py-2 text-right tabular-nums">
-                        {total.completed.toLocaleString('en-US')} /{' '}
-                        {total.messages.toLocaleString('en-US')}
+                  <td
+                    data-label={t('columns.path')}
+                    className={`px-3 py-2 text-slate-600 dark:text-slate-300 ${STACKED.cell} max-sm:col-span-2`}
+                  >
+                    {t(`paths.${transport.id}`)}
+                  </td>
+                  <td data-column="done" data-label={columns.done} className={cell}>
+                    {total ? (
+                      <span>
+                        {number(total.completed)} / {number(total.messages)}
                         {total.error && (
                           <span className="block text-xs text-rose-700 dark:text-rose-300">
                             {total.error}
                           </span>
                         )}
-                      </td>
-                      <td className="px-3 py-2 text-right tabular-nums">
-                        {Math.round(total.ms)} ms
-                      </td>
-                      <td className="px-3 py-2 text-right tabular-nums">
-                        {Math.round(total.completed / (total.ms / 1000)).toLocaleString('en-US')}
-                      </td>
-                      <td className="px-3 py-2 text-right tabular-nums">
-                        {total.p50.toFixed(1)} ms
-                      </td>
-                      <td className="px-3 py-2 text-right tabular-nums">
-                        {total.p99.toFixed(1)} ms
-                      </td>
-                      <td className="px-3 py-2 text-right tabular-nums">{total.duplicates}</td>
-                    </>
-                  ) : (
-                    <td
-                      colSpan={6}
-                      className="px-3 py-2 text-right text-slate-500 dark:text-slate-400"
-                    >
-                      {running === t.id ? 'running…' : '—'}
-                    </td>
-                  )}
+                      </span>
+                    ) : (
+                      pending
+                    )}
+                  </td>
+                  <td data-column="time" data-label={columns.time} className={cell}>
+                    {total ? t('ms', { ms: number(total.ms) }) : '—'}
+                  </td>
+                  <td data-column="rate" data-label={columns.rate} className={cell}>
+                    {total ? number(total.completed / (total.ms / 1000)) : '—'}
+                  </td>
+                  <td data-column="p50" data-label={columns.p50} className={cell}>
+                    {total ? t('ms', { ms: number(total.p50, 1) }) : '—'}
+                  </td>
+                  <td data-column="p99" data-label={columns.p99} className={cell}>
+                    {total ? t('ms', { ms: number(total.p99, 1) }) : '—'}
+                  </td>
+                  <td data-column="dup" data-label={columns.dup} className={cell}>
+                    {total ? total.duplicates : '—'}
+                  </td>
                 </tr>
               )
             })}

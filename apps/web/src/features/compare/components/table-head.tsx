@@ -4,10 +4,15 @@ export interface Column {
   numeric?: boolean
 }
 
-/** The header row every table on /compare shares, so they read as one set. */
-export function TableHead({ columns }: { columns: Column[] }) {
+/**
+ * The header row every table on /compare shares, so they read as one set. Not upper-cased: the
+ * headers carry units (ms, msgs/s), which would read as other units in capitals ("MS").
+ */
+export function TableHead({ columns, className = '' }: { columns: Column[]; className?: string }) {
   return (
-    <thead className="bg-slate-50 text-xs text-slate-600 uppercase dark:bg-slate-900 dark:text-slate-400">
+    <thead
+      className={`bg-slate-50 text-xs font-semibold text-slate-600 dark:bg-slate-900 dark:text-slate-400 ${className}`}
+    >
       <tr>
         {columns.map((column) => (
           <th

@@ -1,17 +1,18 @@
 import type { BenchRun } from '@/features/compare/server/bench-results'
 
-/** One line of the peers table: Duplex against what a user would pick instead. */
+/**
+ * One line of the peers table: Duplex against what a user would pick instead. The words are in the
+ * messages (`compare.peers.<id>`): `values` fill the row's `peer` and `figures` sentences, and
+ * `meaning` names which of its sentences on what the figures mean applies.
+ */
 export interface PeerRow {
-  id: string
-  /** What is compared, e.g. "SSE route vs a bare Next route handler". */
-  peer: string
-  /** The ratios, Duplex ÷ peer, as the reader sees them. */
-  figures: string
-  /** What it means for someone choosing a stack, from the figures of this run. */
+  id: 'sse-b3' | 'sse-better-sse' | 'json-b3' | 'yjs-bare' | 'yjs-hocuspocus' | 'chat-sio'
+  /** Ratios (Duplex ÷ peer), counts and sizes, formatted by the page in the reader's locale. */
+  values: Record<string, number>
+  /** The key of the sentence, under `compare.peers.<id>.meaning`, that fits these figures. */
   meaning: string
 }
 
-const times = (x: number) => `${x.toFixed(2)}×`
 const ratio = (a: number | undefined, b: number | undefined) =>
   a !== undefined && b !== undefined && b > 0 ? a / b : undefined
 
@@ -39,11 +40,8 @@ export function peerRows(run: BenchRun): PeerRow[] {
     const atFloor = sseCpu <= 1.1 && sseMem <= 1.1
     rows.push({
       id: 'sse-b3',
-      peer: 'SSE route vs a bare Next route handler (B3, same Next and React)',
-      figures: `${times(sseCpu)} CPU per delivery (N=${biggestN}), ${times(sseMem)} memory per idle stream`,
-      meaning: atFloor
-        ? "Duplex's SSE route costs what any Next route handler costs: the distance to raw node:http is Next's, so it is the price of choosing Next for SSE at all."
-        : 'Duplex adds measurably to a bare Next route handler here: part of the distance to raw node:http is ours, not Next’s.',
+      values: { cpu: sseCpu, memory: sseMem, n: biggestN },
+      meaning: atFloor ? 'floor' : 'ours',
     })
   }
 
@@ -55,14 +53,8 @@ export function peerRows(run: BenchRun): PeerRow[] {
   if (bsse !== undefined && bsseMem !== undefined) {
     rows.push({
       id: 'sse-better-sse',
-      peer: 'SSE route vs better-sse on node:http',
-      figures: `${times(bsse)} open-ended deliveries/s, ${times(bsseMem)} memory per idle stream`,
-      meaning:
-        bsseMem <= 1.5
-          ? 'better-sse on plain Node and the Next route are close here: staying inside Next costs little.'
-          : bsse >= 1
-            ? 'Duplex keeps up with more deliveries per second, but better-sse on plain Node holds many more idle streams per GB: for many quiet SSE clients, a plain Node server is the leaner choice.'
-            : 'Outside Next, better-sse delivers more and holds many more idle streams per GB: if SSE is all a service needs, a plain Node server with it is the leaner choice.',
+      values: { rate: bsse, memory: bsseMem },
+      meaning: bsseMem <= 1.5 ? 'close' : bsse >= 1 ? 'leaner' : 'better',
     })
   }
 
@@ -74,12 +66,8 @@ export function peerRows(run: BenchRun): PeerRow[] {
   if (jsonCpu !== undefined) {
     rows.push({
       id: 'json-b3',
-      peer: 'JSON route vs a bare Next route handler (B3)',
-      figures: `${times(jsonCpu)} server CPU per request`,
-      meaning:
-        jsonCpu <= 1.1
-          ? 'A Duplex JSON route costs what a bare Next route costs: the per-request price is the framework’s.'
-          : 'Each Duplex request does work a bare Next route does not (guards, headers, instrumentation): this is that work’s price per request.',
+      values: { cpu: jsonCpu },
+      meaning: jsonCpu <= 1.1 ? 'floor' : 'ours',
     })
   }
 
@@ -94,24 +82,16 @@ export function peerRows(run: BenchRun): PeerRow[] {
     const converge = ratio(ours.convergeMs, bare.convergeMs) ?? 0
     rows.push({
       id: 'yjs-bare',
-      peer: `Yjs relay vs bare @y/websocket-server (real editing trace, ${ours.txns.toLocaleString('en-US')} transactions, 1 observer)`,
-      figures: `${times(cpu)} server CPU, ${times(converge)} time to converge, ${ours.dropped} connection(s) dropped`,
-      meaning:
-        cpu <= 1.3 && converge <= 1.3 && ours.dropped === 0
-          ? 'Duplex stores every update and still relays a fast typist at about the bare server’s cost.'
-          : 'Storing every update costs Duplex clearly more than the bare, memory-only server under a fast writer: budget server CPU for persistence.',
+      values: { txns: ours.txns, cpu, converge, dropped: ours.dropped },
+      meaning: cpu <= 1.3 && converge <= 1.3 && ours.dropped === 0 ? 'keepsUp' : 'costs',
     })
   }
   if (ours && hocus) {
     const cpu = ratio(ours.serverCpuS, hocus.serverCpuS) ?? 0
     rows.push({
       id: 'yjs-hocuspocus',
-      peer: 'Yjs relay vs Hocuspocus 4.7 (same trace, in memory)',
-      figures: `${times(cpu)} server CPU, ${times(ratio(ours.convergeMs, hocus.convergeMs) ?? 0)} time to converge`,
-      meaning:
-        cpu <= 1
-          ? 'Duplex relays the same editing for less server CPU than Hocuspocus out of the box.'
-          : 'Hocuspocus relays the same editing for less server CPU than Duplex here.',
+      values: { cpu, converge: ratio(ours.convergeMs, hocus.convergeMs) ?? 0 },
+      meaning: cpu <= 1 ? 'less' : 'more',
     })
   }
 
@@ -121,12 +101,8 @@ export function peerRows(run: BenchRun): PeerRow[] {
   if (chatRtt !== undefined && chatMem !== undefined) {
     rows.push({
       id: 'chat-sio',
-      peer: 'Chat vs Socket.IO alone (broadcast and ack, nothing stored)',
-      figures: `${times(chatRtt)} round-trip p99, ${times(chatMem)} memory per idle socket`,
-      meaning:
-        chatRtt <= 1.5
-          ? 'Validation, rate limits and a stored message add little to Socket.IO’s own round trip.'
-          : 'Validation, rate limits and storing each message before the ack are what the tail pays over Socket.IO alone.',
+      values: { rtt: chatRtt, memory: chatMem },
+      meaning: chatRtt <= 1.5 ? 'little' : 'tail',
     })
   }
   return rows

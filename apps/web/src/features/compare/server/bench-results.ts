@@ -91,23 +91,29 @@ const BenchRunSchema = z.object({
 })
 export type BenchRun = z.infer<typeof BenchRunSchema>
 
+/**
+ * Why there is no run to show, as a code the page words in the reader's language
+ * (`compare.unavailable.<reason>`): no bench/results folder in this deployment, no run in it yet,
+ * or a newest run whose shape this page does not know.
+ */
+export type NoBenchRun =
+  { ok: false; reason: 'missing' | 'empty' } | { ok: false; reason: 'shape'; file: string }
+
 /** The newest quick or full run in bench/results, or why there is none. */
-export function latestBenchRun():
-  { ok: true; run: BenchRun; file: string } | { ok: false; reason: string } {
+export function latestBenchRun(): { ok: true; run: BenchRun; file: string } | NoBenchRun {
   const root = findWorkspaceRoot()
-  if (!root) return { ok: false, reason: 'bench/results is not part of this deployment.' }
+  if (!root) return { ok: false, reason: 'missing' }
   const dir = path.join(root, 'bench/results')
   let files: string[]
   try {
     files = readdirSync(dir).filter((f) => /-(quick|full)\.json$/.test(f))
   } catch {
-    return { ok: false, reason: 'No results yet: run `pnpm bench`.' }
+    return { ok: false, reason: 'empty' }
   }
   // File names start with the ISO start time, so the last one in order is the newest run.
   const file = files.sort().at(-1)
-  if (!file) return { ok: false, reason: 'No results yet: run `pnpm bench`.' }
+  if (!file) return { ok: false, reason: 'empty' }
   const parsed = BenchRunSchema.safeParse(JSON.parse(readFileSync(path.join(dir, file), 'utf8')))
-  if (!parsed.success)
-    return { ok: false, reason: `bench/results/${file} has an unexpected shape.` }
+  if (!parsed.success) return { ok: false, reason: 'shape', file: `bench/results/${file}` }
   return { ok: true, run: parsed.data, file: `bench/results/${file}` }
 }

@@ -56,8 +56,8 @@ export function JobBoard() {
         setJobs(list.jobs)
         setRunning(new Set(list.jobs.filter((j) => j.status === 'running').map((j) => j.id)))
       })
-      .catch(() => setError('Could not load the jobs.'))
-  }, [])
+      .catch(() => setError(t('board.loadFailed')))
+  }, [t])
 
   const start = async (input: {
     name?: string
@@ -68,12 +68,16 @@ export function JobBoard() {
     const response = await fetch('/api/jobs', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(input),
+      // A job started without a name gets one in the reader's language, not the server's English.
+      body: JSON.stringify({
+        ...input,
+        name: input.name ?? t('form.defaultName', { n: (jobs?.length ?? 0) + 1 }),
+      }),
     })
     if (response.status === 401) return void refresh()
     if (!response.ok) {
       const body = (await response.json().catch(() => null)) as ApiError | null
-      setError(body?.error.message ?? `The server answered ${response.status}.`)
+      setError(body?.error.message ?? t('board.answered', { status: response.status }))
       return
     }
     const job = (await response.json()) as Job
@@ -84,7 +88,7 @@ export function JobBoard() {
   const cancel = async (id: string) => {
     const response = await fetch(`/api/jobs/${id}`, { method: 'DELETE' })
     if (response.status === 401) return void refresh()
-    if (!response.ok) setError(`Could not cancel the job (${response.status}).`)
+    if (!response.ok) setError(t('board.cancelFailed', { status: response.status }))
   }
 
   const onEnded = useCallback((id: string) => {
@@ -118,7 +122,7 @@ export function JobBoard() {
         <StartJobForm
           onStart={start}
           disabled={running.size >= MAX_LIVE_JOBS}
-          disabledReason={`${MAX_LIVE_JOBS} jobs are running: each holds one of the browser's six connections to this origin. Wait for one to finish.`}
+          disabledReason={t('form.full', { max: MAX_LIVE_JOBS })}
         />
         {error && (
           <p
@@ -129,13 +133,13 @@ export function JobBoard() {
           </p>
         )}
         {jobs === null ? (
-          <p className="p-6 text-center text-slate-500">Loading jobs…</p>
+          <p className="p-6 text-center text-slate-500">{t('board.loading')}</p>
         ) : jobs.length === 0 ? (
           <p className="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500 dark:border-slate-700 dark:text-slate-400">
-            No jobs yet. Start one above.
+            {t('board.empty')}
           </p>
         ) : (
-          <ul aria-label="Jobs" className="space-y-3">
+          <ul aria-label={t('board.jobs')} className="space-y-3">
             {jobs.map((job) => (
               <JobRow
                 key={job.id}

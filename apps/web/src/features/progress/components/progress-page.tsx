@@ -13,6 +13,7 @@ export async function progressMetadata(): Promise<Metadata> {
 
 export function ProgressPage() {
   const t = useTranslations('progress.page')
+  const tProgress = useTranslations('progress')
   return (
     <>
       <DemoHeader
@@ -23,7 +24,7 @@ export function ProgressPage() {
       />
       {/* Streams and jobs belong to a user: the same sign-in as chat, the same httpOnly cookie. */}
       <RealtimeBoundary>
-        <SessionGate purpose="start jobs">
+        <SessionGate purpose={tProgress('signInPurpose')}>
           <JobBoard />
         </SessionGate>
       </RealtimeBoundary>

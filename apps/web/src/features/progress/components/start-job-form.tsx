@@ -1,6 +1,7 @@
 'use client'
 
 import { useState } from 'react'
+import { useTranslations } from 'next-intl'
 
 export function StartJobForm({
   onStart,
@@ -15,6 +16,7 @@ export function StartJobForm({
   disabled: boolean
   disabledReason: string
 }) {
+  const t = useTranslations('progress.form')
   const [name, setName] = useState('')
   const [seconds, setSeconds] = useState(12)
   const [fail, setFail] = useState(false)
@@ -42,17 +44,18 @@ export function StartJobForm({
       }}
     >
       <label className="grid min-w-48 flex-1 gap-1 text-sm font-medium">
-        Job name
+        {t('name')}
         <input
+          dir="auto"
           value={name}
           onChange={(e) => setName(e.target.value)}
           maxLength={80}
-          placeholder="e.g. Conference talk, 1080p"
+          placeholder={t('placeholder')}
           className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-normal dark:border-slate-700 dark:bg-slate-800"
         />
       </label>
       <label className="grid gap-1 text-sm font-medium">
-        Duration: {seconds} s
+        {t('duration', { seconds })}
         <input
           type="range"
           min={2}
@@ -69,7 +72,7 @@ export function StartJobForm({
           onChange={(e) => setFail(e.target.checked)}
           className="size-4 accent-rose-600"
         />
-        Make it fail
+        {t('fail')}
       </label>
       <button
         type="submit"
@@ -77,7 +80,7 @@ export function StartJobForm({
         title={disabled ? disabledReason : undefined}
         className="rounded-md bg-sse-600 px-4 py-2 text-sm font-semibold text-white hover:bg-sse-700 disabled:cursor-not-allowed disabled:opacity-50"
       >
-        Start job
+        {t('start')}
       </button>
       {disabled && (
         <p className="w-full text-xs text-slate-500 dark:text-slate-400">{disabledReason}</p>

@@ -1,6 +1,7 @@
 'use client'
 
 import { useState } from 'react'
+import { useTranslations } from 'next-intl'
 import type { SymbolInfo } from '@duplex/protocol/ticker'
 
 export function AddSymbolForm({
@@ -12,6 +13,7 @@ export function AddSymbolForm({
   watchlist: string[]
   onAdd: (symbol: string) => void
 }) {
+  const t = useTranslations('ticker.add')
   const available = listings.filter((l) => !watchlist.includes(l.symbol))
   const [choice, setChoice] = useState('')
   const selected = available.some((l) => l.symbol === choice)
@@ -26,7 +28,7 @@ export function AddSymbolForm({
       }}
     >
       <label htmlFor="add-symbol" className="sr-only">
-        Symbol to add
+        {t('label')}
       </label>
       <select
         id="add-symbol"
@@ -47,7 +49,7 @@ export function AddSymbolForm({
         disabled={!selected}
         className="rounded-md bg-sse-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sse-700 disabled:opacity-50"
       >
-        Add
+        {t('add')}
       </button>
     </form>
   )

@@ -1,10 +1,9 @@
 'use client'
 
 import { useEffect, useRef, useState } from 'react'
+import { useFormatter, useTranslations } from 'next-intl'
 import type { Quote } from '@duplex/protocol/ticker'
 import { PriceChart } from './price-chart'
-
-const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })
 
 export function PriceCard({
   symbol,
@@ -19,6 +18,12 @@ export function PriceCard({
   quote: Quote | undefined
   onRemove: () => void
 }) {
+  const t = useTranslations('ticker.price')
+  const format = useFormatter()
+  const money = (x: number) =>
+    format.number(x, { style: 'currency', currency: 'USD', currencyDisplay: 'narrowSymbol' })
+  const fixed = (x: number) =>
+    format.number(x, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
   const previous = useRef<number | undefined>(undefined)
   const [flash, setFlash] = useState<{ dir: 'up' | 'down'; n: number } | null>(null)
 
@@ -51,27 +56,35 @@ export function PriceCard({
         </div>
         <div className="text-right">
           <p className="font-mono text-lg font-semibold tabular-nums" data-testid="price">
-            {quote ? money.format(quote.price) : '—'}
+            {quote ? money(quote.price) : '—'}
           </p>
           <p
             className={`min-h-4 font-mono text-xs tabular-nums ${up ? 'text-emerald-700 dark:text-emerald-400' : 'text-rose-700 dark:text-rose-400'}`}
           >
-            {quote ? `${up ? '▲' : '▼'} ${Math.abs(change).toFixed(2)} (${pct.toFixed(2)}%)` : ' '}
+            {quote
+              ? `${up ? '▲' : '▼'} ${fixed(Math.abs(change))} (${format.number(pct / 100, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 })})`
+              : ' '}
           </p>
         </div>
       </div>
-      <PriceChart symbol={symbol} quote={quote} />
+      <PriceChart
+        symbol={symbol}
+        quote={quote}
+        label={
+          quote ? t('chartLast', { symbol, price: money(quote.price) }) : t('chart', { symbol })
+        }
+      />
       <div className="flex items-center justify-between border-t border-slate-100 px-4 py-2 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
         <span className="font-mono" data-testid="seq">
-          tick #{quote?.seq ?? 0}
+          {t('tick', { seq: quote?.seq ?? 0 })}
         </span>
         <button
           type="button"
           onClick={onRemove}
           className="rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
-          aria-label={`Remove ${symbol} from the watchlist`}
+          aria-label={t('removeLabel', { symbol })}
         >
-          Remove
+          {t('remove')}
         </button>
       </div>
     </li>

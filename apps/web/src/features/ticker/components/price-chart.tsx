@@ -1,6 +1,7 @@
 'use client'
 
 import { useEffect, useRef, useState } from 'react'
+import { useFormatter } from 'next-intl'
 import {
   AreaSeries,
   ColorType,
@@ -24,8 +25,51 @@ const FALLING = {
 
 const toTime = (ts: number) => Math.floor(ts / 1000) as UTCTimestamp
 
+/**
+ * The chart's look, the same on every card. Every label keeps its whole text inside the canvas:
+ * the price scale shows a top or bottom label only when all of it fits (`entireTextOnly`), margins
+ * keep the line off both edges, and time labels are one weight (no bold minute marks) and one
+ * format. The last price is in the card's header, so no price tag sits over the scale's labels.
+ */
+export const PRICE_CHART_OPTIONS = {
+  rightPriceScale: {
+    borderVisible: false,
+    entireTextOnly: true,
+    scaleMargins: { top: 0.12, bottom: 0.08 },
+  },
+  timeScale: {
+    borderVisible: false,
+    timeVisible: true,
+    secondsVisible: true,
+    allowBoldLabels: false,
+    fixLeftEdge: true,
+  },
+} as const
+
+/** Half the width of a time label ("19:31:38" at 10 px), in CSS pixels. */
+const LABEL_HALF_WIDTH = 26
+
 /** A price series chart (TradingView's lightweight-charts): history from the server, then live. */
-export function PriceChart({ symbol, quote }: { symbol: string; quote: Quote | undefined }) {
+export function PriceChart({
+  symbol,
+  quote,
+  label,
+}: {
+  symbol: string
+  quote: Quote | undefined
+  label: string
+}) {
+  const format = useFormatter()
+  // Read by the chart's formatters, which are set once per chart.
+  const formatTime = (time: number) =>
+    format.dateTime(new Date(time * 1000), {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+  const clock = useRef(formatTime)
+  clock.current = formatTime
   const container = useRef<HTMLDivElement>(null)
   const chart = useRef<IChartApi | null>(null)
   const series = useRef<ISeriesApi<'Area'> | null>(null)
@@ -50,8 +94,17 @@ export function PriceChart({ symbol, quote }: { symbol: string; quote: Quote | u
         fontSize: 10,
       },
       grid: { vertLines: { visible: false }, horzLines: { color: 'rgba(100,116,139,0.15)' } },
-      rightPriceScale: { borderVisible: false },
-      timeScale: { borderVisible: false, timeVisible: true, secondsVisible: true },
+      rightPriceScale: PRICE_CHART_OPTIONS.rightPriceScale,
+      timeScale: {
+        ...PRICE_CHART_OPTIONS.timeScale,
+        // Every label in one format, the reader's 24-hour clock (a `Time` here is UTC seconds).
+        // A label centred on a mark by the left edge would be cut in half ("9:31:38"): skip it.
+        tickMarkFormatter: (time: UTCTimestamp) => {
+          const x = chart.current?.timeScale().timeToCoordinate(time) ?? null
+          return x !== null && x < LABEL_HALF_WIDTH ? '' : clock.current(time)
+        },
+      },
+      localization: { timeFormatter: (time: UTCTimestamp) => clock.current(time) },
       handleScroll: false,
       handleScale: false,
       crosshair: { horzLine: { visible: false } },
@@ -60,6 +113,7 @@ export function PriceChart({ symbol, quote }: { symbol: string; quote: Quote | u
       ...RISING,
       lineWidth: 2,
       priceLineVisible: false,
+      lastValueVisible: false,
     })
     chart.current = c
     series.current = s
@@ -121,7 +175,7 @@ export function PriceChart({ symbol, quote }: { symbol: string; quote: Quote | u
       data-history={historyState}
       data-points={points}
       role="img"
-      aria-label={`Price chart of ${symbol}${quote ? `, last ${quote.price}` : ''}`}
+      aria-label={label}
     />
   )
 }

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useEventStream, useMessageRate } from '@duplex/client/react'
-import { useTranslations } from 'next-intl'
+import { useFormatter, useTranslations } from 'next-intl'
 import {
   TickerEvents,
   type Quote,
@@ -47,13 +47,14 @@ export function TickerDashboard() {
   refreshRef.current = refresh
   const rate = useMessageRate(5000)
   const t = useTranslations('ticker')
+  const format = useFormatter()
 
   useEffect(() => {
     fetch('/api/ticker/symbols')
       .then((r) => r.json() as Promise<SymbolList>)
       .then((list) => setListings(list.symbols))
-      .catch(() => setNotice('Could not load the list of symbols.'))
-  }, [])
+      .catch(() => setNotice(t('dashboard.symbolsFailed')))
+  }, [t])
 
   const applyQuotes = useCallback((incoming: Quote[], reset: boolean) => {
     for (const q of incoming) lastSeq.current.set(q.symbol, q.seq)
@@ -94,8 +95,7 @@ export function TickerDashboard() {
         const removeNow = hello.symbols.filter((s) => !want.includes(s))
         if (addNow.length || removeNow.length)
           void changeSubscription(hello.connectionId, addNow, removeNow)
-        if (hello.resume === 'reset')
-          setNotice('Reconnected after too long: prices were reset from a snapshot.')
+        if (hello.resume === 'reset') setNotice(t('dashboard.resetNotice'))
         else if (hello.resume === 'resumed') setNotice(null)
       },
       snapshot: (snapshot) => {
@@ -116,8 +116,10 @@ export function TickerDashboard() {
         setQuotes((prev) => ({ ...prev, [tick.symbol]: tick }))
       },
       closing: (closing) => {
-        setNotice(closing.message)
-        setClosing({ message: closing.message, at: Date.now() })
+        // The server's words are English; its reason code says the same in the reader's language.
+        const message = t(`dashboard.closing.${closing.reason}`)
+        setNotice(message)
+        setClosing({ message, at: Date.now() })
       },
     },
   })
@@ -131,6 +133,7 @@ export function TickerDashboard() {
   // An empty watchlist closes the stream; its connection id is dead, and a change sent to it would
   // only earn a 404. The next stream's `hello` brings a fresh one.
   const streaming = ready && watchlist.length > 0
+  const emptied = ready && watchlist.length === 0
   useEffect(() => {
     if (!streaming) connectionId.current = null
   }, [streaming])
@@ -143,8 +146,7 @@ export function TickerDashboard() {
     })
     if (response.status === 401) return void refresh()
     // 404: the stream is between connections. Its reconnect will carry the new watchlist.
-    if (!response.ok && response.status !== 404)
-      setNotice('The server refused the watchlist change.')
+    if (!response.ok && response.status !== 404) setNotice(t('dashboard.refused'))
   }
 
   const onAdd = (symbol: string) => {
@@ -173,17 +175,39 @@ export function TickerDashboard() {
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
       <div className="min-w-0 space-y-4">
         <div className="flex flex-wrap items-center gap-3 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-          <ConnectionBadge status={stream.status} />
-          <Stat label="Last event id" value={stream.lastEventId ?? '—'} testId="last-event-id" />
+          <ConnectionBadge
+            status={stream.status}
+            // An empty watchlist closes the stream on purpose: say so, and how to reopen it, rather
+            // than a bare "Closed" that reads like a failure.
+            detail={emptied ? t('dashboard.noSymbols') : undefined}
+          />
           <Stat
-            label="Rate"
+            label={t('dashboard.lastEventId')}
+            value={stream.lastEventId ?? '—'}
+            testId="last-event-id"
+          />
+          <Stat
+            label={t('dashboard.rate')}
             // The meter averages over five seconds; a closed stream receives nothing now.
-            value={`${(stream.status === 'open' ? rate.rate : 0).toFixed(1)} msg/s`}
+            value={t('dashboard.rateValue', {
+              rate: format.number(stream.status === 'open' ? rate.rate : 0, {
+                minimumFractionDigits: 1,
+                maximumFractionDigits: 1,
+              }),
+            })}
             testId="message-rate"
           />
-          <Stat label="Gaps" value={String(integrity.gaps)} testId="gap-count" />
-          <Stat label="Duplicates" value={String(integrity.duplicates)} testId="duplicate-count" />
-          <Stat label="Resets" value={String(integrity.resets)} testId="reset-count" />
+          <Stat label={t('dashboard.gaps')} value={String(integrity.gaps)} testId="gap-count" />
+          <Stat
+            label={t('dashboard.duplicates')}
+            value={String(integrity.duplicates)}
+            testId="duplicate-count"
+          />
+          <Stat
+            label={t('dashboard.resets')}
+            value={String(integrity.resets)}
+            testId="reset-count"
+          />
           <div className="ml-auto">
             <AddSymbolForm listings={listings} watchlist={watchlist} onAdd={onAdd} />
           </div>
@@ -198,10 +222,10 @@ export function TickerDashboard() {
         )}
         {watchlist.length === 0 && ready && (
           <p className="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500 dark:border-slate-700 dark:text-slate-400">
-            Your watchlist is empty. Add a symbol to open the stream.
+            {t('dashboard.empty')}
           </p>
         )}
-        <ul aria-label="Watchlist" className="grid gap-4 sm:grid-cols-2">
+        <ul aria-label={t('dashboard.watchlist')} className="grid gap-4 sm:grid-cols-2">
           {/* Until the saved watchlist is read, placeholders hold the cards' place so nothing below moves. */}
           {!ready &&
             Array.from({ length: DEFAULT_WATCHLIST_SIZE }, (_, i) => (
@@ -232,6 +256,7 @@ export function TickerDashboard() {
           connection={lastFrame.connection}
           lastFrameAt={lastFrame.at}
           closing={closing}
+          emptied={emptied}
           reconnect={stream.reconnect}
         />
       </div>

@@ -18,6 +18,8 @@ export interface TickerFaultState {
   lastFrameAt: number
   /** The last `closing` event, if any. */
   closing: { message: string; at: number } | null
+  /** The watchlist is empty, so the page closed the stream on purpose: nothing reconnects. */
+  emptied: boolean
   /** Opens a new stream at once (after signing in, so it belongs to the session). */
   reconnect(): void
 }
@@ -62,7 +64,8 @@ export function TickerFaults(state: TickerFaultState) {
   useEffect(() => {
     const before = seen.current
     seen.current = { status: state.status, connection: state.connection, hello: state.hello }
-    if (before.status === 'open' && state.status !== 'open') note(t('timeline.ended'))
+    if (before.status === 'open' && state.status !== 'open')
+      note(state.emptied ? t('timeline.emptied') : t('timeline.ended'))
     if (state.hello && state.hello !== before.hello && before.hello !== null) {
       if (state.hello.resume === 'resumed') setResumes((n) => n + 1)
       note(
@@ -74,7 +77,7 @@ export function TickerFaults(state: TickerFaultState) {
             }),
       )
     }
-  }, [state.status, state.connection, state.hello, note, t])
+  }, [state.status, state.connection, state.hello, state.emptied, note, t])
 
   useEffect(() => {
     const silence = state.lastFrameAt - previousFrameAt.current

@@ -13,6 +13,7 @@ export async function tickerMetadata(): Promise<Metadata> {
 
 export function TickerPage() {
   const t = useTranslations('ticker.page')
+  const tTicker = useTranslations('ticker')
   return (
     <>
       <DemoHeader
@@ -23,7 +24,7 @@ export function TickerPage() {
       />
       {/* Streams and jobs belong to a user: the same sign-in as chat, the same httpOnly cookie. */}
       <RealtimeBoundary>
-        <SessionGate purpose="watch the market">
+        <SessionGate purpose={tTicker('signInPurpose')}>
           <TickerDashboard />
         </SessionGate>
       </RealtimeBoundary>

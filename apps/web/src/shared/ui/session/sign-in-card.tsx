@@ -9,7 +9,17 @@ import { useSession } from '@/shared/hooks/use-session'
  * password: the name is signed into an httpOnly cookie that both the web app and the realtime
  * server accept.
  */
-export function SignInCard({ purpose }: { purpose: string }) {
+export function SignInCard({
+  purpose,
+  autoFocus = true,
+}: {
+  purpose: string
+  /**
+   * Whether the name field takes focus on load. A card far down a long page says `false`:
+   * focusing it would scroll the page's title and intro out of view.
+   */
+  autoFocus?: boolean
+}) {
   const { signIn, signedOutReason } = useSession()
   const [name, setName] = useState('')
   const [error, setError] = useState<string | null>(null)
@@ -58,7 +68,7 @@ export function SignInCard({ purpose }: { purpose: string }) {
             value={name}
             onChange={(e) => setName(e.target.value)}
             autoComplete="nickname"
-            autoFocus
+            autoFocus={autoFocus}
             required
             aria-invalid={error !== null}
             aria-describedby={error ? `${hintId} ${errorId}` : hintId}
