@@ -3,7 +3,7 @@
 import type { DocOwner } from '@duplex/protocol/collab'
 import Link from 'next/link'
 import { useTranslations } from 'next-intl'
-import { useCallback, useId, useState } from 'react'
+import { useCallback, useId, useMemo, useState } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
 import { OriginRefused } from '@/shared/ui/session/origin-refused'
@@ -23,6 +23,7 @@ import { CodeMirrorView } from './codemirror-view'
 import { DocGoneNotice, RenamedFrom } from './doc-gone'
 import { EditorFaults } from './editor-faults'
 import { PeerAvatars } from './peer-avatars'
+import type { YjsWireWords } from '../lib/yjs-wire'
 
 const toolButton =
   'rounded-md px-2.5 py-1 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-50 dark:text-slate-200 dark:ring-slate-700 dark:hover:bg-slate-800'
@@ -45,7 +46,24 @@ export function CollabEditor({
   const onWire = useCallback((frame: WireFrame) => push({ ...frame, at: Date.now() }), [push])
   // SessionGate renders this only with a session.
   const user = session?.user ?? { id: 'anonymous', name: 'Anonymous' }
-  const collab = useCollabDoc(docName, user, onWire)
+  const tw = useTranslations('editor.wireFrames')
+  const wireWords = useMemo<YjsWireWords>(
+    () => ({
+      syncStep1: tw('syncStep1'),
+      syncStep2: tw('syncStep2'),
+      update: tw('update'),
+      sync: tw('sync'),
+      payload: (bytes) => tw('payload', { bytes }),
+      awareness: (count) => tw('awareness', { count }),
+      clientState: (clientId, clock, state) =>
+        tw('clientState', { clientId: String(clientId), clock: String(clock), state }),
+      left: tw('left'),
+      auth: (reason) => tw('auth', { reason }),
+      queryAwareness: tw('queryAwareness'),
+    }),
+    [tw],
+  )
+  const collab = useCollabDoc(docName, user, onWire, wireWords)
   const realtimeUrl = useRealtimeUrl()
   // A server that closed with 1013 answered: its storage is down, which says so below.
   const failing =

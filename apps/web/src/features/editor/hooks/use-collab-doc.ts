@@ -9,7 +9,7 @@ import {
   type DocOwner,
 } from '@duplex/protocol/collab'
 import type { SessionUser } from '@duplex/protocol/session'
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { FaultConnectionParam } from '@duplex/protocol/faults'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -19,7 +19,7 @@ import { realtimeAuthToken } from '@/shared/lib/realtime-auth'
 import { userColor } from '@/shared/lib/realtime-colors'
 import { toWebSocketUrl } from '@/shared/lib/realtime-url'
 import type { WireFrame } from '@/shared/lib/realtime-wire'
-import { describeYjsFrame } from '../lib/yjs-wire'
+import { describeYjsFrame, type YjsWireWords } from '../lib/yjs-wire'
 import { lookupDoc } from '../lib/doc-lookup'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 
@@ -159,7 +159,12 @@ export function useCollabDoc(
   docName: string,
   user: SessionUser,
   onWire?: (frame: WireFrame & { connection: number }) => void,
+  /** The wire panel's frame labels in the reader's language (English when absent). */
+  wireWords?: YjsWireWords,
 ): CollabDocState {
+  // Read at each frame: a language switch relabels new frames without reconnecting.
+  const words = useRef(wireWords)
+  words.current = wireWords
   const url = useRealtimeUrl()
   const [handle, setHandle] = useState<CollabHandle | null>(null)
   const [status, setStatus] = useState<ConnectionStatus>('connecting')
@@ -205,14 +210,17 @@ export function useCollabDoc(
         super(address, protocols)
         this.addEventListener('message', (event: MessageEvent) => {
           onWire?.({
-            ...describeYjsFrame(event.data as ArrayBuffer, 'in'),
+            ...describeYjsFrame(event.data as ArrayBuffer, 'in', words.current),
             connection: this.connection,
           })
         })
       }
       override send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
         if (typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
-          onWire?.({ ...describeYjsFrame(data, 'out'), connection: this.connection })
+          onWire?.({
+            ...describeYjsFrame(data, 'out', words.current),
+            connection: this.connection,
+          })
         }
         super.send(data)
       }
