@@ -68,19 +68,20 @@ export function EditorFaults({
   useEffect(() => {
     const before = seen.current
     seen.current = { status: collab.status, synced: collab.synced, connection: collab.connection }
-    if (before.status === 'open' && collab.status !== 'open' && !collab.offline)
+    // A deleted or renamed document closes for good: its notice says so, not "reconnecting".
+    if (before.status === 'open' && collab.status !== 'open' && !collab.offline && !collab.gone)
       note(t('timeline.closed'))
     if (collab.connection > before.connection && before.connection > 0)
       note(t('timeline.opened', { connection: String(collab.connection) }))
     if (collab.synced && !before.synced && collab.connection > 1) note(t('timeline.resynced'))
-  }, [collab.status, collab.synced, collab.connection, collab.offline, note, t])
+  }, [collab.status, collab.synced, collab.connection, collab.offline, collab.gone, note, t])
 
   return (
     <FaultPanel
       baseUrl={baseUrl}
       transport="yjs"
       connectionId={collab.status === 'open' ? collab.faultName : null}
-      unavailable={collab.status === 'open' ? undefined : t('waiting')}
+      unavailable={collab.status === 'open' ? undefined : collab.gone ? t('gone') : t('waiting')}
       intro={t('intro')}
       faults={faults}
       observations={[
