@@ -61,3 +61,36 @@ test(
     await bob.context.close()
   },
 )
+
+test('stall: the status says the connection is stalled, and the log says when the stall ended', async ({
+  browser,
+}) => {
+  const doc = freshName('stall-status')
+  const ada = await openUser(browser, 'Ada')
+  await openDoc(ada.page, doc)
+  const panel = ada.page.getByTestId('fault-panel')
+  const status = ada.page.getByTestId('connection-status')
+  await expect(panel.getByTestId('fault-stall')).toBeEnabled()
+  await panel.getByTestId('fault-stall').click()
+  // While the server holds everything back, "Open · synced" would be a lie.
+  await expect(status).toContainText('stalled')
+  await expect(status).not.toContainText('synced')
+  const timeline = panel.getByTestId('fault-timeline')
+  await expect(timeline).toContainText('The stall is over after', { timeout: 30_000 })
+  await expect(status).toContainText('synced')
+  await expect(status).not.toContainText('stalled')
+  await ada.context.close()
+})
+
+test('at 1440×900 the "Break it" panel is beside the editor, both on screen', async ({
+  browser,
+}) => {
+  const doc = freshName('beside')
+  const ada = await openUser(browser, 'Ada')
+  await ada.page.setViewportSize({ width: 1440, height: 900 })
+  await openDoc(ada.page, doc)
+  await ada.page.getByRole('region', { name: `Document ${doc}` }).scrollIntoViewIfNeeded()
+  await expect(ada.page.getByRole('textbox', { name: /^Text of / })).toBeInViewport()
+  await expect(ada.page.getByTestId('fault-stall')).toBeInViewport()
+  await ada.context.close()
+})

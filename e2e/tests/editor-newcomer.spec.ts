@@ -59,7 +59,7 @@ test('rename and delete from the list, and other people see both live', async ({
   await expect(ada.page.getByTestId('doc-gone')).toContainText(
     `renamed this document to ${renamed}`,
   )
-  await ada.page.getByRole('link', { name: renamed }).click()
+  await ada.page.getByRole('link', { name: renamed, exact: true }).click()
   await expect(ada.page.getByTestId('connection-status')).toContainText('synced')
   await expect.poll(() => editorText(ada.page)).toBe('Draft text')
 

@@ -621,6 +621,7 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
           'collab_0001_initial',
           'collab_0002_doc_owner',
           'collab_0003_generations',
+          'collab_0004_tombstone_actor',
           // Shared with the web app (signed-out sessions), from @duplex/auth.
           'session_0001_revocations',
         ])

@@ -3,6 +3,7 @@ import {
   CreateDocSchema,
   DOC_LIST_MAX_PAGE,
   DocInfoSchema,
+  DocLookupSchema,
   DocListQuerySchema,
   DocNameSchema,
 } from './collab.ts'
@@ -53,5 +54,23 @@ describe('DocInfoSchema', () => {
     })
     expect(DocInfoSchema.parse({ ...base, owner: null }).owner).toBeNull()
     expect(DocInfoSchema.safeParse(base).success).toBe(false)
+  })
+})
+
+describe('DocLookupSchema', () => {
+  it('answers a document, or what became of its name and who did it', () => {
+    const by = { id: 'u_bob', name: 'Bob' }
+    expect(
+      DocLookupSchema.parse({ doc: null, gone: { kind: 'renamed', to: 'final', by, at: 5 } }).gone,
+    ).toEqual({ kind: 'renamed', to: 'final', by, at: 5 })
+    expect(
+      DocLookupSchema.parse({ doc: null, gone: { kind: 'deleted', by: null, at: 5 } }).gone,
+    ).toMatchObject({ kind: 'deleted', by: null })
+    expect(DocLookupSchema.parse({ doc: null, gone: null })).toEqual({ doc: null, gone: null })
+    // A rename names where it went, as a valid document name.
+    expect(
+      DocLookupSchema.safeParse({ doc: null, gone: { kind: 'renamed', to: '../x', by, at: 5 } })
+        .success,
+    ).toBe(false)
   })
 })

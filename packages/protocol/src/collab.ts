@@ -107,13 +107,47 @@ export type CreateDoc = z.infer<typeof CreateDocSchema>
  * text go with it. Only the owner may: anyone else gets 403 `forbidden`. Answers 200 `{ doc }`,
  * 404 `not_found`, or 409 `conflict` when the new name is taken. Open editors, on every instance,
  * are closed with `CollabCloseCode.renamed`. `DELETE /api/docs/<name>` (204; 403 `forbidden` for
- * anyone but the owner, 404 `not_found`) closes them with `deleted`.
+ * anyone but the owner, 404 `not_found`) closes them with `deleted`. Who did it is stored with the
+ * old name: `GET /api/docs/<old>` answers it ({@link DocLookupSchema}), which is how a closed
+ * editor learns the name of the person, and how the old URL of a renamed document finds the new.
  *
  * Every `/api/docs` route answers 503 `unavailable` with `retryAfterMs` (and `Retry-After`) while
  * the database is down; nothing was changed, the same request works later.
  */
 export const RenameDocSchema = z.object({ name: DocNameSchema }).strict()
 export type RenameDoc = z.infer<typeof RenameDocSchema>
+
+/**
+ * What became of a name that is no longer a document: deleted, or renamed to `to`. `by` is who did
+ * it (their id and the display name they had then; `null` for changes stored before actors were
+ * recorded); `at` is when, in ms since the epoch.
+ */
+export const DocFateSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('deleted'), by: DocOwnerSchema.nullable(), at: z.number() }),
+  z.object({
+    kind: z.literal('renamed'),
+    to: DocNameSchema,
+    by: DocOwnerSchema.nullable(),
+    at: z.number(),
+  }),
+])
+export type DocFate = z.infer<typeof DocFateSchema>
+
+/**
+ * Answer of `GET /api/docs/<name>` on the realtime server (200): the document when it exists
+ * (`gone: null`); otherwise `doc: null` and, when the name was deleted or renamed away, what became
+ * of it (the latest change; after a rename the page follows `to`, which may have been renamed
+ * again). Both null: nobody has ever created it (opening and typing creates it).
+ *
+ * @example
+ * DocLookupSchema.parse(await (await fetch(`${base}/api/docs/tmp-doc-2`)).json())
+ * // { doc: null, gone: { kind: 'renamed', to: 'tmp-doc-3', by: { id: 'u_bob', name: 'Bob' }, at: 1765… } }
+ */
+export const DocLookupSchema = z.object({
+  doc: DocInfoSchema.nullable(),
+  gone: DocFateSchema.nullable(),
+})
+export type DocLookup = z.infer<typeof DocLookupSchema>
 
 /** Answer of `POST /api/docs` and `PATCH /api/docs/<name>`. */
 export const CreatedDocSchema = z.object({ doc: DocInfoSchema })

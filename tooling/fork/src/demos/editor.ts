@@ -19,6 +19,8 @@ const editor: DemoManifest = {
     'e2e/tests/editor-faults.spec.ts',
     'e2e/tests/editor-newcomer.spec.ts',
     'e2e/tests/editor-owner.spec.ts',
+    'e2e/tests/editor-gone.spec.ts',
+    'e2e/tests/editor-keyboard.spec.ts',
     'e2e/fixtures/editor.ts',
     // Checks that concurrent typing lost nothing; only the editor's specs type at once.
     'e2e/fixtures/interleaving.ts',

@@ -253,7 +253,7 @@ export function attachCollab(httpServer: HttpServer, deps: CollabDeps): Collab {
     if (!gone) return Promise.resolve()
     const run = (async () => {
       log.info(
-        `[collab] ${copy.name} was ${gone.kind}; closing its ${copy.doc.conns.size} editor(s)`,
+        `[collab] ${copy.name} was ${gone.kind}${gone.by ? ` by ${gone.by.id}` : ''}; closing its ${copy.doc.conns.size} editor(s)`,
       )
       await closeAll([...copy.doc.conns.keys()] as WebSocket[], closeFor(gone))
       releaseIfIdle(copy.doc)

@@ -1,4 +1,9 @@
-import { COLLAB_TEXT_KEY, DocListSchema, type DocList } from '@duplex/protocol/collab'
+import {
+  COLLAB_TEXT_KEY,
+  DocListSchema,
+  DocLookupSchema,
+  type DocList,
+} from '@duplex/protocol/collab'
 import { ApiErrorSchema } from '@duplex/protocol/errors'
 import type { SessionUser } from '@duplex/protocol/session'
 import { createConnection } from 'node:net'
@@ -457,6 +462,20 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
       expect(await listed(server, token)).toEqual([])
       const gone = await call(server, token, '/api/docs/final', { method: 'DELETE' })
       expect(gone.status).toBe(404)
+      // The old names say what became of them, and who did it: a closed editor asks, and so does
+      // a page opening the old URL (it follows a rename, and says a delete was one).
+      const lookup = async (name: string) =>
+        DocLookupSchema.parse(await (await call(server, token, `/api/docs/${name}`)).json())
+      const by = { id: ada.id, name: ada.name }
+      expect(await lookup('draft')).toEqual({
+        doc: null,
+        gone: { kind: 'renamed', to: 'final', by, at: expect.any(Number) },
+      })
+      expect(await lookup('final')).toEqual({
+        doc: null,
+        gone: { kind: 'deleted', by, at: expect.any(Number) },
+      })
+      expect(await lookup('never-made')).toEqual({ doc: null, gone: null })
       // Its last copy left memory without writing it back.
       await sleep(200)
       expect(await listed(server, token)).toEqual([])

@@ -4,7 +4,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { DocNameSchema } from '@duplex/protocol/collab'
+import { DocNameSchema, DocOwnerSchema } from '@duplex/protocol/collab'
 import { z } from 'zod'
 import type { Logger } from '../../shared/log.ts'
 import type { DocGone } from './repository.ts'
@@ -48,11 +48,13 @@ const GoneNoticeSchema = z.object({
   /** The generation the document had: copies loaded later are of a newer document. */
   generation: z.number().int().nonnegative(),
   gone: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('deleted') }),
+    // `by` (who did it) is additive: instances that predate it send none.
+    z.object({ kind: z.literal('deleted'), by: DocOwnerSchema.nullable().optional() }),
     z.object({
       kind: z.literal('renamed'),
       to: DocNameSchema,
       generation: z.number().int().nonnegative(),
+      by: DocOwnerSchema.nullable().optional(),
     }),
   ]),
 })

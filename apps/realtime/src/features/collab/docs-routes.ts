@@ -7,6 +7,7 @@ import {
   RenameDocSchema,
   type CreatedDoc,
   type DocList,
+  type DocLookup,
   type DocOwner,
 } from '@duplex/protocol/collab'
 import { ApiErrorCode, describeZodError, zodIssues, type ApiError } from '@duplex/protocol/errors'
@@ -71,7 +72,8 @@ function notYours(action: 'delete' | 'rename', name: string, owner: DocOwner | n
  * `GET /api/docs` lists documents one page at a time (most recently edited first, each with its
  * stored preview line and owner; `?limit=`, `?cursor=`), with an ETag for conditional requests;
  * `POST /api/docs` `{ name }` creates one owned by the caller (201, or 409 `conflict` when it
- * exists); `PATCH /api/docs/<name>` `{ name }` renames one and `DELETE /api/docs/<name>` deletes
+ * exists); `GET /api/docs/<name>` answers the document or what became of the name (deleted or
+ * renamed, by whom; `DocLookupSchema`); `PATCH /api/docs/<name>` `{ name }` renames one and `DELETE /api/docs/<name>` deletes
  * it, for its owner only (403 `forbidden` for anyone else), closing its open editors on every
  * instance. All need a session: the `duplex_session` cookie, `Authorization: Bearer <token>` or
  * `?token=`. While the database (or Redis) is down, every route answers 503 `unavailable` with
@@ -164,8 +166,9 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
     req: IncomingMessage,
     res: ServerResponse,
     rawName: string,
-    userId: string,
+    user: DocOwner,
   ): Promise<void> {
+    const userId = user.id
     let decoded: string
     try {
       decoded = decodeURIComponent(rawName)
@@ -178,14 +181,20 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
       sendError(res, 400, 'invalid', `Invalid document name: ${describeZodError(name.error)}`)
       return
     }
+    if (req.method === 'GET') {
+      const answer: DocLookup = await deps.store.lookupDoc(name.data)
+      res.setHeader('Cache-Control', 'no-store')
+      sendJson(res, 200, answer)
+      return
+    }
     if (req.method === 'DELETE') {
-      const result = await deps.store.deleteDoc(name.data, userId)
+      const result = await deps.store.deleteDoc(name.data, userId, user)
       if (result.outcome === 'missing') {
         sendError(res, 404, 'not_found', `there is no document named ${name.data}`)
       } else if (result.outcome === 'forbidden') {
         sendError(res, 403, ApiErrorCode.forbidden, notYours('delete', name.data, result.owner))
       } else {
-        await deps.docGone(name.data, result.generation, { kind: 'deleted' })
+        await deps.docGone(name.data, result.generation, { kind: 'deleted', by: user })
         res.writeHead(204).end()
       }
       return
@@ -206,7 +215,7 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
       else sendJson(res, 200, { doc } satisfies CreatedDoc)
       return
     }
-    const result = await deps.store.renameDoc(name.data, to, userId)
+    const result = await deps.store.renameDoc(name.data, to, userId, user)
     switch (result.outcome) {
       case 'missing':
         sendError(res, 404, 'not_found', `there is no document named ${name.data}`)
@@ -222,6 +231,7 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
           kind: 'renamed',
           to,
           generation: result.toGeneration,
+          by: user,
         })
         sendJson(res, 200, { doc: result.doc } satisfies CreatedDoc)
     }
@@ -235,7 +245,8 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
       return
     }
     if (one) {
-      await handleOne(req, res, url.pathname.slice(DOCS_PATH.length + 1), session.user.id)
+      const { id, name } = session.user
+      await handleOne(req, res, url.pathname.slice(DOCS_PATH.length + 1), { id, name })
     } else if (req.method === 'GET') {
       await handleList(req, res, url)
     } else {
@@ -250,7 +261,7 @@ export function createDocsRoutes(deps: DocsRoutesDeps) {
   ): Promise<boolean> {
     const one = url.pathname.startsWith(`${DOCS_PATH}/`)
     if (url.pathname !== DOCS_PATH && !one) return false
-    const allowed = one ? ['PATCH', 'DELETE'] : ['GET', 'POST']
+    const allowed = one ? ['GET', 'PATCH', 'DELETE'] : ['GET', 'POST']
     if (!allowed.includes(req.method ?? '')) {
       res.setHeader('Allow', allowed.join(', '))
       sendError(

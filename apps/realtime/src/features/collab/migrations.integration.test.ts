@@ -62,6 +62,7 @@ describe.each(DATABASE_KINDS)('$kind collab migrations', ({ kind, skip }) => {
       'collab_0001_initial',
       'collab_0002_doc_owner',
       'collab_0003_generations',
+      'collab_0004_tombstone_actor',
     ])
     const database = await openDatabase(options, withCollab)
     try {

@@ -97,6 +97,14 @@ export function collabMigrations(dialect: StorageDialect): Record<string, Migrat
         }
       },
     },
+    // Who deleted or renamed a name away (their id and display name then), so an editor that had
+    // it open, and anyone opening the old URL later, can be told by whom. Older tombstones: null.
+    collab_0004_tombstone_actor: {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('doc_tombstones').addColumn('by_id', 'text').execute()
+        await db.schema.alterTable('doc_tombstones').addColumn('by_name', 'text').execute()
+      },
+    },
   }
 }
 

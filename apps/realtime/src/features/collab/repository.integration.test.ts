@@ -204,6 +204,32 @@ describe.each(DATABASE_KINDS)('$kind document repository', ({ kind, skip }) => {
       expect(await storage.loadDocUpdates('new')).toEqual([])
     })
 
+    it('remembers who renamed or deleted a name, and where a renamed one went', async () => {
+      await storage.createDoc('draft', ada)
+      expect(await storage.lookupDoc('never')).toEqual({ doc: null, gone: null })
+      expect(await storage.lookupDoc('draft')).toEqual({
+        doc: expect.objectContaining({ name: 'draft', owner: ada }),
+        gone: null,
+      })
+      await storage.renameDoc('draft', 'final', 'u_ada', ada)
+      expect(await storage.lookupDoc('draft')).toEqual({
+        doc: null,
+        gone: { kind: 'renamed', to: 'final', by: ada, at: expect.any(Number) },
+      })
+      await storage.deleteDoc('final', 'u_ada', { id: 'u_ada', name: 'Ada Lovelace' })
+      expect(await storage.lookupDoc('final')).toEqual({
+        doc: null,
+        gone: {
+          kind: 'deleted',
+          by: { id: 'u_ada', name: 'Ada Lovelace' },
+          at: expect.any(Number),
+        },
+      })
+      // Creating the name again, deliberately, makes it a document again.
+      await storage.createDoc('final', bob)
+      expect(await storage.lookupDoc('final')).toMatchObject({ doc: { owner: bob }, gone: null })
+    })
+
     it('never lets a copy loaded before a delete write the document back', async () => {
       const memory = new Y.Doc()
       await storage.appendDocUpdate('doomed', edit(memory, 'a'), { ...first, creator: ada })

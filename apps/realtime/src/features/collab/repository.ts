@@ -1,4 +1,4 @@
-import type { DocInfo, DocOwner } from '@duplex/protocol/collab'
+import type { DocFate, DocInfo, DocOwner } from '@duplex/protocol/collab'
 import type { Generated, Kysely, Selectable, Transaction } from 'kysely'
 
 // Table and column names are camelCase here and snake_case in the database (CamelCasePlugin).
@@ -41,6 +41,9 @@ export interface DocTombstonesTable {
   /** …and the generation of that name it took. */
   renamedToGeneration: number | null
   deletedAt: number
+  /** Who deleted or renamed it (`collab_0004_tombstone_actor`); null for older tombstones. */
+  byId: string | null
+  byName: string | null
 }
 
 /** Collab's tables, for `database.db.withTables<CollabTables>()`. */
@@ -52,9 +55,9 @@ export type CollabTables = {
 
 /** Why a write of an in-memory copy was refused: its document is not there any more. */
 export type DocGone =
-  | { kind: 'deleted' }
+  | { kind: 'deleted'; by?: DocOwner | null }
   /** Renamed: the copy's state belongs to `to`, at `generation` of that name. */
-  | { kind: 'renamed'; to: string; generation: number }
+  | { kind: 'renamed'; to: string; generation: number; by?: DocOwner | null }
 
 /** The answer to a write of an in-memory copy. */
 export type WriteOutcome = { ok: true } | { ok: false; gone: DocGone }
@@ -137,13 +140,21 @@ export interface DocStore {
   ): Promise<({ ok: true } | { ok: false; gone: DocGone }) & { before: number; after: number }>
   /** Stores the list's preview line of a copy's document (nothing if it is gone or unchanged). */
   setPreview(name: string, generation: number, preview: string): Promise<void>
-  /** Deletes the document and its updates if `by` owns it, and tombstones the name. */
-  deleteDoc(name: string, by: string): Promise<DeleteOutcome>
+  /**
+   * Deletes the document and its updates if `by` owns it, and tombstones the name, recording
+   * `actor` (who did it, by display name) when given.
+   */
+  deleteDoc(name: string, by: string, actor?: DocOwner): Promise<DeleteOutcome>
   /**
    * Moves the document, its owner, its preview and its updates to a new name if `by` owns it, in
    * one transaction, and tombstones the old name.
    */
-  renameDoc(from: string, to: string, by: string): Promise<RenameOutcome>
+  renameDoc(from: string, to: string, by: string, actor?: DocOwner): Promise<RenameOutcome>
+  /**
+   * The document named `name`, or, when there is none, what became of the name (its tombstone:
+   * deleted or renamed, by whom, when). Both null for a name nobody has created.
+   */
+  lookupDoc(name: string): Promise<{ doc: DocInfo | null; gone: DocFate | null }>
   /**
    * Which of these in-memory copies are of documents that were deleted or renamed since they
    * were loaded (absent: still there, or never created). For instances that missed the news.
@@ -462,7 +473,27 @@ export function createDocRepository(db: Kysely<CollabTables>): DocStore {
         .execute()
     },
 
-    async deleteDoc(name, by) {
+    async lookupDoc(name) {
+      const doc = await getDoc(name)
+      if (doc) return { doc, gone: null }
+      const t = await db
+        .selectFrom('docTombstones')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirst()
+      if (!t) return { doc: null, gone: null }
+      const by = t.byId === null ? null : { id: t.byId, name: t.byName ?? '' }
+      const at = Number(t.deletedAt)
+      return {
+        doc: null,
+        gone:
+          t.renamedTo === null
+            ? { kind: 'deleted', by, at }
+            : { kind: 'renamed', to: t.renamedTo, by, at },
+      }
+    },
+
+    async deleteDoc(name, by, actor) {
       return db.transaction().execute(async (trx) => {
         // The updates go with it (ON DELETE CASCADE).
         const deleted = await trx
@@ -487,12 +518,14 @@ export function createDocRepository(db: Kysely<CollabTables>): DocStore {
           renamedTo: null,
           renamedToGeneration: null,
           deletedAt: Date.now(),
+          byId: actor?.id ?? by,
+          byName: actor?.name ?? null,
         })
         return { outcome: 'deleted', generation: deleted.generation }
       })
     },
 
-    renameDoc(from, to, by) {
+    renameDoc(from, to, by, actor) {
       return db.transaction().execute(async (trx): Promise<RenameOutcome> => {
         // A no-op update, to hold the row's lock (PostgreSQL) for the whole move: an append of a
         // copy of `from` then either lands before (and moves with the rest) or sees the tombstone.
@@ -533,6 +566,8 @@ export function createDocRepository(db: Kysely<CollabTables>): DocStore {
           renamedTo: to,
           renamedToGeneration: toGeneration,
           deletedAt: Date.now(),
+          byId: actor?.id ?? by,
+          byName: actor?.name ?? null,
         })
         return {
           outcome: 'renamed',
@@ -561,6 +596,8 @@ async function tombstone(
         renamedTo: entry.renamedTo,
         renamedToGeneration: entry.renamedToGeneration,
         deletedAt: entry.deletedAt,
+        byId: entry.byId,
+        byName: entry.byName,
       }),
     )
     .execute()

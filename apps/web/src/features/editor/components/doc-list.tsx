@@ -11,6 +11,7 @@ import { useSession } from '@/shared/hooks/use-session'
 import { OriginRefused } from '@/shared/ui/session/origin-refused'
 import { UserMenu } from '@/shared/ui/session/user-menu'
 import { SyncGuide } from './sync-guide'
+import { useFormatTime } from '../hooks/use-format-time'
 import {
   useRealtimeDocs,
   type CreateDocResult,
@@ -78,6 +79,7 @@ function DocRow({
   const [problem, setProblem] = useState<string | null>(null)
   const inputId = useId()
   const permission = permissionOf(t, doc, userId)
+  const { date } = useFormatTime()
 
   const onRename = async (event: FormEvent) => {
     event.preventDefault()
@@ -134,7 +136,7 @@ function DocRow({
               </span>
             </span>
             <span className="hidden shrink-0 text-xs text-slate-500 sm:inline dark:text-slate-400">
-              {edited(t, doc.updatedAt, now)}
+              {edited(t, doc.updatedAt, now, date)}
             </span>
           </Link>
           {!permission.mine ? (
@@ -197,14 +199,14 @@ function DocRow({
   )
 }
 
-function edited(t: Translate, ts: number, now: number): string {
+function edited(t: Translate, ts: number, now: number, date: (at: number) => string): string {
   const seconds = Math.max(0, Math.round((now - ts) / 1000))
   if (seconds < 45) return t('editedJustNow')
   const minutes = Math.round(seconds / 60)
   if (minutes < 60) return t('editedMinutes', { minutes })
   const hours = Math.round(minutes / 60)
   if (hours < 24) return t('editedHours', { hours })
-  return t('editedOn', { date: new Date(ts).toLocaleDateString() })
+  return t('editedOn', { date: date(ts) })
 }
 
 /** "Meeting notes" → "meeting-notes". */

@@ -3,7 +3,8 @@ import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { getTranslations } from 'next-intl/server'
 import { SessionGate } from '@/shared/ui/session/session-gate'
-import { CollabEditor } from './collab-editor'
+import { Suspense } from 'react'
+import { DocGate } from './doc-gate'
 import { EditorHeader } from './editor-header'
 
 export async function editorDocMetadata({ params }: PageProps<'/editor/[doc]'>): Promise<Metadata> {
@@ -18,7 +19,9 @@ export async function EditorDocPage({ params }: PageProps<'/editor/[doc]'>) {
     <>
       <EditorHeader title={parsed.data} />
       <SessionGate purpose="edit">
-        <CollabEditor docName={parsed.data} />
+        <Suspense>
+          <DocGate docName={parsed.data} />
+        </Suspense>
       </SessionGate>
     </>
   )

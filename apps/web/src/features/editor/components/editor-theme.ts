@@ -14,7 +14,12 @@ export const editorTheme = EditorView.theme({
     fontSize: '14px',
     height: '100%',
   },
+  // A visible focus ring when the text box has keyboard focus (the content is what takes focus).
   '&.cm-focused': { outline: 'none' },
+  '&:has(.cm-content:focus-visible)': {
+    outline: '2px solid var(--cm-focus)',
+    outlineOffset: '-2px',
+  },
   '.cm-scroller': {
     fontFamily: 'var(--font-mono, ui-monospace, monospace)',
     lineHeight: '1.6',
@@ -32,17 +37,19 @@ export const editorTheme = EditorView.theme({
   '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--cm-fg)' },
   '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, ::selection':
     { backgroundColor: 'var(--cm-selection)' },
-  // Remote carets: keep the name tag visible (the library shows it only on hover), in the page font.
+  // Remote carets: the name tag sits above the caret, over the line before, so it shows only for a
+  // moment after that person moved (`data-recent`, see name-tags.ts) and while hovered; it never
+  // takes the pointer from the text under it.
   '.cm-ySelectionInfo': {
-    opacity: '1',
     fontFamily: 'var(--font-sans, system-ui, sans-serif)',
     fontSize: '11px',
     fontWeight: '600',
     padding: '1px 4px',
     borderRadius: '3px 3px 3px 0',
     top: '-1.35em',
+    pointerEvents: 'none',
   },
-  '.cm-ySelectionCaretDot': { display: 'none' },
+  '.cm-ySelectionCaret[data-recent] > .cm-ySelectionInfo': { opacity: '1' },
 })
 
 /** Markdown colours with enough contrast on both backgrounds (values live in the CSS variables). */

@@ -6,9 +6,10 @@ import {
   COLLAB_TEXT_KEY,
   CollabAwarenessUserSchema,
   CollabCloseCode,
+  type DocOwner,
 } from '@duplex/protocol/collab'
 import type { SessionUser } from '@duplex/protocol/session'
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { FaultConnectionParam } from '@duplex/protocol/faults'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -18,7 +19,8 @@ import { realtimeAuthToken } from '@/shared/lib/realtime-auth'
 import { userColor } from '@/shared/lib/realtime-colors'
 import { toWebSocketUrl } from '@/shared/lib/realtime-url'
 import type { WireFrame } from '@/shared/lib/realtime-wire'
-import { describeYjsFrame } from '../lib/yjs-wire'
+import { describeYjsFrame, type YjsWireWords } from '../lib/yjs-wire'
+import { lookupDoc } from '../lib/doc-lookup'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 
 /** Someone with the document open, from their awareness state. */
@@ -57,8 +59,12 @@ export interface CollabDocState {
    * closed it with 4401 and that reason, and y-websocket does not reconnect.
    */
   ended: SessionEnd | null
-  /** The document was deleted or renamed (close codes 4404 and 4409) while this page had it open. */
-  gone: { kind: 'deleted' } | { kind: 'renamed'; to: string } | null
+  /**
+   * The document was deleted or renamed (close codes 4404 and 4409) while this page had it open;
+   * `by` and `at` (who did it, when) arrive a moment later from `GET /api/docs/<name>`, and stay
+   * undefined if the server cannot say.
+   */
+  gone: DocGoneState | null
   /** Connection attempts that failed in a row since the document was last open. */
   failedAttempts: number
   canUndo: boolean
@@ -72,6 +78,16 @@ export interface CollabDocState {
   /** Number of the WebSocket that last opened (1 for the first); above 1 means it reconnected. */
   connection: number
 }
+
+/** What became of the open document, as this page learned it. */
+export type DocGoneState = (
+  | { kind: 'deleted' }
+  | {
+      kind: 'renamed'
+      /** The new name. */
+      to: string
+    }
+) & { by?: DocOwner | null; at?: number }
 
 /** A refused upgrade is a bare 1006 to the browser; ask the server why at most this often. */
 const PROBE_EVERY_MS = 5000
@@ -143,7 +159,12 @@ export function useCollabDoc(
   docName: string,
   user: SessionUser,
   onWire?: (frame: WireFrame & { connection: number }) => void,
+  /** The wire panel's frame labels in the reader's language (English when absent). */
+  wireWords?: YjsWireWords,
 ): CollabDocState {
+  // Read at each frame: a language switch relabels new frames without reconnecting.
+  const words = useRef(wireWords)
+  words.current = wireWords
   const url = useRealtimeUrl()
   const [handle, setHandle] = useState<CollabHandle | null>(null)
   const [status, setStatus] = useState<ConnectionStatus>('connecting')
@@ -180,6 +201,7 @@ export function useCollabDoc(
     setSynced(false)
     setRefusal(null)
     setEnded(null)
+    setGone(null)
 
     // y-websocket takes a WebSocket class; this one reports every frame before passing it on.
     class TappedWebSocket extends WebSocket {
@@ -188,14 +210,17 @@ export function useCollabDoc(
         super(address, protocols)
         this.addEventListener('message', (event: MessageEvent) => {
           onWire?.({
-            ...describeYjsFrame(event.data as ArrayBuffer, 'in'),
+            ...describeYjsFrame(event.data as ArrayBuffer, 'in', words.current),
             connection: this.connection,
           })
         })
       }
       override send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
         if (typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
-          onWire?.({ ...describeYjsFrame(data, 'out'), connection: this.connection })
+          onWire?.({
+            ...describeYjsFrame(data, 'out', words.current),
+            connection: this.connection,
+          })
         }
         super.send(data)
       }
@@ -259,12 +284,19 @@ export function useCollabDoc(
       p.on('closed', ({ code, reason }) => {
         setStatus('closed')
         // Someone deleted or renamed the document from the list; reconnecting would bring it back.
-        if (code === CollabCloseCode.deleted.code) {
-          setGone({ kind: 'deleted' })
-          return
-        }
-        if (code === CollabCloseCode.renamed.code) {
-          setGone({ kind: 'renamed', to: reason.slice(CollabCloseCode.renamed.reason.length) })
+        // The page turns read-only at once; who did it comes from the server's record of the name.
+        if (code === CollabCloseCode.deleted.code || code === CollabCloseCode.renamed.code) {
+          const to = reason.slice(CollabCloseCode.renamed.reason.length)
+          setGone(
+            code === CollabCloseCode.deleted.code ? { kind: 'deleted' } : { kind: 'renamed', to },
+          )
+          void lookupDoc(url, docName).then((lookup) => {
+            const fate = lookup?.gone
+            if (disposed || !fate) return
+            setGone((now) =>
+              now && now.kind === fate.kind ? { ...now, by: fate.by, at: fate.at } : now,
+            )
+          })
           return
         }
         if (code !== CollabCloseCode.unauthorized.code) {

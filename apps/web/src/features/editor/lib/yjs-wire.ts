@@ -40,10 +40,33 @@ class Reader {
 }
 
 const SYNC_KINDS = ['sync-step-1', 'sync-step-2', 'update'] as const
-const SYNC_LABELS: Record<(typeof SYNC_KINDS)[number], string> = {
-  'sync-step-1': 'sync step 1 · my state vector, send me what I miss',
-  'sync-step-2': 'sync step 2 · the updates you miss',
+
+/** The words of the wire panel's frame labels, in the reader's language (see the catalogue). */
+export interface YjsWireWords {
+  syncStep1: string
+  syncStep2: string
+  update: string
+  sync: string
+  payload: (bytes: number) => string
+  awareness: (count: number) => string
+  clientState: (clientId: number, clock: number, state: string) => string
+  left: string
+  auth: (reason: string) => string
+  queryAwareness: string
+}
+
+/** English, for tests and anywhere without a catalogue. */
+export const ENGLISH_WIRE_WORDS: YjsWireWords = {
+  syncStep1: 'sync step 1 · my state vector, send me what I miss',
+  syncStep2: 'sync step 2 · the updates you miss',
   update: 'update · an edit',
+  sync: 'sync',
+  payload: (bytes) => `(${bytes} B payload)`,
+  awareness: (count) => `awareness · ${count} client${count === 1 ? '' : 's'}`,
+  clientState: (clientId, clock, state) => `#${clientId} clock ${clock}: ${state}`,
+  left: 'left',
+  auth: (reason) => `auth · permission denied: ${reason}`,
+  queryAwareness: 'query awareness',
 }
 
 /**
@@ -54,6 +77,7 @@ const SYNC_LABELS: Record<(typeof SYNC_KINDS)[number], string> = {
 export function describeYjsFrame(
   data: ArrayBuffer | ArrayBufferView | string,
   direction: 'in' | 'out',
+  words: YjsWireWords = ENGLISH_WIRE_WORDS,
 ): WireFrame {
   if (typeof data === 'string')
     return { direction, kind: 'text', text: data, bytes: utf8Length(data) }
@@ -65,11 +89,18 @@ export function describeYjsFrame(
     if (type === 0) {
       const kind = SYNC_KINDS[reader.varUint()] ?? 'sync'
       const payload = reader.bytes()
-      const label = kind === 'sync' ? 'sync' : SYNC_LABELS[kind]
+      const label =
+        kind === 'sync-step-1'
+          ? words.syncStep1
+          : kind === 'sync-step-2'
+            ? words.syncStep2
+            : kind === 'update'
+              ? words.update
+              : words.sync
       return {
         direction,
         kind,
-        text: `${label} (${payload.length} B payload)\n${hex}`,
+        text: `${label} ${words.payload(payload.length)}\n${hex}`,
         bytes: buf.length,
       }
     }
@@ -82,13 +113,13 @@ export function describeYjsFrame(
         const clock = update.varUint()
         const state = update.string()
         states.push(
-          `#${clientId} clock ${clock}: ${state === 'null' ? 'left' : shorten(state, 160)}`,
+          words.clientState(clientId, clock, state === 'null' ? words.left : shorten(state, 160)),
         )
       }
       return {
         direction,
         kind: 'awareness',
-        text: `awareness · ${count} client${count === 1 ? '' : 's'}\n${states.join('\n')}`,
+        text: `${words.awareness(count)}\n${states.join('\n')}`,
         bytes: buf.length,
       }
     }
@@ -97,7 +128,7 @@ export function describeYjsFrame(
       return {
         direction,
         kind: 'auth',
-        text: `auth · permission denied: ${reader.string()}`,
+        text: words.auth(reader.string()),
         bytes: buf.length,
       }
     }
@@ -105,7 +136,7 @@ export function describeYjsFrame(
       return {
         direction,
         kind: 'query-awareness',
-        text: `query awareness\n${hex}`,
+        text: `${words.queryAwareness}\n${hex}`,
         bytes: buf.length,
       }
     return { direction, kind: `type-${type}`, text: hex, bytes: buf.length }
