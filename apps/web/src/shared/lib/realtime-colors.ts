@@ -38,10 +38,5 @@ export function userColor(userId: string): UserColor {
   return { color, colorLight: `${color}33` }
 }
 
-/** One or two letters for an avatar: "Ada Lovelace" → "AL", "李雷" → "李". */
-export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean)
-  const first = [...(words[0] ?? '?')][0] ?? '?'
-  const second = words.length > 1 ? ([...(words[words.length - 1] ?? '')][0] ?? '') : ''
-  return (first + second).toUpperCase()
-}
+/** One or two graphemes for an avatar (see ./initials.ts): "Ada Lovelace" → "AL", "李雷" → "李". */
+export { initials } from './initials'
