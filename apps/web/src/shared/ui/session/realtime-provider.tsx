@@ -31,6 +31,8 @@ export function RealtimeProvider({
 }) {
   const [session, setSession] = useState(initialSession)
   const [signedOutReason, setSignedOutReason] = useState(initialReason)
+  const [ended, setEnded] = useState(false)
+  const markEnded = useCallback(() => setEnded(true), [])
   const t = useTranslations('signIn')
 
   const signIn = useCallback(
@@ -58,6 +60,7 @@ export function RealtimeProvider({
       if (!parsed.success) return { ok: false, message: t('unexpected') }
       setSession({ user: parsed.data.user, expiresAt: parsed.data.expiresAt })
       setSignedOutReason(null)
+      setEnded(false)
       return { ok: true }
     },
     [t],
@@ -87,6 +90,7 @@ export function RealtimeProvider({
         const next = { user: parsed.data.user, expiresAt: parsed.data.expiresAt }
         setSession(next)
         setSignedOutReason(null)
+        setEnded(false)
         return next
       }
       const error = ApiErrorSchema.safeParse(body)
@@ -100,8 +104,8 @@ export function RealtimeProvider({
   }, [session, t])
 
   const value = useMemo<RealtimeContextValue>(
-    () => ({ config, session, signedOutReason, signIn, signOut, refresh }),
-    [config, session, signedOutReason, signIn, signOut, refresh],
+    () => ({ config, session, signedOutReason, signIn, signOut, refresh, ended, markEnded }),
+    [config, session, signedOutReason, signIn, signOut, refresh, ended, markEnded],
   )
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>
 }

@@ -7,10 +7,11 @@ import { UserAvatar } from './user-avatar'
 
 /** Who is signed in, with a way out (and why not, when the server could not sign them out). */
 export function UserMenu() {
-  const { session, signOut } = useSession()
+  const { session, signOut, ended } = useSession()
   const t = useTranslations('session')
   const [failed, setFailed] = useState<'unavailable' | 'unreachable' | null>(null)
-  if (!session) return null
+  // Signed out (here, or elsewhere and noticed by a closed connection): name nobody.
+  if (!session || ended) return null
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="user-menu">
       <UserAvatar userId={session.user.id} name={session.user.name} size="sm" />
