@@ -8,7 +8,7 @@ describe('splitWireText', () => {
   })
 
   it('isolates each JSON string holding Hebrew or Arabic, and nothing else', () => {
-    const text = '42["room-message",{"text":"שלום, עולם!","user":"Ada","room":"مرحبا"}]'
+    const text = '42["message",{"text":"שלום, עולם!","user":"Ada","room":"مرحبا"}]'
     const parts = splitWireText(text)
     expect(parts.filter((p) => p.isolate).map((p) => p.text)).toEqual(['"שלום, עולם!"', '"مرحبا"'])
     expect(parts.map((p) => p.text).join('')).toBe(text)
