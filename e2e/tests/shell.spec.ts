@@ -79,10 +79,10 @@ test('the home page fits a phone: comparison stacked, a Compare card, an honest 
   await expect(page.locator('footer')).not.toContainText('Every number on these pages')
 })
 
-// demo:compare:start
+// demo:ticker:start
 test('a demo intro cut on a phone opens with "More"', async ({ page }) => {
   await page.setViewportSize(PHONE)
-  await page.goto('/compare')
+  await page.goto('/ticker')
   const lede = page.getByTestId('demo-lede')
   const toggle = page.getByTestId('demo-lede-toggle')
   const folded = (await lede.boundingBox())?.height ?? 0
@@ -92,7 +92,7 @@ test('a demo intro cut on a phone opens with "More"', async ({ page }) => {
   await expect(toggle).toHaveText('Less')
   expect((await lede.boundingBox())?.height ?? 0).toBeGreaterThan(folded)
 })
-// demo:compare:end
+// demo:ticker:end
 
 // demo:ticker:start
 test('after signing in, focus is on the page’s main content, not the top of the page', async ({
