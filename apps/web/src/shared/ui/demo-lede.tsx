@@ -5,9 +5,10 @@ import { useEffect, useId, useRef, useState } from 'react'
 
 /**
  * A demo page's introduction. On a phone it starts at two lines, so the demo itself is on the
- * first screen, with a "More" button that shows the rest (and "Less" to fold it again); from `sm`
- * up it is always whole. The button keeps its place even when the text fits, so measuring never
- * moves the page; it is only hidden then.
+ * first screen, with a "More" button at the end of the second line (over the cut, taking no line
+ * of its own) that shows the rest, and "Less" under the whole text to fold it again. From `sm` up
+ * it is always whole. The button is absolutely placed while folded, so measuring whether the
+ * text was cut never moves the page; when nothing was cut it is not shown.
  */
 export function DemoLede({ text }: { text: string }) {
   const t = useTranslations('demoHeader')
@@ -27,7 +28,7 @@ export function DemoLede({ text }: { text: string }) {
   }, [])
 
   return (
-    <div className="mt-1 max-w-3xl sm:mt-2">
+    <div className="relative mt-1 max-w-3xl sm:mt-2">
       <p
         ref={ref}
         id={id}
@@ -43,7 +44,9 @@ export function DemoLede({ text }: { text: string }) {
         onClick={() => setOpen(!open)}
         data-testid="demo-lede-toggle"
         className={`text-sm font-medium text-sky-700 underline-offset-2 hover:underline sm:hidden dark:text-sky-300 ${
-          open || clamped ? '' : 'invisible'
+          open
+            ? ''
+            : `absolute right-0 bottom-0 bg-slate-50 pl-2 dark:bg-slate-950 ${clamped ? '' : 'hidden'}`
         }`}
       >
         {open ? t('less') : t('more')}
