@@ -40,7 +40,7 @@ test('on a phone, a minute of ticks leaves the page height and DOM size flat', a
           )
           .map((node) => (node instanceof Element ? node.outerHTML : node.nodeName).slice(0, 80))
         if (!entry.hadRecentInput && outside.length > 0)
-          shifts.push({ value: entry.value, outside })
+          shifts.push({ at: entry.startTime, value: entry.value, outside })
       }
     }).observe({ type: 'layout-shift', buffered: true })
   })
