@@ -1,6 +1,7 @@
 import { freshName } from '@duplex/testing/names'
 import type { Page } from '@playwright/test'
 import { expect, test, type Cluster } from './fixtures/cluster.ts'
+import { openChatRoom } from '../fixtures/chat-client.ts'
 import { DURABLE } from '../fixtures/projects.ts'
 import { openUser } from './fixtures/users.ts'
 
@@ -22,14 +23,7 @@ async function texts(page: Page): Promise<string[]> {
 }
 
 async function openRoom(page: Page, room: string) {
-  await page.goto(`/chat/${room}`)
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
-  await expect(
-    page
-      .getByRole('region', { name: 'Message history' })
-      .getByText(/No messages yet|Beginning of the room|#\d+/)
-      .first(),
-  ).toBeVisible()
+  await openChatRoom(page, room)
 }
 
 async function send(page: Page, text: string) {

@@ -1,6 +1,7 @@
 import { freshName } from '@duplex/testing/names'
 import type { Page } from '@playwright/test'
 import { DURABLE } from '../fixtures/projects.ts'
+import { openChatRoom } from '../fixtures/chat-client.ts'
 import { expect, test } from '../fixtures/realtime.ts'
 import { openUser } from '../fixtures/users.ts'
 
@@ -8,7 +9,7 @@ import { openUser } from '../fixtures/users.ts'
 test.describe.configure({ timeout: 90_000 })
 
 async function openRoom(page: Page, room: string) {
-  await page.goto(`/chat/${room}`)
+  await openChatRoom(page, room)
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
   await expect(
     page

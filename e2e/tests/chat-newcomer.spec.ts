@@ -1,5 +1,6 @@
 import { freshName } from '@duplex/testing/names'
 import type { Page } from '@playwright/test'
+import { openChatRoom } from '../fixtures/chat-client.ts'
 import { expect, test } from '../fixtures/realtime.ts'
 import { openUser } from '../fixtures/users.ts'
 
@@ -15,7 +16,7 @@ function messages(page: Page) {
 }
 
 async function openRoom(page: Page, room: string) {
-  await page.goto(`/chat/${room}`)
+  await openChatRoom(page, room)
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
   await expect(
     page

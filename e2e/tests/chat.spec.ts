@@ -1,6 +1,6 @@
 import { freshName } from '@duplex/testing/names'
 import type { Page } from '@playwright/test'
-import { connectChat } from '../fixtures/chat-client.ts'
+import { connectChat, openChatRoom } from '../fixtures/chat-client.ts'
 import { startNetworkSwitch } from '../fixtures/network-switch.ts'
 import { E2E } from '../fixtures/ports.ts'
 import { DURABLE } from '../fixtures/projects.ts'
@@ -32,7 +32,7 @@ function message(page: Page, text: string) {
 }
 
 async function openRoom(page: Page, room: string) {
-  await page.goto(`/chat/${room}`)
+  await openChatRoom(page, room)
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'open')
   // The join ack has arrived once the list (or its empty state) replaces the skeleton.
   await expect(
@@ -309,13 +309,17 @@ test('sending too fast shows the rate limit, and retry resends the same message'
   })
   const notice = ada.page.getByTestId('chat-notice')
   await expect(notice).toContainText('Slow down, you are sending messages too fast')
-  await expect(notice).toContainText(/retry in \d+ s/)
+  // The wait counts down to the moment the server said a retry may succeed.
+  const countdown = notice.getByTestId('retry-countdown')
+  await expect(countdown).toContainText(/Retry in \d+ s|You can retry now/)
+  const first = Number(await countdown.getAttribute('data-seconds'))
+  if (first > 1) await expect(countdown).not.toHaveAttribute('data-seconds', String(first))
   const failed = ada.page.locator('[data-testid="message"][data-status="failed"]')
   await expect(failed).not.toHaveCount(0)
   const retried = failed.first()
   const clientId = await retried.getAttribute('data-client-id')
   const text = await retried.getByTestId('message-text').textContent()
-  await expect(retried).toContainText('Not sent: at most 10 messages per 10 s')
+  await expect(retried).toContainText('Not sent: Slow down, you are sending messages too fast')
 
   // The window is 10 s; keep retrying until the server takes it.
   const same = ada.page.locator(`[data-testid="message"][data-client-id="${clientId}"]`)

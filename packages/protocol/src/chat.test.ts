@@ -4,6 +4,9 @@ import {
   ClientEventSchemas,
   LoadHistorySchema,
   RoomIdSchema,
+  RoomNameSchema,
+  graphemeLength,
+  roomSlugBase,
   SendMessageAckSchema,
   SendMessageSchema,
   chatTextLength,
@@ -18,6 +21,40 @@ describe('RoomIdSchema', () => {
     expect(RoomIdSchema.safeParse('a b').success).toBe(false)
     expect(RoomIdSchema.safeParse('').success).toBe(false)
     expect(RoomIdSchema.safeParse('a'.repeat(41)).success).toBe(false)
+  })
+})
+
+describe('RoomNameSchema', () => {
+  it('keeps any script and emoji exactly as typed, up to 64 grapheme clusters', () => {
+    for (const name of ['ÜBER café', '设计评审', 'غرفة التصميم', '../etc', '👩🏽‍💻 team']) {
+      expect(RoomNameSchema.parse(name)).toBe(name)
+    }
+    expect(RoomNameSchema.safeParse('👩🏽‍💻'.repeat(64)).success).toBe(true)
+    expect(graphemeLength('👩🏽‍💻 café')).toBe(6)
+  })
+
+  it('refuses, never trims or cuts: too long, blank, edge spaces, control characters', () => {
+    const refusal = (name: string) => {
+      const result = RoomNameSchema.safeParse(name)
+      return result.success ? null : describeZodError(result.error)
+    }
+    expect(refusal('x'.repeat(65))).toMatch(/at most 64/)
+    expect(refusal('   ')).toMatch(/empty/)
+    expect(refusal(' padded')).toMatch(/space/)
+    expect(refusal('a\u0000b')).toMatch(/control/)
+    expect(refusal('a\u202Eb')).toMatch(/control/)
+  })
+})
+
+describe('roomSlugBase', () => {
+  it('derives a URL-safe slug, leaving the name alone', () => {
+    expect(roomSlugBase('ÜBER café')).toBe('uber-cafe')
+    expect(roomSlugBase('../etc')).toBe('etc')
+    expect(roomSlugBase('设计评审')).toBe('room')
+    expect(roomSlugBase('general')).toBe('general')
+    for (const name of ['x'.repeat(80), '-- a b c --', '🎉']) {
+      expect(RoomIdSchema.safeParse(roomSlugBase(name)).success).toBe(true)
+    }
   })
 })
 
@@ -56,6 +93,7 @@ describe('ack schemas', () => {
   it('accept an ok result and an error, and nothing in between', () => {
     const message = {
       id: 1,
+      seq: 1,
       roomId: 'general',
       userId: 'u1',
       userName: 'Ada',

@@ -15,11 +15,84 @@ export type RoomId = z.infer<typeof RoomIdSchema>
 export const DEFAULT_ROOM_ID = 'general'
 
 /**
+ * Longest room name, in grapheme clusters (what a reader counts as one character: `é`, `设`,
+ * `👩🏽‍💻` are one each). Pages say so next to the name field.
+ */
+export const ROOM_NAME_MAX_GRAPHEMES = 64
+
+/** Longest slug the server derives from a name; leaves room for a `-2` suffix within 40. */
+const ROOM_SLUG_BASE_MAX = 32
+
+/**
+ * Grapheme clusters in `text`, the way {@link ROOM_NAME_MAX_GRAPHEMES} counts them.
+ *
+ * @example
+ * graphemeLength('👩🏽‍💻 café') // 6
+ */
+export function graphemeLength(text: string): number {
+  let length = 0
+  for (const _ of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) length++
+  return length
+}
+
+/** Bidi embeddings, overrides and isolates: they would reorder what is around a name. */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u
+
+/**
+ * A room's name exactly as its creator typed it: any script, emoji and punctuation, 1 to
+ * {@link ROOM_NAME_MAX_GRAPHEMES} grapheme clusters. Nothing is changed: a name that is too long,
+ * blank, starts or ends with a space, or holds control characters is refused, never trimmed or cut.
+ *
+ * @example
+ * RoomNameSchema.parse('ÜBER café') // 'ÜBER café'
+ * RoomNameSchema.parse('设计评审') // '设计评审'
+ */
+export const RoomNameSchema = z
+  .string()
+  .refine((name) => name.trim().length > 0, 'must not be empty')
+  .refine((name) => name.trim() === name, 'must not start or end with a space')
+  .refine((name) => graphemeLength(name) <= ROOM_NAME_MAX_GRAPHEMES, {
+    message: `must be at most ${ROOM_NAME_MAX_GRAPHEMES} characters`,
+  })
+  .refine((name) => !/\p{Cc}/u.test(name) && !BIDI_CONTROLS.test(name), {
+    message: 'must not contain control characters',
+  })
+export type RoomName = z.infer<typeof RoomNameSchema>
+
+/**
+ * The slug the server tries first for a new room named `name`: Latin letters lose their accents
+ * (`ÜBER café` → `uber-cafe`), anything else that is not a letter or digit becomes a dash, and a
+ * name with nothing left (`设计评审`, `🎉`) gets `room`. The server adds `-2`, `-3`… when the
+ * slug is taken; the room's name stays exactly what was typed, whatever its slug.
+ *
+ * @example
+ * roomSlugBase('../etc') // 'etc'
+ */
+export function roomSlugBase(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, ROOM_SLUG_BASE_MAX)
+    .replace(/-+$/, '')
+  return slug === '' ? 'room' : slug
+}
+
+/**
  * Server-assigned message id: one global sequence (1, 2, 3…) shared by all rooms, so within a
  * room ids only grow and `before` is a plain cursor. Ids of one room are not contiguous.
  */
 export const MessageIdSchema = z.number().int().positive()
 export type MessageId = z.infer<typeof MessageIdSchema>
+
+/**
+ * A message's number within its room: the first message of every room is 1, then 2, 3… This is
+ * what pages show (`#1`); {@link MessageIdSchema} stays the cursor.
+ */
+export const MessageSeqSchema = z.number().int().positive()
+export type MessageSeq = z.infer<typeof MessageSeqSchema>
 
 /**
  * Chosen by the sender once per message (a UUID is fine) and sent again on every retry, so the
@@ -81,6 +154,8 @@ export const ChatErrorCode = {
   tooLarge: 'too_large',
   /** The event names a room this socket has not joined. */
   notInRoom: 'not_in_room',
+  /** `join-room` with `create: false` named a room that does not exist. */
+  notFound: 'not_found',
   /** No valid session (handshake refusals carry it in the `connect_error` message). */
   unauthorized: 'unauthorized',
   /**
@@ -98,6 +173,7 @@ export const ChatErrorCodeSchema = z.enum([
   'limit_reached',
   'too_large',
   'not_in_room',
+  'not_found',
   'unauthorized',
   'unavailable',
   'internal',
@@ -139,6 +215,8 @@ export function ackSchema<const S extends z.ZodRawShape>(shape: S) {
 /** A stored message, exactly as `room-message` and the history carry it. */
 export const ChatMessageSchema = z.object({
   id: MessageIdSchema,
+  /** Its number within the room (1 for a room's first message). */
+  seq: MessageSeqSchema,
   roomId: RoomIdSchema,
   userId: UserIdSchema,
   userName: UserNameSchema,
@@ -166,7 +244,10 @@ export const ReadReceiptSchema = z.object({
 export type ReadReceipt = z.infer<typeof ReadReceiptSchema>
 
 export const RoomSchema = z.object({
+  /** The room's slug, for URLs and every event: derived by the server, never edited by hand. */
   id: RoomIdSchema,
+  /** The name as its creator typed it (rooms made by id are named by it, e.g. `general`). */
+  name: RoomNameSchema,
   /** ms since the epoch. */
   createdAt: z.number(),
   /** Users with at least one socket in the room right now. */
@@ -204,10 +285,16 @@ export type UserTyping = z.infer<typeof UserTypingSchema>
 // Requests (client → server) and their acks
 // ---------------------------------------------------------------------------
 
-/** `join-room`: creates the room if it does not exist yet. Joining twice is harmless. */
-export const JoinRoomSchema = z.object({ roomId: RoomIdSchema })
+/**
+ * `join-room`: creates the room if it does not exist yet, unless `create` is `false`: then an
+ * unknown room is refused `not_found` (the page does that, so visiting a URL never makes a room;
+ * it offers a button that sends `create-room`). Joining twice is harmless.
+ */
+export const JoinRoomSchema = z.object({ roomId: RoomIdSchema, create: z.boolean().optional() })
 export type JoinRoom = z.infer<typeof JoinRoomSchema>
 export const JoinRoomAckSchema = ackSchema({
+  /** The room joined, with its name. */
+  room: RoomSchema,
   /** The latest {@link CHAT_HISTORY_PAGE} messages, oldest first. */
   history: z.array(ChatMessageSchema),
   /** Whether older messages exist (page with `load-history`). */
@@ -288,8 +375,18 @@ export const ListRoomsAckSchema = ackSchema({
 })
 export type ListRoomsAck = z.infer<typeof ListRoomsAckSchema>
 
-/** `create-room`: creating an existing room is not an error (`created: false`). */
-export const CreateRoomSchema = z.object({ roomId: RoomIdSchema })
+/**
+ * `create-room`, by slug (`{ roomId }`, the room is named by it) or by name (`{ name }`, the
+ * server derives a unique slug: see {@link roomSlugBase}). Creating an existing room (the same
+ * slug, or the same name) is not an error: the ack carries it with `created: false`.
+ *
+ * @example
+ * await socket.emitWithAck('create-room', { name: 'ÜBER café' }) // room.id 'uber-cafe'
+ */
+export const CreateRoomSchema = z.union([
+  z.object({ roomId: RoomIdSchema }).strict(),
+  z.object({ name: RoomNameSchema }).strict(),
+])
 export type CreateRoom = z.infer<typeof CreateRoomSchema>
 export const CreateRoomAckSchema = ackSchema({ room: RoomSchema, created: z.boolean() })
 export type CreateRoomAck = z.infer<typeof CreateRoomAckSchema>

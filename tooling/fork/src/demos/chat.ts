@@ -18,6 +18,7 @@ const chat: DemoManifest = {
     'e2e/tests/chat.spec.ts',
     'e2e/tests/chat-faults.spec.ts',
     'e2e/tests/chat-newcomer.spec.ts',
+    'e2e/tests/chat-rooms.spec.ts',
     'e2e/fixtures/chat-client.ts',
     'e2e/cluster/chat.spec.ts',
     'e2e/cluster/chat-budgets.spec.ts',

@@ -240,23 +240,31 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
 
   // Every handler takes the socket as an argument instead of closing over it: they are made once
   // per server, not once per connection (an idle socket then holds no closures of ours).
-  handle('join-room', async (socket, { roomId }) => {
+  handle('join-room', async (socket, { roomId, create }) => {
     const user = socket.data.user
-    const refused = await mayCreate(socket, roomId)
-    if (refused) return refused
-    const { room, created } = await store.ensureRoom(roomId, user.id)
-    if (created) everyone().emit('room-created', await roomInfo(room))
+    let room = await store.findRoom(roomId)
+    if (!room) {
+      if (create === false) {
+        return fail('not_found', `no room ${roomId}; create it with create-room first`)
+      }
+      const refused = await mayCreate(socket, roomId)
+      if (refused) return refused
+      const made = await store.ensureRoom(roomId, user.id)
+      room = made.room
+      if (made.created) everyone().emit('room-created', await roomInfo(made.room))
+    }
     // The socket may have gone while we awaited; joining now would leave a ghost member.
     if (!socket.connected) return fail('not_in_room', 'disconnected')
     // Joining a room is local to this instance (the adapter's own bookkeeping): nothing to await.
     void socket.join(roomKey(roomId))
     await joinPresence(socket, roomId, user)
-    const [page, reads, members] = await Promise.all([
+    const [page, reads, members, info] = await Promise.all([
       store.listMessages(roomId, { limit: CHAT_HISTORY_PAGE }),
       store.listReads(roomId),
       presence.members(roomId),
+      roomInfo(room),
     ])
-    return { ok: true, history: page.messages, hasMore: page.hasMore, members, reads }
+    return { ok: true, room: info, history: page.messages, hasMore: page.hasMore, members, reads }
   })
 
   handle('leave-room', async (socket, { roomId }) => {
@@ -336,15 +344,23 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
     return { ok: true, rooms: await Promise.all(rooms.map(roomInfo)), hasMore }
   })
 
-  handle('create-room', async (socket, { roomId }) => {
+  handle('create-room', async (socket, payload) => {
     // The handler already paid a creation point; only the room count is left to check.
-    if (!(await store.hasRoom(roomId)) && (await store.countRooms()) >= limits.maxRooms) {
+    const exists =
+      'roomId' in payload
+        ? await store.hasRoom(payload.roomId)
+        : await store.hasRoomNamed(payload.name)
+    if (!exists && (await store.countRooms()) >= limits.maxRooms) {
       return fail(
         'limit_reached',
         `this server keeps at most ${limits.maxRooms} rooms; join an existing one`,
       )
     }
-    const { room, created } = await store.ensureRoom(roomId, socket.data.user.id)
+    const userId = socket.data.user.id
+    const { room, created } =
+      'roomId' in payload
+        ? await store.ensureRoom(payload.roomId, userId)
+        : await store.createNamedRoom(payload.name, userId)
     const info = await roomInfo(room)
     if (created) everyone().emit('room-created', info)
     return { ok: true, room: info, created }
@@ -445,7 +461,12 @@ export function attachChat(io: ChatServer, deps: ChatDeps): Chat {
   }
 
   async function roomInfo(room: StoredRoom): Promise<Room> {
-    return { id: room.id, createdAt: room.createdAt, online: await presence.count(room.id) }
+    return {
+      id: room.id,
+      name: room.name,
+      createdAt: room.createdAt,
+      online: await presence.count(room.id),
+    }
   }
 
   /**

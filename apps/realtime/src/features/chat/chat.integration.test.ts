@@ -93,6 +93,7 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
         ok: true,
         message: {
           id: expect.any(Number),
+          seq: 1,
           roomId: 'general',
           userId: 'u_ada',
           userName: 'Ada',
@@ -413,12 +414,49 @@ describe.each(await testModes())('$mode mode', ({ mode, skip }) => {
       expect(ack).toEqual({
         ok: true,
         created: true,
-        room: { id: 'design', createdAt: expect.any(Number), online: 0 },
+        room: { id: 'design', name: 'design', createdAt: expect.any(Number), online: 0 },
       })
       expect((await a.emitWithAck('create-room', { roomId: 'design' })).ok).toBe(true)
       await waitFor(() => created.length === 1, 'room-created')
       const list = await b.emitWithAck('list-rooms', {})
       expect(list.ok && list.rooms.map((room) => room.id)).toEqual(['general', 'design'])
+    })
+
+    it('creates a room by name, kept as typed under a slug of its own, and refuses a bad name', async () => {
+      const a = await connect(ada)
+      const ack = await a.emitWithAck('create-room', { name: 'ÜBER café' })
+      expect(ack).toMatchObject({
+        ok: true,
+        created: true,
+        room: { id: 'uber-cafe', name: 'ÜBER café' },
+      })
+      const again = await a.emitWithAck('create-room', { name: 'ÜBER café' })
+      expect(again).toMatchObject({ ok: true, created: false, room: { id: 'uber-cafe' } })
+      const long = await a.emitWithAck('create-room', { name: 'x'.repeat(65) })
+      expect(long).toMatchObject({ ok: false, error: { code: 'invalid' } })
+      expect(!long.ok && long.error.message).toMatch(/at most 64/)
+      const joined = await a.emitWithAck('join-room', { roomId: 'uber-cafe', create: false })
+      expect(joined).toMatchObject({ ok: true, room: { name: 'ÜBER café' } })
+    })
+
+    it('refuses to join an unknown room with create: false, and creates nothing', async () => {
+      const a = await connect(ada)
+      const ack = await a.emitWithAck('join-room', { roomId: 'no-such-room', create: false })
+      expect(ack).toMatchObject({ ok: false, error: { code: 'not_found' } })
+      const list = await a.emitWithAck('list-rooms', {})
+      expect(list.ok && list.rooms.map((room) => room.id)).toEqual(['general'])
+    })
+
+    it('numbers messages per room: the first message of every room is 1', async () => {
+      const a = await connect(ada)
+      await join(a)
+      await a.emitWithAck('join-room', { roomId: 'other' })
+      const send = (roomId: string, clientId: string) =>
+        a.emitWithAck('send-message', { roomId, text: clientId, clientId })
+      await send('general', 'g1')
+      await send('general', 'g2')
+      const first = await send('other', 'o1')
+      expect(first.ok && first.message.seq).toBe(1)
     })
 
     it('gives a briefly dropped socket its rooms and the messages it missed', async () => {

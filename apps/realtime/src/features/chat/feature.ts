@@ -35,6 +35,7 @@ export const chat = defineFeature<ChatEnv>({
       'limit_reached',
       'too_large',
       'not_in_room',
+      'not_found',
       'unavailable',
     ])
     const presence = cluster

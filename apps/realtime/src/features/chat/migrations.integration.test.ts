@@ -49,18 +49,49 @@ describe.each(DATABASE_KINDS)('$kind chat migrations', ({ kind, skip }) => {
 
   it('migrates a database made by the old 0001_initial cleanly, keeping its messages', async () => {
     const old = await openDatabase(options)
-    const before = createChatRepository(old.db.withTables<ChatTables>())
-    await before.ensureRoom('general', null)
-    await before.insertMessage({ roomId: 'general', user: ada, text: 'old', clientId: 'o1', ts: 1 })
+    // Rows as the old tables held them: no names, no per-room numbers, ids shared by all rooms.
+    await old.db
+      .insertInto('rooms' as never)
+      .values([
+        { id: 'general', createdAt: 1 },
+        { id: 'random', createdAt: 2 },
+      ] as never)
+      .execute()
+    const row = (roomId: string, clientId: string, ts: number) => ({
+      roomId,
+      userId: ada.id,
+      userName: ada.name,
+      text: clientId,
+      clientId,
+      ts,
+    })
+    await old.db
+      .insertInto('messages' as never)
+      .values([
+        row('random', 'r1', 1),
+        row('general', 'o1', 2),
+        row('random', 'r2', 3),
+        row('general', 'o2', 4),
+      ] as never)
+      .execute()
     await old.close()
 
-    expect(await migrateDatabase(options, withChat)).toEqual(['chat_0001_initial'])
+    expect(await migrateDatabase(options, withChat)).toEqual([
+      'chat_0001_initial',
+      'chat_0002_room_names_and_seq',
+    ])
     const database = await openDatabase(options, withChat)
     try {
       const store = createChatRepository(database.db.withTables<ChatTables>())
-      expect(
-        (await store.listMessages('general', { limit: 10 })).messages.map((m) => m.text),
-      ).toEqual(['old'])
+      const general = (await store.listMessages('general', { limit: 10 })).messages
+      expect(general.map((m) => [m.text, m.seq])).toEqual([
+        ['o1', 1],
+        ['o2', 2],
+      ])
+      // Existing rooms are named by their id; new messages carry on from the last number.
+      expect(await store.findRoom('general')).toMatchObject({ name: 'general' })
+      const next = { roomId: 'random', user: ada, text: 'new', clientId: 'r3', ts: 5 }
+      expect((await store.insertMessage(next)).message.seq).toBe(3)
       // The dedupe index is still the one 0001_initial made.
       const retry = { roomId: 'general', user: ada, text: 'old', clientId: 'o1', ts: 2 }
       expect((await store.insertMessage(retry)).created).toBe(false)
@@ -89,8 +120,8 @@ describe('chat migrations on PostgreSQL', () => {
         migrateDatabase(options, withChat),
         migrateDatabase(options, withChat),
       ])
-      // 0001_initial (the shared no-op) and chat_0001_initial.
-      expect([first, second].map((applied) => applied.length).sort()).toEqual([0, 2])
+      // 0001_initial (the shared no-op), chat_0001_initial and chat_0002_room_names_and_seq.
+      expect([first, second].map((applied) => applied.length).sort()).toEqual([0, 3])
       expect(await migrateDatabase(options, withChat)).toEqual([])
       const database = await openDatabase(options, withChat)
       const store = createChatRepository(database.db.withTables<ChatTables>())

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely'
+import { sql, type Kysely, type Migration } from 'kysely'
 import type { StorageDialect } from '../../shared/storage/database.ts'
 
 /**
@@ -62,6 +62,46 @@ export function chatMigrations(dialect: StorageDialect): Record<string, Migratio
           .addColumn('message_id', 'integer', (c) => c.notNull())
           .addColumn('updated_at', 'bigint', (c) => c.notNull())
           .addPrimaryKeyConstraint('read_receipts_pk', ['room_id', 'user_id'])
+          .execute()
+      },
+    },
+
+    /**
+     * Room names as typed (`rooms.name`, the slug stays `rooms.id`) and message numbers per room
+     * (`messages.seq`, counted by `rooms.last_seq`). Existing rooms are named by their id and
+     * their messages numbered 1, 2, 3… in id order.
+     */
+    chat_0002_room_names_and_seq: {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('rooms').addColumn('name', 'text').execute()
+        await db.schema
+          .alterTable('rooms')
+          .addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute()
+        await db.schema.alterTable('messages').addColumn('seq', 'integer').execute()
+        await sql`UPDATE rooms SET name = id WHERE name IS NULL`.execute(db)
+        // A correlated count rather than a window function: the same statement on both backends,
+        // and the (room_id, id) index keeps it cheap.
+        await sql`
+          UPDATE messages SET seq = (
+            SELECT COUNT(*) FROM messages AS earlier
+            WHERE earlier.room_id = messages.room_id AND earlier.id <= messages.id
+          )`.execute(db)
+        await sql`
+          UPDATE rooms SET last_seq = (
+            SELECT COALESCE(MAX(seq), 0) FROM messages WHERE messages.room_id = rooms.id
+          )`.execute(db)
+        await db.schema
+          .createIndex('rooms_name_unique')
+          .on('rooms')
+          .column('name')
+          .unique()
+          .execute()
+        await db.schema
+          .createIndex('messages_room_id_seq_unique')
+          .on('messages')
+          .columns(['room_id', 'seq'])
+          .unique()
           .execute()
       },
     },

@@ -7,6 +7,7 @@ import type { ChatStore } from './repository.ts'
 
 const message = (id: number, roomId: string, ts: number): ChatMessage => ({
   id,
+  seq: id,
   roomId,
   userId: 'u_ada',
   userName: 'Ada',

@@ -38,6 +38,71 @@ describe.each(DATABASE_KINDS)('$kind chat repository', ({ kind, skip }) => {
   })
 
   describe('chat storage', () => {
+    it('keeps a room’s name exactly as typed and gives it a URL-safe slug of its own', async () => {
+      const uber = await storage.createNamedRoom('ÜBER café', ada.id)
+      expect(uber).toMatchObject({ created: true, room: { id: 'uber-cafe', name: 'ÜBER café' } })
+      const design = await storage.createNamedRoom('设计评审', ada.id)
+      expect(design.room).toMatchObject({ id: 'room', name: '设计评审' })
+      const party = await storage.createNamedRoom('🎉 👩🏽‍💻', ada.id)
+      expect(party.room).toMatchObject({ id: 'room-2', name: '🎉 👩🏽‍💻' })
+      const traversal = await storage.createNamedRoom('../etc', ada.id)
+      expect(traversal.room).toMatchObject({ id: 'etc', name: '../etc' })
+      // The same name is the same room; a slug taken by another name gets a suffix.
+      expect(await storage.createNamedRoom('ÜBER café', bob.id)).toMatchObject({
+        created: false,
+        room: { id: 'uber-cafe' },
+      })
+      expect((await storage.createNamedRoom('Uber Cafe', bob.id)).room.id).toBe('uber-cafe-2')
+      expect(await storage.findRoom('room')).toMatchObject({ name: '设计评审' })
+      expect((await storage.listRooms()).rooms.map((room) => room.name)).toEqual([
+        'ÜBER café',
+        '设计评审',
+        '🎉 👩🏽‍💻',
+        '../etc',
+        'Uber Cafe',
+      ])
+    })
+
+    it('names a room made by id after its id, and finds nothing for an unknown id', async () => {
+      expect((await storage.ensureRoom('team-42', ada.id)).room.name).toBe('team-42')
+      expect(await storage.findRoom('no-such-room')).toBeUndefined()
+      expect(await storage.hasRoomNamed('team-42')).toBe(true)
+    })
+
+    it('numbers messages per room from 1, and a retried send keeps its number', async () => {
+      await storage.ensureRoom('general', null)
+      await storage.ensureRoom('random', null)
+      const send = (roomId: string, clientId: string) =>
+        storage.insertMessage({ roomId, user: ada, text: clientId, clientId, ts: 1 })
+      expect((await send('random', 'r1')).message.seq).toBe(1)
+      expect((await send('random', 'r2')).message.seq).toBe(2)
+      expect((await send('general', 'g1')).message.seq).toBe(1)
+      const retried = await send('general', 'g1')
+      expect(retried).toMatchObject({ created: false, message: { seq: 1 } })
+      expect((await send('general', 'g2')).message.seq).toBe(2)
+      const page = await storage.listMessages('general', { limit: 10 })
+      expect(page.messages.map((m) => m.seq)).toEqual([1, 2])
+    })
+
+    it('gives racing sends of one room distinct numbers without gaps', async () => {
+      await storage.ensureRoom('general', null)
+      const sends = Array.from({ length: 12 }, (_, i) =>
+        storage.insertMessage({
+          roomId: 'general',
+          user: i % 2 ? ada : bob,
+          text: `m${i}`,
+          // Every third one is a retry of the one before it.
+          clientId: `c${i - (i % 3 === 2 ? 1 : 0)}`,
+          ts: i,
+        }),
+      )
+      await Promise.all(sends)
+      const page = await storage.listMessages('general', { limit: 50 })
+      expect(page.messages.map((m) => m.seq)).toEqual(
+        Array.from({ length: page.messages.length }, (_, i) => i + 1),
+      )
+    })
+
     it('creates a room once', async () => {
       expect((await storage.ensureRoom('general', ada.id)).created).toBe(true)
       expect((await storage.ensureRoom('general', bob.id)).created).toBe(false)
@@ -64,6 +129,7 @@ describe.each(DATABASE_KINDS)('$kind chat repository', ({ kind, skip }) => {
         created: true,
         message: {
           id: expect.any(Number),
+          seq: 1,
           roomId: 'general',
           userId: 'u_ada',
           userName: 'Ada',

@@ -1,4 +1,5 @@
 import { useTranslations } from 'next-intl'
+import type { ReactNode } from 'react'
 import { DemoLede } from './demo-lede'
 import { TransportTag, type Transport } from './transport-tag'
 
@@ -10,7 +11,8 @@ export function DemoHeader({
   why,
 }: {
   transport: Transport
-  title: string
+  /** Text, or an element when part of it is only known in the browser (a room's name). */
+  title: ReactNode
   lede: string
   why: string[]
 }) {

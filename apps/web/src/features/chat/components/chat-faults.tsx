@@ -5,9 +5,12 @@ import { useEffect, useMemo, useRef } from 'react'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 import { FaultPanel, useFaultTimeline, type FaultOption } from '@/shared/ui/fault-panel'
 import { useRealtimeSocket } from '../hooks/use-realtime-socket'
+import type { OutgoingMessage } from '../lib/chat-state'
+import { createDrainWatch } from '../lib/drain-watch'
 
 /** The chat's "Break it" panel: faults this tab's own Socket.IO connection. */
-export function ChatFaults({ outbox }: { outbox: number }) {
+export function ChatFaults({ outbox: messages }: { outbox: readonly OutgoingMessage[] }) {
+  const outbox = messages.length
   const t = useTranslations('chat.faults')
   const faults = useMemo<FaultOption[]>(
     () => [
@@ -33,19 +36,23 @@ export function ChatFaults({ outbox }: { outbox: number }) {
   const baseUrl = useRealtimeUrl()
   const { connection, state } = useRealtimeSocket()
   const { entries, note } = useFaultTimeline()
-  const seen = useRef({ status: state.status, connects: state.connects, outbox })
+  const seen = useRef({ status: state.status, connects: state.connects })
+  const drain = useRef(createDrainWatch())
 
   useEffect(() => {
     const before = seen.current
-    seen.current = { status: state.status, connects: state.connects, outbox }
+    seen.current = { status: state.status, connects: state.connects }
     if (before.status === 'open' && state.status !== 'open') {
       const reason = state.lastError ?? t('timeline.transportLost')
       note(t(state.ended ? 'timeline.sessionEnded' : 'timeline.disconnected', { reason }))
     }
     if (state.connects > before.connects && before.connects > 0)
       note(state.recovered ? t('timeline.recovered') : t('timeline.notRecovered'))
-    if (before.outbox > 0 && outbox === 0) note(t('timeline.drained'))
-  }, [state.status, state.connects, state.recovered, state.lastError, state.ended, outbox, note, t])
+  }, [state.status, state.connects, state.recovered, state.lastError, state.ended, note, t])
+
+  useEffect(() => {
+    if (drain.current.update(messages)) note(t('timeline.drained'))
+  }, [messages, note, t])
 
   const socketId = state.status === 'open' ? (connection?.socket.id ?? null) : null
   return (

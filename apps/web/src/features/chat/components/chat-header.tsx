@@ -1,8 +1,9 @@
 import { useTranslations } from 'next-intl'
+import type { ReactNode } from 'react'
 import { DemoHeader } from '@/shared/ui/demo-header'
 
 /** The words at the top of the chat pages, shared by the lobby and each room. */
-export function ChatHeader({ title }: { title?: string }) {
+export function ChatHeader({ title }: { title?: ReactNode }) {
   const t = useTranslations('chat.page')
   return (
     <DemoHeader

@@ -1,5 +1,6 @@
 'use client'
 
+import { useTranslations } from 'next-intl'
 import type { ReactNode } from 'react'
 import { ConnectionBadge } from '@/shared/ui/connection-badge'
 import { ConnectionRefused } from '@/shared/ui/session/connection-refused'
@@ -11,18 +12,36 @@ import { useOriginRefusal } from '@/shared/hooks/use-origin-refusal'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 import { describeConnectionError, UNREACHABLE_AFTER_ATTEMPTS } from '@/shared/lib/connection-error'
 import { useRealtimeSocket } from '@/features/chat/hooks/use-realtime-socket'
+import { useOnline } from '../hooks/use-online'
 
 /** Connection state, round trip and transport of the chat socket, plus the user menu. */
 export function ChatStatusBar({ children }: { children?: ReactNode }) {
   const { connection, state } = useRealtimeSocket()
+  const t = useTranslations('chat.statusBar')
   const url = useRealtimeUrl()
-  const detail =
-    state.status === 'open'
-      ? (state.transport ?? undefined)
-      : state.status === 'reconnecting'
-        ? (describeConnectionError(state.lastError) ?? undefined)
-        : undefined
+  // Without a network the browser cannot reach any server: say that, not that the server is down.
+  const offline = !useOnline() && state.status !== 'open'
+  const reason = (): string | undefined => {
+    if (offline) return t('detail.offline')
+    if (state.status !== 'reconnecting' || !state.lastError) return undefined
+    if (state.lastError === 'io server disconnect') return t('detail.serverClosed')
+    if (state.lastError === 'io client disconnect') return t('detail.disconnected')
+    const described = describeConnectionError(state.lastError)
+    // The shared wording of "no answer" (a timeout, a refused or failed transport).
+    return described === 'the realtime server is not answering'
+      ? t('detail.notAnswering')
+      : (described ?? undefined)
+  }
+  // Engine.IO names its transports `websocket` and `polling`; the page says what they are.
+  const transport =
+    state.transport === 'polling'
+      ? t('polling')
+      : state.transport === 'websocket'
+        ? 'WebSocket'
+        : (state.transport ?? undefined)
+  const detail = state.status === 'open' ? transport : reason()
   const failing =
+    !offline &&
     state.status !== 'open' &&
     !state.refusal &&
     !state.ended &&
@@ -36,21 +55,33 @@ export function ChatStatusBar({ children }: { children?: ReactNode }) {
         {children}
         <ConnectionBadge status={state.status} detail={detail} />
         <div className="text-sm">
-          <span className="text-slate-500 dark:text-slate-400">RTT </span>
+          <span className="text-slate-500 dark:text-slate-400">{t('rtt')} </span>
           <span className="font-mono font-semibold tabular-nums" data-testid="latency">
             {state.latencyMs === null ? '—' : `${state.latencyMs} ms`}
           </span>
         </div>
         {state.connects > 1 && (
           <div className="text-sm" data-testid="recovery">
-            <span className="text-slate-500 dark:text-slate-400">Last reconnect </span>
-            <span className="font-semibold">{state.recovered ? 'recovered' : 'rejoined'}</span>
+            <span className="text-slate-500 dark:text-slate-400">{t('lastReconnect')} </span>
+            <span className="font-semibold">
+              {state.recovered ? t('recovered') : t('rejoined')}
+            </span>
           </div>
         )}
         <div className="ml-auto">
           <UserMenu />
         </div>
       </div>
+      {offline && (
+        <div
+          role="status"
+          data-testid="chat-offline"
+          className="rounded-lg border border-slate-300 bg-slate-50 px-4 py-3 text-sm text-slate-800 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+        >
+          <p className="font-semibold">{t('offlineTitle')}</p>
+          <p className="mt-1">{t('offlineBody')}</p>
+        </div>
+      )}
       {originRefusal ? (
         <OriginRefused refusal={originRefusal} />
       ) : (

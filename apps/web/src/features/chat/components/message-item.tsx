@@ -1,13 +1,23 @@
 'use client'
 
 import type { ChatMessage } from '@duplex/protocol/chat'
-import { useTranslations } from 'next-intl'
+import { useFormatter, useTranslations } from 'next-intl'
+import type { ReactNode } from 'react'
 import { UserAvatar } from '@/shared/ui/session/user-avatar'
 import type { OutgoingMessage } from '../lib/chat-state'
+import { useChatTime } from '../lib/use-chat-time'
 
-function clock(ts: number): string {
-  return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-}
+/** Refusals with words of their own, for "Not sent: …". */
+const REASONS = [
+  'rate_limited',
+  'too_large',
+  'not_in_room',
+  'invalid',
+  'timeout',
+  'unavailable',
+] as const
+type Reason = (typeof REASONS)[number]
+const hasWords = (code: string): code is Reason => (REASONS as readonly string[]).includes(code)
 
 /**
  * One message. Its text is rendered as a text node, never as HTML, so `<img onerror=…>` shows up
@@ -36,6 +46,10 @@ export function MessageItem({
   onDiscard?: () => void
 }) {
   const t = useTranslations('chat.status')
+  const tm = useTranslations('chat.message')
+  const tn = useTranslations('chat.notice')
+  const format = useFormatter()
+  const time = useChatTime()
   const status = stored ? 'sent' : (outgoing?.status ?? 'queued')
   const failed = outgoing?.status === 'failed'
   return (
@@ -52,28 +66,26 @@ export function MessageItem({
         className={`flex max-w-[85%] min-w-0 flex-col sm:max-w-[75%] ${mine ? 'items-end' : 'items-start'}`}
       >
         <div className="mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500 dark:text-slate-400">
-          <span
+          <bdi
             className="font-semibold text-slate-700 dark:text-slate-200"
             data-testid="message-author"
           >
-            {mine ? 'You' : userName}
-          </span>
+            {mine ? tm('you') : userName}
+          </bdi>
           {stored && (
             <>
-              <time
-                dateTime={new Date(stored.ts).toISOString()}
-                title={new Date(stored.ts).toLocaleString()}
-              >
-                {clock(stored.ts)}
+              <time dateTime={new Date(stored.ts).toISOString()} title={time.full(stored.ts)}>
+                {time.clock(stored.ts)}
               </time>
-              <span className="font-mono" title="Server-assigned message id">
-                #{stored.id}
+              <span className="font-mono" title={tm('seqTitle')} data-testid="message-seq">
+                #{stored.seq}
               </span>
             </>
           )}
         </div>
         <p
           data-testid="message-text"
+          dir="auto"
           className={`rounded-2xl px-3 py-2 text-sm whitespace-pre-wrap [overflow-wrap:anywhere] ${
             mine
               ? 'rounded-br-sm bg-ws-600 text-white'
@@ -103,7 +115,12 @@ export function MessageItem({
             {failed && (
               <>
                 <span className="text-red-700 dark:text-red-300">
-                  {t('failed', { reason: outgoing?.error?.message ?? 'unknown error' })}
+                  {t('failed', {
+                    reason:
+                      outgoing?.error && hasWords(outgoing.error.code)
+                        ? tn(outgoing.error.code)
+                        : tm('unknownError'),
+                  })}
                 </span>
                 <button
                   type="button"
@@ -128,7 +145,7 @@ export function MessageItem({
             className="mt-0.5 px-1 text-xs text-slate-500 dark:text-slate-400"
             data-testid="seen-by"
           >
-            Seen by {describeReaders(seenBy)}
+            {tm.rich('seenBy', { names: () => describeReaders(seenBy, format, tm) })}
           </p>
         )}
       </div>
@@ -137,15 +154,18 @@ export function MessageItem({
 }
 
 /**
- * "Ada", "Ada and Bob", "Ada, Bob and Chen", "Ada, Bob, Chen and 4 others": a busy room must not
- * turn one receipt line into a paragraph.
+ * "Ada", "Ada and Bob", "Ada, Bob and Chen", "Ada, Bob, Chen and 4 others" (in the page's language,
+ * through `Intl.ListFormat`): a busy room must not turn one receipt line into a paragraph.
  */
-function describeReaders(names: string[]): string {
-  if (names.length <= 3) {
-    return names.length > 1
-      ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
-      : names.join('')
+function describeReaders(
+  names: string[],
+  format: ReturnType<typeof useFormatter>,
+  tm: ReturnType<typeof useTranslations<'chat.message'>>,
+): ReactNode {
+  // Each name isolated, so a right-to-left one does not reorder the commas around it.
+  const shown = names.slice(0, 3).map((name, i) => <bdi key={`${i}:${name}`}>{name}</bdi>)
+  if (names.length > 3) {
+    shown.push(<span key="others">{tm('others', { count: names.length - 3 })}</span>)
   }
-  const others = names.length - 3
-  return `${names.slice(0, 3).join(', ')} and ${others} other${others === 1 ? '' : 's'}`
+  return format.list(shown, { type: 'conjunction' })
 }

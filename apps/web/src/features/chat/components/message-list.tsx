@@ -1,6 +1,7 @@
 'use client'
 
 import type { ChatMessage, ReadReceipt } from '@duplex/protocol/chat'
+import { useTranslations } from 'next-intl'
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import type { OutgoingMessage } from '../lib/chat-state'
 import { MessageItem } from './message-item'
@@ -38,6 +39,7 @@ export function MessageList({
   onRetry: (clientId: string) => void
   onDiscard: (clientId: string) => void
 }) {
+  const t = useTranslations('chat.list')
   const scroller = useRef<HTMLDivElement>(null)
   const sentinel = useRef<HTMLDivElement>(null)
   const atBottom = useRef(true)
@@ -101,7 +103,7 @@ export function MessageList({
       data-testid="message-scroller"
       tabIndex={0}
       role="region"
-      aria-label="Message history"
+      aria-label={t('region')}
       className="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 py-4 sm:px-4"
     >
       {/* A column at least as tall as the view, so a short conversation sits at the bottom. */}
@@ -114,18 +116,16 @@ export function MessageList({
               disabled={loadingOlder}
               className="rounded-full px-3 py-1 text-xs font-medium text-slate-600 ring-1 ring-slate-200 hover:bg-slate-50 disabled:opacity-60 dark:text-slate-300 dark:ring-slate-700 dark:hover:bg-slate-800"
             >
-              {loadingOlder ? 'Loading older messages…' : 'Load older messages'}
+              {loadingOlder ? t('loadingOlder') : t('loadOlder')}
             </button>
           )}
           {loaded && !hasMore && messages.length > 0 && (
-            <span className="text-xs text-slate-500 dark:text-slate-400">
-              Beginning of the room
-            </span>
+            <span className="text-xs text-slate-500 dark:text-slate-400">{t('beginning')}</span>
           )}
         </div>
         <div className="mt-auto">
           {!loaded ? (
-            <ul aria-busy="true" aria-label="Loading messages" className="space-y-4">
+            <ul aria-busy="true" aria-label={t('loading')} className="space-y-4">
               {[0, 1, 2, 3].map((i) => (
                 <li key={i} className={`flex gap-2 ${i % 2 ? 'flex-row-reverse' : ''}`}>
                   <span className="size-8 animate-pulse rounded-full bg-slate-200 dark:bg-slate-800" />
@@ -135,10 +135,10 @@ export function MessageList({
             </ul>
           ) : messages.length === 0 && outbox.length === 0 ? (
             <p className="py-16 text-center text-sm text-slate-500 dark:text-slate-400">
-              No messages yet. Say hello!
+              {t('empty')}
             </p>
           ) : (
-            <div role="log" aria-label="Messages, oldest first">
+            <div role="log" aria-label={t('log')}>
               <ol className="space-y-3">
                 {/* One array, so a message keeps its element (and its place) from pending to sent. */}
                 {[

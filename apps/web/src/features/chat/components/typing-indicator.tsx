@@ -1,14 +1,21 @@
+'use client'
+
+import { useTranslations } from 'next-intl'
+import type { ReactNode } from 'react'
 import type { TypingUser } from '../lib/chat-state'
 
-function sentence(typing: TypingUser[]): string {
-  const names = typing.map((t) => t.userName)
-  if (names.length === 1) return `${names[0]} is typing…`
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`
-  return `${names.length} people are typing…`
-}
+const BDI = (chunks: ReactNode) => <bdi>{chunks}</bdi>
 
 /** One fixed-height line, so the composer never jumps when someone starts or stops typing. */
 export function TypingIndicator({ typing }: { typing: TypingUser[] }) {
+  const t = useTranslations('chat.typing')
+  const [a = '', b = ''] = typing.map((user) => user.userName)
+  const sentence =
+    typing.length === 1
+      ? t.rich('one', { a, bdi: BDI })
+      : typing.length === 2
+        ? t.rich('two', { a, b, bdi: BDI })
+        : t('many', { count: typing.length })
   return (
     <div
       aria-live="polite"
@@ -26,7 +33,7 @@ export function TypingIndicator({ typing }: { typing: TypingUser[] }) {
               />
             ))}
           </span>
-          {sentence(typing)}
+          {sentence}
         </>
       )}
     </div>

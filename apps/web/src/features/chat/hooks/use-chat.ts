@@ -7,13 +7,21 @@ import {
   type ChatMessage,
   type LoadHistoryAck,
   type Member,
+  type ChatError,
   type ReadReceipt,
+  type Room,
   type RoomId,
 } from '@duplex/protocol/chat'
-import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react'
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react'
 import { newClientId } from '../lib/client-id'
 import type { ChatConnection } from '../lib/chat-connection'
-import { chatReducer, INITIAL_CHAT_STATE, type OutgoingMessage } from '../lib/chat-state'
+import {
+  chatReducer,
+  INITIAL_CHAT_STATE,
+  type ChatNotice,
+  type OutgoingMessage,
+} from '../lib/chat-state'
+import { rememberRoomName } from '../lib/room-names'
 import { useMarkRead } from './use-mark-read'
 import { useRealtimeSocket } from './use-realtime-socket'
 
@@ -33,6 +41,15 @@ function retryDelay(retryAfterMs: number | undefined): number {
 }
 
 const timeoutError = { code: 'timeout' as const, message: 'The server did not answer in time.' }
+
+/** A refusal as the page shows it: with the moment a retry may succeed, to count down to. */
+function noticeOf(error: ChatError): ChatNotice {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.retryAfterMs !== undefined && { retryAt: Date.now() + error.retryAfterMs }),
+  }
+}
 
 /**
  * One chat room over the tab's Socket.IO connection: joins on connect, merges history and live
@@ -54,6 +71,10 @@ const timeoutError = { code: 'timeout' as const, message: 'The server did not an
 export function useChat(roomId: RoomId, selfId: string | undefined) {
   const { connection, state: connectionState } = useRealtimeSocket()
   const [state, dispatch] = useReducer(chatReducer, INITIAL_CHAT_STATE)
+  /** The room as the join answered it (its name), or `missing` when the server has no such room. */
+  const [room, setRoom] = useState<Room | 'missing' | null>(null)
+  /** Bumped to join again, e.g. once the room was created from the page. */
+  const [joinAttempt, setJoinAttempt] = useState(0)
   const stateRef = useRef(state)
   stateRef.current = state
   const attempts = useRef(new Map<string, number>())
@@ -127,7 +148,7 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
               patch: { status: 'failed', error: ack.error },
             })
             if (ack.error.code === 'rate_limited' || ack.error.code === 'too_large') {
-              dispatch({ type: 'notice', notice: ack.error })
+              dispatch({ type: 'notice', notice: noticeOf(ack.error) })
             }
           },
         )
@@ -139,6 +160,7 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
   // Join, rejoin after reconnects, and listen to the room.
   useEffect(() => {
     dispatch({ type: 'reset' })
+    setRoom(null)
     if (!connection) return
     const { socket } = connection
     let disposed = false
@@ -177,21 +199,26 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
       const started = performance.now()
       const ack = await socket
         .timeout(ACK_TIMEOUT_MS)
-        .emitWithAck('join-room', { roomId })
+        // Visiting a room's address never creates it: the page offers a button for that.
+        .emitWithAck('join-room', { roomId, create: false })
         .catch(() => null)
       if (disposed) return
       if (!ack) {
         dispatch({
           type: 'notice',
           notice: {
-            code: 'timeout',
+            code: 'join_timeout',
             message: 'Joining the room timed out; retrying on the next reconnect.',
           },
         })
         return
       }
+      if (!ack.ok && ack.error.code === 'not_found') {
+        setRoom('missing')
+        return
+      }
       if (!ack.ok) {
-        dispatch({ type: 'notice', notice: ack.error })
+        dispatch({ type: 'notice', notice: noticeOf(ack.error) })
         // The room is there, the server just cannot read it now: try again when it says.
         if (ack.error.code === 'unavailable' && socket.connected) {
           clearTimeout(rejoinTimer)
@@ -200,6 +227,8 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
         return
       }
       connection.recordLatency(performance.now() - started)
+      rememberRoomName(ack.room.id, ack.room.name)
+      setRoom(ack.room)
       dispatch({
         type: 'joined',
         history: ack.history,
@@ -208,7 +237,7 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
         reads: ack.reads,
       })
       const notice = stateRef.current.notice?.code
-      if (notice === 'timeout' || notice === 'unavailable')
+      if (notice === 'timeout' || notice === 'join_timeout' || notice === 'unavailable')
         dispatch({ type: 'notice', notice: null })
       flushOutbox()
       if (wasLoaded && heldUpTo > 0) await fillGap(heldUpTo, ack.history[0]?.id, ack.hasMore)
@@ -267,7 +296,7 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
       socket.off('read-receipt', onRead)
       if (socket.connected) socket.emit('leave-room', { roomId })
     }
-  }, [connection, roomId, transmit])
+  }, [connection, roomId, transmit, joinAttempt])
 
   // Typing indicators expire on their own: a closed tab never sends `typing: false`.
   const typingEntries = Object.values(state.typing)
@@ -354,10 +383,13 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
     dispatch({ type: 'loading-older', loading: false })
     if (ack?.ok)
       dispatch({ type: 'messages', messages: ack.messages, hasMore: ack.hasMore, older: true })
-    else if (ack) dispatch({ type: 'notice', notice: ack.error })
+    else if (ack) dispatch({ type: 'notice', notice: noticeOf(ack.error) })
   }, [connection, roomId])
 
   const dismissNotice = useCallback(() => dispatch({ type: 'notice', notice: null }), [])
+
+  /** Joins again from scratch: after the room was created from the page. */
+  const rejoin = useCallback(() => setJoinAttempt((n) => n + 1), [])
 
   const typing = useMemo(
     () => Object.values(state.typing).filter((t) => t.userId !== selfId),
@@ -366,6 +398,9 @@ export function useChat(roomId: RoomId, selfId: string | undefined) {
 
   return {
     connection: connectionState,
+    /** The room joined (with its name); `missing` when there is no such room; null before. */
+    room,
+    rejoin,
     joined: state.joined,
     loaded: state.loaded,
     messages: state.messages,

@@ -1,11 +1,17 @@
 'use client'
 
-import type { Room } from '@duplex/protocol/chat'
+import type { ChatErrorCode, Room } from '@duplex/protocol/chat'
 import { useCallback, useEffect, useState } from 'react'
+import { rememberRoomName } from '../lib/room-names'
 import { useRealtimeSocket } from './use-realtime-socket'
 
-export type CreateRoomResult =
-  { ok: true; room: Room; created: boolean } | { ok: false; message: string }
+/** Why a room was not created: a code the page has words for, and when to retry if it is known. */
+export type CreateRoomRefusal = {
+  ok: false
+  code: ChatErrorCode | 'not_connected' | 'timeout'
+  retryAfterMs?: number
+}
+export type CreateRoomResult = { ok: true; room: Room; created: boolean } | CreateRoomRefusal
 
 /**
  * The chat rooms, over the same socket as the chat: `list-rooms` on every (re)connect and every
@@ -26,13 +32,17 @@ export function useRealtimeRooms() {
         if (disposed || err) return
         // The same request the idle probe would send: its round trip is the latency figure.
         connection.recordLatency(performance.now() - started)
-        if (ack.ok) setRooms(ack.rooms)
+        if (!ack.ok) return
+        for (const room of ack.rooms) rememberRoomName(room.id, room.name)
+        setRooms(ack.rooms)
       })
     }
-    const onCreated = (room: Room) =>
+    const onCreated = (room: Room) => {
+      rememberRoomName(room.id, room.name)
       setRooms((list) =>
         list === null || list.some((r) => r.id === room.id) ? list : [...list, room],
       )
+    }
     socket.on('connect', load)
     socket.on('room-created', onCreated)
     load()
@@ -45,16 +55,23 @@ export function useRealtimeRooms() {
     }
   }, [connection])
 
+  /** Creates a room by its name as typed (the server gives it a slug), or by slug. */
   const create = useCallback(
-    async (roomId: string): Promise<CreateRoomResult> => {
-      if (!connection?.socket.connected)
-        return { ok: false, message: 'Not connected to the chat server yet.' }
+    async (what: { name: string } | { roomId: string }): Promise<CreateRoomResult> => {
+      if (!connection?.socket.connected) return { ok: false, code: 'not_connected' }
       const ack = await connection.socket
         .timeout(5000)
-        .emitWithAck('create-room', { roomId })
+        .emitWithAck('create-room', what)
         .catch(() => null)
-      if (!ack) return { ok: false, message: 'The server did not answer in time.' }
-      if (!ack.ok) return { ok: false, message: ack.error.message }
+      if (!ack) return { ok: false, code: 'timeout' }
+      if (!ack.ok) {
+        return {
+          ok: false,
+          code: ack.error.code,
+          ...(ack.error.retryAfterMs !== undefined && { retryAfterMs: ack.error.retryAfterMs }),
+        }
+      }
+      rememberRoomName(ack.room.id, ack.room.name)
       setRooms((list) =>
         list === null || list.some((r) => r.id === ack.room.id) ? list : [...list, ack.room],
       )

@@ -31,7 +31,10 @@ export interface TypingUser {
 /** Something the user should read: why a message was refused, or that the room could not be joined. */
 export interface ChatNotice {
   code: string
+  /** The server's own words (English), kept for logs and tests; the page shows its own by `code`. */
   message: string
+  /** When a retry may succeed, ms since the epoch: the page counts down to it. */
+  retryAt?: number
 }
 
 export interface ChatState {

@@ -5,6 +5,7 @@ import { mergeMessages, settleOutbox } from './message-merge.ts'
 
 const message = (id: number, clientId = `c${id}`): ChatMessage => ({
   id,
+  seq: id,
   roomId: 'general',
   userId: 'u1',
   userName: 'Ada',
