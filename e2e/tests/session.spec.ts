@@ -232,6 +232,8 @@ test('signing out in one tab closes the chat and the editor in another within 2 
   for (const page of pages) {
     await expect(page.getByTestId('session-ended')).toContainText('You signed out')
     await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'closed')
+    // The page no longer names her as signed in, nor offers a sign-out that already happened.
+    await expect(page.getByTestId('user-menu')).toHaveCount(0)
   }
   // No reconnect loop: a while later they are still closed, and still say why.
   await tab.waitForTimeout(3000)

@@ -12,11 +12,12 @@ type CardDemo = {
 }[keyof Messages]
 
 /** Each demo's card; its words are the demo's own messages (`<demo>.card`). */
-const DEMOS: { href: Route; demo: CardDemo; transport: Transport }[] = [
-  { href: '/ticker', demo: 'ticker', transport: 'sse' }, // demo:ticker
-  { href: '/progress', demo: 'progress', transport: 'sse' }, // demo:progress
-  { href: '/chat', demo: 'chat', transport: 'ws' }, // demo:chat
-  { href: '/editor', demo: 'editor', transport: 'ws' }, // demo:editor
+const DEMOS: { href: Route; demo: CardDemo; transports: Transport[] }[] = [
+  { href: '/ticker', demo: 'ticker', transports: ['sse'] }, // demo:ticker
+  { href: '/progress', demo: 'progress', transports: ['sse'] }, // demo:progress
+  { href: '/chat', demo: 'chat', transports: ['ws'] }, // demo:chat
+  { href: '/editor', demo: 'editor', transports: ['ws'] }, // demo:editor
+  { href: '/compare', demo: 'compare', transports: ['sse', 'ws'] }, // demo:compare
 ]
 
 export default function HomePage() {
@@ -42,15 +43,17 @@ export default function HomePage() {
         <h2 id="demos-title" className="sr-only">
           {t('home.demosTitle')}
         </h2>
-        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-5">
           {DEMOS.map((demo) => (
             <li key={demo.href}>
               <Link
                 href={demo.href}
                 className="group flex h-full flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:-translate-y-0.5 hover:shadow-md dark:border-slate-800 dark:bg-slate-900"
               >
-                <span className="self-start">
-                  <TransportTag transport={demo.transport} />
+                <span className="flex gap-1 self-start">
+                  {demo.transports.map((transport) => (
+                    <TransportTag key={transport} transport={transport} />
+                  ))}
                 </span>
                 <h3 className="mt-3 text-lg font-semibold group-hover:underline">
                   {t(`${demo.demo}.card.title`)}

@@ -15,11 +15,15 @@ function leaves(tree: object, prefix = ''): Map<string, unknown> {
   return out
 }
 
-/** The ICU arguments and rich-text tags a message expects, which both languages must share. */
+/**
+ * The ICU arguments (`{name}`, and `{count, plural, …}` / `{n, number}` by their name) and the
+ * rich-text tags a message expects, which both languages must share.
+ */
+const ARGUMENT = /\{(\w+)(?:\}|,\s*(\w+))|<(\w+)>/g
 const placeholders = (text: string) =>
-  [...text.matchAll(/\{(\w+)\}|<(\w+)>/g)].map((match) => match[1] ?? match[2]).sort()
+  [...new Set([...text.matchAll(ARGUMENT)].map((match) => match[1] ?? match[3]))].sort()
 
-type Values = Record<string, string | ((chunks: string) => string)>
+type Values = Record<string, string | number | ((chunks: string) => string)>
 
 const english = leaves(MESSAGES.en)
 const chinese = leaves(MESSAGES['zh-CN'])
@@ -58,8 +62,9 @@ describe('the message catalogues (shared words plus every demo that is still her
       for (const [key, text] of english) {
         // Arguments get a sample value; tags render their text, as `t.rich` would.
         const values: Values = {}
-        for (const [, argument, tag] of (text as string).matchAll(/\{(\w+)\}|<(\w+)>/g)) {
-          if (argument) values[argument] = argument
+        for (const [, argument, format, tag] of (text as string).matchAll(ARGUMENT)) {
+          // A plural, select-ordinal or number needs a number; anything else a sample string.
+          if (argument) values[argument] = format && format !== 'select' ? 1 : argument
           if (tag) values[tag] = (chunks) => chunks
         }
         const render = t.markup as (key: string, values: Values) => string

@@ -15,6 +15,8 @@ const ticker: DemoManifest = {
     'e2e/tests/ticker-api.spec.ts',
     'e2e/tests/ticker-faults.spec.ts',
     'e2e/tests/ticker-faults-off.spec.ts',
+    // The shared wire panel's phone test runs on the ticker's stream.
+    'e2e/tests/wire-panel.spec.ts',
     'e2e/cluster/ticker.spec.ts',
     'bench/src/scenarios/ticker',
     'docs/screenshots/ticker.png',

@@ -7,6 +7,8 @@ const bytes = (s: string) => new TextEncoder().encode(s).length
 /**
  * One price update as each transport carries it. The SSE text comes from Duplex's own encoder;
  * the Socket.IO packet is engine.io type 4 (message) + socket.io type 2 (event) + JSON args.
+ * It is a fixed example (the home page holds no connection), and it says so: the live frames are
+ * in each demo's wire panel.
  */
 export function SameUpdateOnEachWire() {
   const t = useTranslations('sameUpdate')
@@ -30,7 +32,15 @@ export function SameUpdateOnEachWire() {
   ]
   return (
     <figure className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <figcaption className="mb-3 text-sm font-semibold">{t('caption')}</figcaption>
+      <figcaption className="mb-3">
+        <span className="text-sm font-semibold">{t('caption')}</span>
+        <span
+          className="mt-1 block text-xs text-slate-500 dark:text-slate-400"
+          data-testid="same-update-example"
+        >
+          {t('example')}
+        </span>
+      </figcaption>
       <div className="space-y-3">
         {rows.map((row) => (
           <div key={row.label}>

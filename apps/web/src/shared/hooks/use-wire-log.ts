@@ -1,21 +1,24 @@
 'use client'
 
 import { useCallback, useMemo, useRef, useSyncExternalStore } from 'react'
-import type { WireEntry, WireLog } from '@/shared/lib/wire-log'
+import { WIRE_LOG_CAP, type WireEntry, type WireLog } from '@/shared/lib/wire-log'
 
 interface State {
   entries: WireEntry[]
   counts: Record<string, number>
   totalBytes: number
+  dropped: number
   paused: boolean
 }
 
 /**
  * A bounded log of wire frames. Frames can arrive hundreds of times a second, so pushes are
  * batched into one render per animation frame, and only the newest `limit` entries are kept;
- * the counts cover everything since the last clear.
+ * the counts cover everything since the last clear. The list never holds more than `WIRE_LOG_CAP`
+ * frames (the page would grow for as long as it is open); what leaves it is counted in `dropped`.
  */
-export function useWireLog(limit = 300): WireLog {
+export function useWireLog(requested: number = WIRE_LOG_CAP): WireLog {
+  const limit = Math.max(1, Math.min(requested, WIRE_LOG_CAP))
   const store = useRef<{
     state: State
     listeners: Set<() => void>
@@ -25,7 +28,7 @@ export function useWireLog(limit = 300): WireLog {
   }>(null)
   if (store.current === null) {
     store.current = {
-      state: { entries: [], counts: {}, totalBytes: 0, paused: false },
+      state: { entries: [], counts: {}, totalBytes: 0, dropped: 0, paused: false },
       listeners: new Set(),
       queued: [],
       nextKey: 1,
@@ -68,11 +71,12 @@ export function useWireLog(limit = 300): WireLog {
       if (s.raf === undefined) {
         s.raf = requestAnimationFrame(() => {
           s.raf = undefined
-          const entries = s.queued.length
-            ? [...s.queued.reverse(), ...s.state.entries].slice(0, limit)
+          const all = s.queued.length
+            ? [...s.queued.reverse(), ...s.state.entries]
             : s.state.entries
+          const entries = all.length > limit ? all.slice(0, limit) : all
           s.queued = []
-          commit({ ...s.state, entries })
+          commit({ ...s.state, entries, dropped: s.state.dropped + (all.length - entries.length) })
         })
       }
     },
@@ -81,10 +85,13 @@ export function useWireLog(limit = 300): WireLog {
 
   const clear = useCallback(() => {
     s.queued = []
-    commit({ ...s.state, entries: [], counts: {}, totalBytes: 0 })
+    commit({ ...s.state, entries: [], counts: {}, totalBytes: 0, dropped: 0 })
   }, [s, commit])
 
   const setPaused = useCallback((paused: boolean) => commit({ ...s.state, paused }), [s, commit])
 
-  return useMemo(() => ({ ...state, push, clear, setPaused }), [state, push, clear, setPaused])
+  return useMemo(
+    () => ({ ...state, cap: limit, push, clear, setPaused }),
+    [state, limit, push, clear, setPaused],
+  )
 }

@@ -24,9 +24,18 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value)
 }
 
-/** The reader's locale from the cookie's value; anything missing or unknown reads as English. */
+/**
+ * The reader's locale from the cookie's value. Other sites and hand-written cookies name the same
+ * languages differently (`zh`, `zh-Hans`, `zh_CN`, `en-GB`), so the language is matched by its
+ * primary tag, Chinese only in its Simplified forms; anything missing or unknown reads as English.
+ */
 export function localeFromCookie(value: string | undefined): Locale {
-  return isLocale(value) ? value : DEFAULT_LOCALE
+  if (isLocale(value)) return value
+  const tag = (value ?? '').trim().toLowerCase().replaceAll('_', '-')
+  if (tag === 'zh' || tag === 'zh-cn' || tag === 'zh-sg' || tag.startsWith('zh-hans'))
+    return 'zh-CN'
+  if (tag === 'en' || tag.startsWith('en-')) return 'en'
+  return DEFAULT_LOCALE
 }
 
 /** The `document.cookie` assignment that remembers a choice across reloads. */

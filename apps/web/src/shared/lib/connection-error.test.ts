@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeConnectionError } from './connection-error'
+import { classifyConnectionError, describeConnectionError } from './connection-error'
 
 describe('describeConnectionError', () => {
   it("says the server is not answering instead of engine.io's words", () => {
@@ -13,5 +13,12 @@ describe('describeConnectionError', () => {
       'unauthorized: token expired',
     )
     expect(describeConnectionError(null)).toBeNull()
+  })
+
+  it('says the device is offline when the browser has no network, whatever engine.io said', () => {
+    expect(describeConnectionError('xhr poll error', false)).toBe('this device is offline')
+    expect(describeConnectionError(null, false)).toBe('this device is offline')
+    expect(classifyConnectionError('websocket error', false)).toEqual({ kind: 'offline' })
+    expect(classifyConnectionError('websocket error', true)).toEqual({ kind: 'unreachable' })
   })
 })

@@ -38,25 +38,5 @@ export function userColor(userId: string): UserColor {
   return { color, colorLight: `${color}33` }
 }
 
-/**
- * The first grapheme cluster of a word that is not punctuation (so "‹dev›" gives "D" and
- * "👩🏽‍💻" stays whole), or of the word itself when it is all punctuation.
- */
-function firstGrapheme(word: string): string {
-  const graphemes = Array.from(
-    new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(word),
-    (s) => s.segment,
-  )
-  return graphemes.find((g) => !/^\p{P}+$/u.test(g)) ?? graphemes[0] ?? ''
-}
-
-/**
- * One or two characters for an avatar, each a whole grapheme cluster (`Intl.Segmenter`):
- * "Ada Lovelace" → "AL", "李雷" → "李", "Émile 👩🏽‍💻" → "É👩🏽‍💻".
- */
-export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean)
-  const first = firstGrapheme(words[0] ?? '') || '?'
-  const second = words.length > 1 ? firstGrapheme(words[words.length - 1] ?? '') : ''
-  return (first + second).toUpperCase()
-}
+/** One or two graphemes for an avatar (see ./initials.ts): "Ada Lovelace" → "AL", "李雷" → "李". */
+export { initials } from './initials'

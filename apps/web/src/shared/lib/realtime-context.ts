@@ -31,6 +31,13 @@ export interface RealtimeContextValue {
   signOut(): Promise<SignOutResult>
   /** Asks the web app again who is signed in, e.g. after the realtime server refused a connection. */
   refresh(): Promise<ClientSession | null>
+  /**
+   * True once a live connection was closed because this session ended (signed out in another tab,
+   * or expired): the page stops naming the user as signed in, until a sign-in or refresh finds a
+   * session again.
+   */
+  ended: boolean
+  markEnded(): void
 }
 
 export const RealtimeContext = createContext<RealtimeContextValue | null>(null)

@@ -1,5 +1,6 @@
 import { useTranslations } from 'next-intl'
 import type { ReactNode } from 'react'
+import { DemoLede } from './demo-lede'
 import { TransportTag, type Transport } from './transport-tag'
 
 /** The top of every demo page: what it is, which transport, and why that transport fits. */
@@ -25,8 +26,8 @@ export function DemoHeader({
       {reason}
     </li>
   ))
-  // On a phone the demo itself comes first: the lede is cut to two lines and the "Why" box
-  // folds into one line that opens on a tap.
+  // On a phone the demo itself comes first: the lede starts at two lines with a "More" button,
+  // and the "Why" box folds into one line that opens on a tap.
   return (
     <div className="mb-4 grid gap-3 sm:mb-6 sm:gap-4 lg:grid-cols-[1fr_auto] lg:items-end">
       <div>
@@ -37,9 +38,7 @@ export function DemoHeader({
           </span>
         </div>
         <h1 className="text-xl font-bold tracking-tight sm:text-3xl">{title}</h1>
-        <p className="mt-1 line-clamp-2 max-w-3xl text-sm text-slate-600 sm:mt-2 sm:line-clamp-none sm:text-base dark:text-slate-300">
-          {lede}
-        </p>
+        <DemoLede text={lede} />
       </div>
       <details
         data-testid="why-collapsed"

@@ -9,6 +9,7 @@ import type {
   FaultSettings,
   FaultTransport,
 } from '@duplex/protocol/faults'
+import { useFormatTime } from '@/shared/hooks/use-format-time'
 import { RICH_TAGS } from '@/shared/ui/rich-text'
 
 /** One button of the panel, and what the page will show after it. */
@@ -72,10 +73,6 @@ function labelOf(option: FaultOption, stallLabel: string | null): string {
   return option.kind === 'stall' && stallLabel !== null ? stallLabel : option.label
 }
 
-function formatTime(at: number): string {
-  return new Date(at).toLocaleTimeString('en-GB', { hour12: false })
-}
-
 /**
  * "Break it": buttons that ask the server to fault this page's own connection, the steps to
  * watch for, live figures read off the connection, and a timeline of what actually happened.
@@ -96,6 +93,7 @@ export function FaultPanel({
   signIn,
 }: FaultPanelProps) {
   const t = useTranslations('faultPanel')
+  const formatTime = useFormatTime()
   const titleId = useId()
   const [settings, setSettings] = useState<FaultSettings | null>(null)
   const [chosen, setChosen] = useState<FaultKind | null>(null)

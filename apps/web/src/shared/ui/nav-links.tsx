@@ -2,7 +2,7 @@
 
 import Link from 'next/link'
 import { usePathname } from 'next/navigation'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import type { Route } from 'next'
 import { useTranslations, type MessageKeys, type Messages, type NestedKeyOf } from 'next-intl'
 import { TransportTag, type Transport } from './transport-tag'
@@ -18,52 +18,22 @@ const LINKS: { href: Route; label: MessageKey; transport?: Transport }[] = [
   { href: '/compare', label: 'compare.nav' }, // demo:compare
 ]
 
+function isActive(href: Route, pathname: string): boolean {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`)
+}
+
 /**
- * The main links. On a narrow screen they scroll sideways: the active one is scrolled into view,
- * and a fade on the side with more links says there is more.
+ * The main links. Where they all fit (lg and up) they sit in the header; on a phone or tablet a
+ * "Menu" button opens the full list, so every destination is one tap away and no word is cut.
  */
 export function NavLinks() {
   const pathname = usePathname()
   const t = useTranslations()
-  const scroller = useRef<HTMLElement>(null)
-  const [more, setMore] = useState({ left: false, right: false })
-
-  const measure = useCallback(() => {
-    const el = scroller.current
-    if (!el) return
-    setMore({
-      left: el.scrollLeft > 1,
-      right: el.scrollLeft + el.clientWidth < el.scrollWidth - 1,
-    })
-  }, [])
-
-  useEffect(() => {
-    const el = scroller.current
-    if (!el) return
-    const active = el.querySelector<HTMLElement>('[aria-current="page"]')
-    if (active) {
-      // Centred by hand: scrollIntoView would also scroll the page itself.
-      const target = active.offsetLeft - (el.clientWidth - active.offsetWidth) / 2
-      el.scrollLeft = Math.max(0, target)
-    }
-    measure()
-  }, [pathname, measure])
-
-  useEffect(() => {
-    window.addEventListener('resize', measure)
-    return () => window.removeEventListener('resize', measure)
-  }, [measure])
-
   return (
-    <div className="relative flex min-w-0 flex-1">
-      <nav
-        ref={scroller}
-        aria-label={t('nav.label')}
-        onScroll={measure}
-        className="-mx-1 flex flex-1 items-center gap-1 overflow-x-auto [scrollbar-width:none]"
-      >
+    <>
+      <nav aria-label={t('nav.label')} className="hidden min-w-0 flex-1 items-center gap-1 lg:flex">
         {LINKS.map((link) => {
-          const active = link.href === '/' ? pathname === '/' : pathname.startsWith(link.href)
+          const active = isActive(link.href, pathname)
           return (
             <Link
               key={link.href}
@@ -76,29 +46,107 @@ export function NavLinks() {
               }`}
             >
               {t(link.label)}
-              {link.transport && (
-                <span className="hidden sm:inline-flex">
-                  <TransportTag transport={link.transport} compact />
-                </span>
-              )}
+              {link.transport && <TransportTag transport={link.transport} compact />}
             </Link>
           )
         })}
       </nav>
-      <span
-        aria-hidden
-        data-testid="nav-more-left"
-        data-visible={more.left || undefined}
-        className={`pointer-events-none absolute inset-y-0 left-0 w-6 bg-gradient-to-r from-white transition-opacity dark:from-slate-950 ${more.left ? 'opacity-100' : 'opacity-0'}`}
-      />
-      <span
-        aria-hidden
-        data-testid="nav-more-right"
-        data-visible={more.right || undefined}
-        className={`pointer-events-none absolute inset-y-0 right-0 flex w-8 items-center justify-end bg-gradient-to-l from-white text-slate-400 transition-opacity dark:from-slate-950 ${more.right ? 'opacity-100' : 'opacity-0'}`}
+      <NavMenu />
+    </>
+  )
+}
+
+/**
+ * The phone's navigation: a disclosure button and the list it opens under the header. Escape or
+ * a tap outside closes it (Escape puts focus back on the button); following a link closes it too.
+ */
+function NavMenu() {
+  const pathname = usePathname()
+  const t = useTranslations()
+  const [open, setOpen] = useState(false)
+  const listId = useId()
+  const root = useRef<HTMLElement>(null)
+  const button = useRef<HTMLButtonElement>(null)
+  const current = LINKS.find((link) => isActive(link.href, pathname))
+
+  // A new page closes the menu.
+  const [shownFor, setShownFor] = useState(pathname)
+  if (shownFor !== pathname) {
+    setShownFor(pathname)
+    setOpen(false)
+  }
+
+  useEffect(() => {
+    if (!open) return
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return
+      setOpen(false)
+      button.current?.focus()
+    }
+    const onPointer = (event: PointerEvent) => {
+      if (root.current && !root.current.contains(event.target as Node)) setOpen(false)
+    }
+    document.addEventListener('keydown', onKey)
+    document.addEventListener('pointerdown', onPointer)
+    return () => {
+      document.removeEventListener('keydown', onKey)
+      document.removeEventListener('pointerdown', onPointer)
+    }
+  }, [open])
+
+  return (
+    <nav
+      ref={root}
+      aria-label={t('nav.label')}
+      className="flex min-w-0 flex-1 items-center lg:hidden"
+    >
+      <button
+        ref={button}
+        type="button"
+        aria-expanded={open}
+        aria-controls={listId}
+        onClick={() => setOpen(!open)}
+        data-testid="nav-menu-button"
+        className="flex min-w-0 items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-100 dark:text-slate-200 dark:ring-slate-700 dark:hover:bg-slate-800"
       >
-        ›
-      </span>
-    </div>
+        <span aria-hidden className="text-base leading-none">
+          {open ? '✕' : '☰'}
+        </span>
+        <span>{t('nav.menu')}</span>
+        {current && current.href !== '/' && (
+          <span className="truncate font-normal text-slate-500 dark:text-slate-400">
+            <span className="sr-only">, </span>
+            {t(current.label)}
+          </span>
+        )}
+      </button>
+      <ul
+        id={listId}
+        hidden={!open}
+        data-testid="nav-menu"
+        className="absolute inset-x-0 top-full border-b border-slate-200 bg-white px-4 py-2 shadow-lg sm:px-6 dark:border-slate-800 dark:bg-slate-950"
+      >
+        {LINKS.map((link) => {
+          const active = isActive(link.href, pathname)
+          return (
+            <li key={link.href}>
+              <Link
+                href={link.href}
+                aria-current={active ? 'page' : undefined}
+                onClick={() => setOpen(false)}
+                className={`flex items-center gap-2 rounded-md px-3 py-2.5 text-base font-medium ${
+                  active
+                    ? 'bg-slate-900 text-white dark:bg-slate-700'
+                    : 'text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
+                }`}
+              >
+                {t(link.label)}
+                {link.transport && <TransportTag transport={link.transport} />}
+              </Link>
+            </li>
+          )
+        })}
+      </ul>
+    </nav>
   )
 }

@@ -2,7 +2,8 @@
 
 import { useTranslations } from 'next-intl'
 import type { ReactNode } from 'react'
-import type { WireLog } from '@/shared/lib/wire-log'
+import { useFormatTime } from '@/shared/hooks/use-format-time'
+import { splitWireText, type WireLog } from '@/shared/lib/wire-log'
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`
@@ -10,14 +11,21 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(2)} MiB`
 }
 
-function formatTime(at: number): string {
-  const d = new Date(at)
-  return `${d.toLocaleTimeString('en-GB', { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`
+/** A frame's text, left to right, with each JSON string of right-to-left text isolated in `<bdi>`. */
+function FrameText({ text }: { text: string }) {
+  const parts = splitWireText(text)
+  if (parts.length === 1 && !parts[0]?.isolate) return text
+  return parts.map((part, i) => (part.isolate ? <bdi key={i}>{part.text}</bdi> : part.text))
 }
 
 /**
  * The raw frames of a connection as they cross, newest first, with counts per kind.
  * People come to Duplex to see what each transport really sends; this is where they look.
+ *
+ * The panel has the same size whatever arrives: the log is a fixed-height scroll box with
+ * `contain: strict` (its content cannot resize or move anything outside it), it keeps at most
+ * `log.cap` frames in the page and says how many older ones it dropped, and the counts row
+ * scrolls sideways instead of wrapping onto a new line.
  */
 export function WirePanel({
   log,
@@ -29,35 +37,40 @@ export function WirePanel({
   description?: ReactNode
 }) {
   const t = useTranslations('wirePanel')
+  const formatTime = useFormatTime()
   const kinds = Object.entries(log.counts).sort(([a], [b]) => a.localeCompare(b))
+  const total = Object.values(log.counts).reduce((a, b) => a + b, 0)
   return (
     <section
       aria-labelledby="wire-title"
+      data-testid="wire-panel"
       className="flex min-h-0 flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
     >
-      <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
-        <h2 id="wire-title" className="text-sm font-semibold">
+      <div className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 px-4 dark:border-slate-800">
+        <h2 id="wire-title" className="shrink-0 text-sm font-semibold">
           {title ?? t('title')}
         </h2>
-        <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="wire-total">
-          {Object.values(log.counts).reduce((a, b) => a + b, 0)} frames ·{' '}
-          {formatBytes(log.totalBytes)}
+        <span
+          className="min-w-0 truncate text-xs text-slate-500 tabular-nums dark:text-slate-400"
+          data-testid="wire-total"
+        >
+          {t('total', { count: total, bytes: formatBytes(log.totalBytes) })}
         </span>
-        <div className="ml-auto flex gap-1">
+        <div className="ml-auto flex shrink-0 gap-1">
           <button
             type="button"
             onClick={() => log.setPaused(!log.paused)}
             aria-pressed={log.paused}
             className="rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
           >
-            {log.paused ? 'Resume' : 'Pause'}
+            {log.paused ? t('resume') : t('pause')}
           </button>
           <button
             type="button"
             onClick={log.clear}
             className="rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
           >
-            Clear
+            {t('clear')}
           </button>
         </div>
       </div>
@@ -66,15 +79,15 @@ export function WirePanel({
           {description}
         </p>
       )}
-      {/* Always there (a line high when empty), so the first frame does not push the log down. */}
+      {/* One line high, always: a new kind of frame scrolls it sideways, never adds a line. */}
       <ul
-        aria-label="Frame counts"
-        className="flex min-h-[2.375rem] flex-wrap gap-1.5 border-b border-slate-200 px-4 py-2 dark:border-slate-800"
+        aria-label={t('counts')}
+        className="flex h-[2.375rem] shrink-0 items-center gap-1.5 overflow-x-auto border-b border-slate-200 px-4 [scrollbar-width:thin] dark:border-slate-800"
       >
         {kinds.map(([kind, count]) => (
           <li
             key={kind}
-            className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-700 dark:bg-slate-800 dark:text-slate-300"
+            className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] whitespace-nowrap text-slate-700 dark:bg-slate-800 dark:text-slate-300"
           >
             {kind}{' '}
             <span className="font-semibold" data-testid={`wire-count-${kind}`}>
@@ -85,13 +98,14 @@ export function WirePanel({
       </ul>
       <ol
         data-testid="wire-log"
-        aria-label="Frames, newest first"
-        className="h-80 min-h-0 flex-1 overflow-y-auto font-mono text-[11px] leading-relaxed lg:h-[32rem] lg:flex-none"
+        aria-label={t('frames')}
+        dir="ltr"
+        className="h-80 shrink-0 overflow-y-auto font-mono text-[11px] leading-relaxed [contain:strict] lg:h-[32rem]"
         tabIndex={0}
       >
         {log.entries.length === 0 && (
           <li className="px-4 py-6 text-center font-sans text-sm text-slate-500 dark:text-slate-400">
-            Waiting for the first frame…
+            {t('waiting')}
           </li>
         )}
         {log.entries.map((entry) => (
@@ -111,18 +125,31 @@ export function WirePanel({
                     : 'text-fuchsia-700 dark:text-fuchsia-300'
                 }
               >
-                {entry.direction === 'in' ? '↓ in' : '↑ out'}
+                {entry.direction === 'in' ? t('in') : t('out')}
               </span>
-              <span>{formatTime(entry.at)}</span>
+              <time dateTime={new Date(entry.at).toISOString()}>
+                {formatTime(entry.at, { milliseconds: true })}
+              </time>
               <span>{entry.bytes} B</span>
-              {entry.connection !== undefined && <span>conn #{entry.connection}</span>}
+              {entry.connection !== undefined && (
+                <span>{t('connection', { id: entry.connection })}</span>
+              )}
             </div>
             <pre className="break-all whitespace-pre-wrap text-slate-800 dark:text-slate-200">
-              {entry.text}
+              <FrameText text={entry.text} />
             </pre>
           </li>
         ))}
       </ol>
+      <p
+        data-testid="wire-dropped"
+        data-dropped={log.dropped}
+        className="h-8 shrink-0 truncate border-t border-slate-200 px-4 py-1.5 text-xs text-slate-500 tabular-nums dark:border-slate-800 dark:text-slate-400"
+      >
+        {log.dropped > 0
+          ? t('dropped', { count: log.dropped, cap: log.cap })
+          : t('keeps', { cap: log.cap })}
+      </p>
     </section>
   )
 }

@@ -1,5 +1,6 @@
 'use client'
 
+import { useTranslations } from 'next-intl'
 import { useState } from 'react'
 import { useSession } from '@/shared/hooks/use-session'
 
@@ -10,6 +11,7 @@ import { useSession } from '@/shared/hooks/use-session'
  */
 export function ConnectionRefused({ reason, onRetry }: { reason: string; onRetry: () => void }) {
   const { refresh } = useSession()
+  const t = useTranslations('session')
   const [checking, setChecking] = useState(false)
   return (
     <div
@@ -17,9 +19,9 @@ export function ConnectionRefused({ reason, onRetry }: { reason: string; onRetry
       data-testid="connection-refused"
       className="rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
     >
-      <p className="font-semibold">The realtime server refused the connection.</p>
+      <p className="font-semibold">{t('refusedTitle')}</p>
       <p className="mt-1">
-        Reason: <code className="font-mono">{reason}</code>
+        {t('refusedReason')} <code className="font-mono">{reason}</code>
       </p>
       <button
         type="button"
@@ -32,7 +34,7 @@ export function ConnectionRefused({ reason, onRetry }: { reason: string; onRetry
         }}
         className="mt-2 rounded-md bg-red-700 px-3 py-1.5 text-xs font-semibold text-white hover:bg-red-800 disabled:opacity-60"
       >
-        {checking ? 'Checking your session…' : 'Check session and retry'}
+        {checking ? t('checking') : t('checkAndRetry')}
       </button>
     </div>
   )

@@ -1,3 +1,4 @@
+import { getTranslations } from 'next-intl/server'
 import type { ReactNode } from 'react'
 import { env } from '@/shared/env'
 import { currentSession } from '@/shared/server/session'
@@ -10,7 +11,7 @@ import { SessionUnavailable } from './session-unavailable'
  * to the client provider. The token is deliberately not passed down.
  */
 export async function RealtimeBoundary({ children }: { children: ReactNode }) {
-  const lookup = await currentSession()
+  const [lookup, t] = await Promise.all([currentSession(), getTranslations('signIn')])
   // Whether the session is still good cannot be told (a store is down): say so, do not ask for a
   // name (signing in would be refused for the same reason).
   if (!lookup.ok && lookup.reason === 'unavailable') {
@@ -21,7 +22,7 @@ export async function RealtimeBoundary({ children }: { children: ReactNode }) {
     : null
   // A visitor who never signed in needs no explanation; an expired or forged cookie does.
   const reason =
-    !lookup.ok && lookup.reason !== 'missing' ? `Your session ended (${lookup.message}).` : null
+    !lookup.ok && lookup.reason !== 'missing' ? t('ended', { reason: lookup.message }) : null
   return (
     <RealtimeProvider
       config={{ publicUrl: env.REALTIME_PUBLIC_URL, port: env.REALTIME_PORT }}

@@ -2,6 +2,7 @@
 
 import { ApiErrorSchema } from '@duplex/protocol/errors'
 import { SessionSchema } from '@duplex/protocol/session'
+import { useTranslations } from 'next-intl'
 import { useCallback, useMemo, useState, type ReactNode } from 'react'
 import type { RealtimeConfig } from '@/shared/lib/realtime-url'
 import {
@@ -30,36 +31,40 @@ export function RealtimeProvider({
 }) {
   const [session, setSession] = useState(initialSession)
   const [signedOutReason, setSignedOutReason] = useState(initialReason)
+  const [ended, setEnded] = useState(false)
+  const markEnded = useCallback(() => setEnded(true), [])
+  const t = useTranslations('signIn')
 
-  const signIn = useCallback(async (name: string): Promise<SignInResult> => {
-    let response: Response
-    try {
-      response = await fetch('/api/session', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name }),
-      })
-    } catch {
-      return {
-        ok: false,
-        message: 'Could not reach the server. Check your connection and try again.',
+  const signIn = useCallback(
+    async (name: string): Promise<SignInResult> => {
+      let response: Response
+      try {
+        response = await fetch('/api/session', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name }),
+        })
+      } catch {
+        return { ok: false, message: t('unreachable') }
       }
-    }
-    const body: unknown = await response.json().catch(() => null)
-    if (!response.ok) {
-      const error = ApiErrorSchema.safeParse(body)
-      const issue = error.success ? error.data.error.issues?.[0]?.message : undefined
-      // Too many sign-ins from this address: the server's message says so and for how long.
-      if (response.status === 429 && error.success)
-        return { ok: false, message: error.data.error.message }
-      return { ok: false, message: issue ? `Name ${issue}.` : 'The server refused that name.' }
-    }
-    const parsed = SessionSchema.safeParse(body)
-    if (!parsed.success) return { ok: false, message: 'The server sent an unexpected answer.' }
-    setSession({ user: parsed.data.user, expiresAt: parsed.data.expiresAt })
-    setSignedOutReason(null)
-    return { ok: true }
-  }, [])
+      const body: unknown = await response.json().catch(() => null)
+      if (!response.ok) {
+        const error = ApiErrorSchema.safeParse(body)
+        const issue = error.success ? error.data.error.issues?.[0]?.message : undefined
+        // Too many sign-ins from this address: the server's message says so and for how long.
+        if (response.status === 429 && error.success)
+          return { ok: false, message: error.data.error.message }
+        return { ok: false, message: issue ? t('nameIssue', { issue }) : t('refused') }
+      }
+      const parsed = SessionSchema.safeParse(body)
+      if (!parsed.success) return { ok: false, message: t('unexpected') }
+      setSession({ user: parsed.data.user, expiresAt: parsed.data.expiresAt })
+      setSignedOutReason(null)
+      setEnded(false)
+      return { ok: true }
+    },
+    [t],
+  )
 
   const signOut = useCallback(async (): Promise<SignOutResult> => {
     let response: Response
@@ -85,21 +90,22 @@ export function RealtimeProvider({
         const next = { user: parsed.data.user, expiresAt: parsed.data.expiresAt }
         setSession(next)
         setSignedOutReason(null)
+        setEnded(false)
         return next
       }
       const error = ApiErrorSchema.safeParse(body)
       setSession(null)
-      setSignedOutReason(error.success ? error.data.error.message : 'Not signed in.')
+      setSignedOutReason(error.success ? error.data.error.message : t('notSignedIn'))
       return null
     } catch {
       // Offline: keep what we have; the connection badge already says the network is down.
       return session
     }
-  }, [session])
+  }, [session, t])
 
   const value = useMemo<RealtimeContextValue>(
-    () => ({ config, session, signedOutReason, signIn, signOut, refresh }),
-    [config, session, signedOutReason, signIn, signOut, refresh],
+    () => ({ config, session, signedOutReason, signIn, signOut, refresh, ended, markEnded }),
+    [config, session, signedOutReason, signIn, signOut, refresh, ended, markEnded],
   )
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>
 }

@@ -1,7 +1,7 @@
 'use client'
 
 import { useTranslations } from 'next-intl'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useSession } from '@/shared/hooks/use-session'
 import type { SessionEnd } from '@/shared/lib/realtime-connection'
 
@@ -9,11 +9,14 @@ import type { SessionEnd } from '@/shared/lib/realtime-connection'
  * Shown instead of a reconnect loop when the realtime server closed the connection because the
  * session ended: signed out (in any tab, on any instance) or expired. "Sign in again" asks the web
  * app who is signed in: the sign-in form comes back, or, when the visitor already signed in again
- * in another tab, the connection is opened with the new session.
+ * in another tab, the connection is opened with the new session. While it shows, the user menu
+ * names nobody.
  */
 export function SessionEnded({ why, onRetry }: { why: SessionEnd; onRetry: () => void }) {
   const t = useTranslations('session')
-  const { refresh } = useSession()
+  const { refresh, markEnded } = useSession()
+  // The user menu stops naming someone whose session is over.
+  useEffect(() => markEnded(), [markEnded])
   const [checking, setChecking] = useState(false)
   const signedOut = why === 'signed_out'
   return (
