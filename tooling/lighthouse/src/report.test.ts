@@ -41,3 +41,13 @@ describe('renderReport', () => {
     expect(report).toContain('**performance 93 < 98**')
   })
 })
+
+describe('renderReport', () => {
+  it('marks the rows of a demo page for remove-demo, and not the home page', () => {
+    const info = { startedAt: 'now', commit: 'abc', chromium: 'c', lighthouse: 'l' }
+    const text = renderReport([good, { ...good, page: '/' }], info)
+    expect(text).toContain('| `/about` | signed in | mobile |')
+    expect(text.split('\n').filter((l) => l.endsWith('<!-- demo:about -->'))).toHaveLength(1)
+    expect(text.split('\n').find((l) => l.startsWith('| `/` |'))).toMatch(/\|$/)
+  })
+})

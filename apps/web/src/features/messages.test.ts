@@ -17,11 +17,36 @@ function leaves(tree: object, prefix = ''): Map<string, unknown> {
 
 /**
  * The ICU arguments (`{name}`, and `{count, plural, …}` / `{n, number}` by their name) and the
- * rich-text tags a message expects, which both languages must share.
+ * rich-text tags a message expects, which both languages must share. The branches of a select or
+ * plural (`done {done}`) are message text, not arguments, so they are read as text again.
  */
+function placeholders(text: string): string[] {
+  const found = new Set([...text.matchAll(/<(\w+)>/g)].map((match) => match[1] as string))
+  const message = (i: number, end: string): number => {
+    while (i < text.length && text[i] !== end) i = text[i] === '{' ? argument(i + 1) : i + 1
+    return i + 1
+  }
+  const argument = (i: number): number => {
+    const head = /^\s*(\w+)\s*(?:,\s*(\w+))?/.exec(text.slice(i))
+    if (head === null) return i
+    found.add(head[1] as string)
+    i += head[0].length
+    if (['select', 'plural', 'selectordinal'].includes(head[2] ?? '')) {
+      while (i < text.length && text[i] !== '}') i = text[i] === '{' ? message(i + 1, '}') : i + 1
+      return i + 1
+    }
+    for (let depth = 1; i < text.length && depth > 0; i++) {
+      if (text[i] === '{') depth++
+      else if (text[i] === '}') depth--
+    }
+    return i
+  }
+  message(0, '\u0000')
+  return [...found].sort()
+}
+
+/** Every `{name}`, `{name, type…}` and `<tag>`: enough to give each argument a sample value. */
 const ARGUMENT = /\{(\w+)(?:\}|,\s*(\w+))|<(\w+)>/g
-const placeholders = (text: string) =>
-  [...new Set([...text.matchAll(ARGUMENT)].map((match) => match[1] ?? match[3]))].sort()
 
 type Values = Record<string, string | number | ((chunks: string) => string)>
 

@@ -241,7 +241,11 @@ export function FaultPanel({
           {observations.map((o) => (
             <div key={o.testId} className="flex justify-between gap-2">
               <dt className="text-slate-500 dark:text-slate-400">{o.label}</dt>
-              <dd className="font-mono font-semibold tabular-nums" data-testid={o.testId}>
+              <dd
+                className="font-mono font-semibold tabular-nums"
+                data-testid={o.testId}
+                translate="no"
+              >
                 {o.value}
               </dd>
             </div>

@@ -87,6 +87,8 @@ export function WirePanel({
         {kinds.map(([kind, count]) => (
           <li
             key={kind}
+            // Event names are the wire's own words, the same in every language.
+            translate="no"
             className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] whitespace-nowrap text-slate-700 dark:bg-slate-800 dark:text-slate-300"
           >
             {kind}{' '}

@@ -43,7 +43,14 @@ export function ChatFaults({ outbox: messages }: { outbox: readonly OutgoingMess
     const before = seen.current
     seen.current = { status: state.status, connects: state.connects }
     if (before.status === 'open' && state.status !== 'open') {
-      const reason = state.lastError ?? t('timeline.transportLost')
+      // Socket.IO's disconnect reasons are codes ("transport close"): say them in the reader's words.
+      const code = state.lastError?.replaceAll(' ', '_') as 'transport_close' | undefined
+      const reason =
+        code === undefined
+          ? t('timeline.transportLost')
+          : t.has(`timeline.reasons.${code}`)
+            ? t(`timeline.reasons.${code}`)
+            : (state.lastError ?? '')
       note(t(state.ended ? 'timeline.sessionEnded' : 'timeline.disconnected', { reason }))
     }
     if (state.connects > before.connects && before.connects > 0)

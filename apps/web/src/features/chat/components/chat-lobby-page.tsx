@@ -1,4 +1,5 @@
 import type { Metadata } from 'next'
+import { useTranslations } from 'next-intl'
 import { getTranslations } from 'next-intl/server'
 import { SessionGate } from '@/shared/ui/session/session-gate'
 import { ChatHeader } from './chat-header'
@@ -13,10 +14,11 @@ export async function chatLobbyMetadata(): Promise<Metadata> {
 }
 
 export function ChatLobbyPage() {
+  const t = useTranslations('chat.page')
   return (
     <>
       <ChatHeader />
-      <SessionGate purpose="chat">
+      <SessionGate purpose={t('signInPurpose')}>
         <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
           <div className="min-w-0 space-y-4">
             <ChatStatusBar />

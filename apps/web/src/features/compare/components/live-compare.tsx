@@ -169,6 +169,7 @@ export function LiveCompare() {
           {running === null ? (
             <button
               type="button"
+              data-testid="compare-run"
               onClick={() => void run()}
               disabled={!hydrated || !realtimeUrl}
               className="rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-50 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-white"

@@ -15,10 +15,11 @@ export async function editorDocMetadata({ params }: PageProps<'/editor/[doc]'>):
 export async function EditorDocPage({ params }: PageProps<'/editor/[doc]'>) {
   const parsed = DocNameSchema.safeParse((await params).doc)
   if (!parsed.success) notFound()
+  const t = await getTranslations('editor.page')
   return (
     <>
       <EditorHeader title={parsed.data} />
-      <SessionGate purpose="edit">
+      <SessionGate purpose={t('signInPurpose')}>
         <Suspense>
           <DocGate docName={parsed.data} />
         </Suspense>

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next'
+import { useTranslations } from 'next-intl'
 import { getTranslations } from 'next-intl/server'
 import { SessionGate } from '@/shared/ui/session/session-gate'
 import { DocList } from './doc-list'
@@ -10,10 +11,11 @@ export async function editorIndexMetadata(): Promise<Metadata> {
 }
 
 export function EditorIndexPage() {
+  const t = useTranslations('editor.page')
   return (
     <>
       <EditorHeader />
-      <SessionGate purpose="edit">
+      <SessionGate purpose={t('signInPurpose')}>
         <DocList />
       </SessionGate>
     </>
