@@ -21,7 +21,10 @@ test('/compare is reachable from the nav and from an answer of the decision tree
   await page.getByRole('button', { name: /^No/ }).first().click()
   await page.getByRole('button', { name: /^No/ }).first().click()
   await page.getByRole('button', { name: /^Yes/ }).first().click()
-  await page.getByRole('link', { name: 'Compare the numbers' }).click()
+  await page
+    .getByTestId('recommendation')
+    .getByRole('link', { name: 'Compare the numbers' })
+    .click()
   await expect(page).toHaveURL(/\/compare$/)
 })
 

@@ -93,8 +93,9 @@ test('on a 390×844 phone the document is on screen without scrolling', async ({
   expect(section.y).toBeGreaterThan(0)
   expect(section.y + section.height).toBeLessThanOrEqual(844)
   await expect(ada.page.getByRole('textbox', { name: /^Text of / })).toBeInViewport()
+  // On a phone the header's menu button names the page you are on.
   await expect(
-    ada.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Editor/ }),
+    ada.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Editor/ }),
   ).toBeInViewport({ ratio: 1 })
   await ada.context.close()
 })

@@ -82,6 +82,8 @@ export function WirePanel({
       {/* One line high, always: a new kind of frame scrolls it sideways, never adds a line. */}
       <ul
         aria-label={t('counts')}
+        // It scrolls sideways when the kinds outgrow one line: keyboard users scroll it too.
+        tabIndex={0}
         className="flex h-[2.375rem] shrink-0 items-center gap-1.5 overflow-x-auto border-b border-slate-200 px-4 [scrollbar-width:thin] dark:border-slate-800"
       >
         {kinds.map(([kind, count]) => (

@@ -128,7 +128,7 @@ export function RoomList() {
                 >
                   #
                 </span>
-                <span className="min-w-0 flex-1 truncate font-medium" dir="auto">
+                <span className="min-w-0 flex-1 truncate font-medium" dir="auto" translate="no">
                   {room.name}
                 </span>
                 <span className="flex items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">

@@ -4,7 +4,7 @@ import { DocNameSchema, type DocInfo } from '@duplex/protocol/collab'
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useTranslations } from 'next-intl'
-import { useId, useState, type FormEvent } from 'react'
+import { useId, useState, type FormEvent, type ReactNode } from 'react'
 import { useOriginRefusal } from '@/shared/hooks/use-origin-refusal'
 import { useRealtimeUrl } from '@/shared/hooks/use-realtime-url'
 import { useSession } from '@/shared/hooks/use-session'
@@ -53,7 +53,13 @@ function permissionOf(t: Translate, doc: DocInfo, userId: string | undefined) {
   if (doc.owner === null) return { mine: false, label: t('noOwner'), hint: t('noOwnerHint') }
   if (doc.owner.id === userId) return { mine: true, label: '', hint: '' }
   const owner = doc.owner.name || t('someone')
-  return { mine: false, label: t('ownerOnly', { owner }), hint: t('ownerOnlyHint', { owner }) }
+  // A person's name is content, not interface: isolated and left untranslated.
+  const name = (chunks: ReactNode) => <bdi translate="no">{chunks}</bdi>
+  return {
+    mine: false,
+    label: t.rich('ownerOnly', { owner, name }),
+    hint: t.rich('ownerOnlyHint', { owner, name }),
+  }
 }
 
 /**
@@ -127,10 +133,14 @@ function DocRow({
               ¶
             </span>
             <span className="min-w-0 flex-1">
-              <span className="block truncate font-medium">{doc.name}</span>
+              <span className="block truncate font-medium" translate="no">
+                {doc.name}
+              </span>
               <span
                 className="block truncate text-xs text-slate-500 dark:text-slate-400"
                 data-testid="doc-preview"
+                dir="auto"
+                translate="no"
               >
                 {doc.preview || t('emptyPreview')}
               </span>
@@ -142,7 +152,6 @@ function DocRow({
           {!permission.mine ? (
             <span
               data-testid="doc-owner-only"
-              title={permission.hint}
               className="max-w-40 shrink-0 text-right text-xs text-slate-500 dark:text-slate-400"
             >
               {permission.label}
