@@ -618,6 +618,7 @@ describe.skipIf(!services.ok)('cluster mode with several instances', { timeout: 
         expect(rows.map((r) => r.name).sort()).toEqual([
           '0001_initial',
           'chat_0001_initial',
+          'chat_0002_room_names_and_seq',
           'collab_0001_initial',
           'collab_0002_doc_owner',
           'collab_0003_generations',
