@@ -138,7 +138,13 @@ test(
       const names = ((await list.json()) as { docs: { name: string }[] }).docs.map((d) => d.name)
       expect(names, base).not.toContain(doc)
     }
-    await openDoc(carol.page, doc)
+    // Its address says who deleted it instead of opening anew; making it again is deliberate, and
+    // what comes back is empty.
+    await carol.page.goto(`/editor/${doc}`)
+    const deleted = carol.page.getByTestId('doc-deleted')
+    await expect(deleted).toContainText(`Ada deleted ${doc}`)
+    await deleted.getByRole('button', { name: `Create a new, empty document named ${doc}` }).click()
+    await expect(carol.page.getByTestId('connection-status')).toContainText('synced')
     expect(await editorText(carol.page)).toBe('')
     await carol.context.close()
   },
