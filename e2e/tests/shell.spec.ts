@@ -1,7 +1,7 @@
 import { freshName } from '@duplex/testing/names'
 import { expect, test } from '../fixtures/realtime.ts'
-import { startNetworkSwitch } from '../fixtures/network-switch.ts'
-import { openUser } from '../fixtures/users.ts'
+import { startNetworkSwitch } from '../fixtures/network-switch.ts' // demo:chat
+import { openUser } from '../fixtures/users.ts' // demo:chat
 
 // Issue 19: the shared shell on a phone (items 6 and 7), focus after sign-in (item 12), and a
 // status that says the device is offline rather than blaming the server (item 9).
