@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test'
-import { freshName } from '@duplex/testing/names'
+import { freshName } from '@duplex/testing/names' // demo:editor
 import { expect, test } from '../fixtures/realtime.ts'
 
 /**
